@@ -1,0 +1,39 @@
+# Damrong: two commands on a fresh machine — `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DAMRONG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/damrong.db
+
+.PHONY: run test lint format bench install clean-db
+
+$(BIN)/damrong: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/damrong
+
+install: $(BIN)/damrong
+
+run: install
+	mkdir -p var
+	$(BIN)/damrong init --demo
+	$(BIN)/damrong serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/engine_vs_raw.py
+
+clean-db:
+	rm -f var/damrong.db var/damrong.db-wal var/damrong.db-shm

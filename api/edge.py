@@ -1,0 +1,143 @@
+"""The API's edge: authentication, transactions, language, and one error shape."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from engine import errors
+from engine.access import Actor
+from engine.db import translate_db_errors
+from engine.users import user_for_token
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+STATUS_BY_ERROR: list[tuple[type[errors.DamrongError], int]] = [
+    (errors.NotFound, 404),
+    (errors.PermissionDenied, 403),
+    (errors.Unauthenticated, 401),
+    (errors.ValidationFailed, 422),
+    (errors.TooLarge, 413),
+    (errors.Conflict, 409),
+    (errors.WorkflowFailed, 409),
+    (errors.DefinitionInvalid, 422),
+]
+
+
+def services():  # type: ignore[no-untyped-def]
+    """The composition root's services for this app."""
+    return current_app.extensions["damrong"]
+
+
+def lang() -> str:
+    """The caller's language: ?lang=, then Accept-Language, Thai by default."""
+    wanted = request.args.get("lang") or request.accept_languages.best_match(["th", "en"])
+    return "en" if wanted == "en" else "th"
+
+
+def error_response(code: str, message: str, status: int, fields: dict | None = None):  # type: ignore[no-untyped-def]
+    """The one error shape: {"error": {"code", "message", "fields"}}."""
+    return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+
+
+def current_actor() -> Actor:
+    """The staff member behind the bearer token (401 without a valid one)."""
+    if "actor" in g:
+        return g.actor
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.Unauthenticated(
+            "Send an API token as 'Authorization: Bearer <token>'.",
+            "กรุณาส่งโทเคนในส่วนหัว 'Authorization: Bearer <token>'",
+        )
+    with services().reader() as session:
+        user = user_for_token(session, token.strip())
+        g.actor = Actor.for_user(user)
+    return g.actor
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """A write transaction owned by the request: commit on success, roll back on error."""
+    with translate_db_errors(), services().writer.begin() as session:
+        yield session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only session for a request."""
+    with translate_db_errors(), services().reader() as session:
+        yield session
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400/422 that says what is wrong."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise errors.ValidationFailed.one(
+            "", "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
+            "Send a JSON object with Content-Type: application/json.",
+        )
+    if not isinstance(data, dict):
+        raise errors.ValidationFailed.one("", "ข้อมูลต้องเป็นออบเจ็กต์ JSON", "The body must be a JSON object.")
+    return data
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within bounds, or a 422 naming it."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise errors.ValidationFailed.one(
+            name, f"«{name}» ต้องเป็นจำนวนเต็ม {low}–{high}", f"«{name}» must be an integer {low}-{high}."
+        )
+    return value
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map domain errors to HTTP in one place; nothing below the views calls abort()."""
+
+    @app.errorhandler(errors.DamrongError)
+    def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
+        status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+        fields = {}
+        if isinstance(exc, errors.ValidationFailed):
+            index = 0 if lang() == "th" else 1
+            fields = {k: v[index] for k, v in exc.fields.items()}
+        response = error_response(exc.code, exc.message(lang()), status, fields)
+        if exc.retryable:
+            response[0].headers["Retry-After"] = "1"
+        return response
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(exc: IntegrityError):  # type: ignore[no-untyped-def]
+        log.warning("integrity error: %s", exc.orig)
+        message = {"th": "มีผู้อื่นบันทึกข้อมูลเดียวกันพร้อมกัน กรุณาลองใหม่",
+                   "en": "A concurrent request saved the same thing; please retry."}
+        return error_response("concurrent_change", message[lang()], 409)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_exc):  # type: ignore[no-untyped-def]
+        message = {"th": "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "en": "The request is too large."}
+        return error_response("too_large", message[lang()], 413)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if not request.path.startswith("/api/"):
+            return exc
+        return error_response(exc.name.lower().replace(" ", "_"), exc.description or exc.name,
+                              exc.code or 500)
+

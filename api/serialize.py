@@ -1,0 +1,121 @@
+"""JSON shapes of cases, tasks and events, filtered by what the caller may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import identity
+from engine.access import Actor, may_see_complainant, may_see_full_national_id
+from engine.models import AuditEvent, Case, CaseNote, Task
+from engine.referrals import active_referrals
+from engine.statuses import STATUSES, status_label
+
+
+def instant(value: datetime | None) -> str | None:
+    """An ISO 8601 UTC instant, or None."""
+    return value.isoformat() if value else None
+
+
+def task_json(task: Task, lang: str) -> dict:
+    """A task as the inbox lists it."""
+    return {
+        "id": task.id,
+        "case_id": task.case_id,
+        "step": task.step,
+        "name": task.name_th if lang == "th" else task.name_en,
+        "role": task.role,
+        "org_unit_id": task.org_unit_id,
+        "area_code": task.area_code,
+        "category": task.category_code,
+        "case_status": task.case_status,
+        "assignee_id": task.assignee_id,
+        "created_at": instant(task.created_at),
+        "due_at": instant(task.due_at),
+    }
+
+
+def case_summary(case: Case, lang: str) -> dict:
+    """A case as a list shows it (no personal data)."""
+    return {
+        "id": case.id,
+        "tracking_code": case.tracking_code,
+        "registration_number": case.registration_number,
+        "status": case.status,
+        "status_label": status_label(case.status, lang),
+        "open311_status": STATUSES[case.status].open311,
+        "title": case.title,
+        "category": case.category_code,
+        "area_code": case.area_code,
+        "channel": case.channel,
+        "center": case.center.code,
+        "created_at": instant(case.created_at),
+        "updated_at": instant(case.updated_at),
+        "closed_at": instant(case.closed_at),
+    }
+
+
+def case_detail(session: Session, actor: Actor, case: Case, lang: str) -> dict:
+    """A case in full, with only the personal data this caller may see."""
+    body = case_summary(case, lang)
+    body.update(
+        description=case.description,
+        address_text=case.address_text,
+        lat=case.lat,
+        lon=case.lon,
+        resolution=case.resolution,
+        confidential=case.confidential,
+        anonymous=case.anonymous,
+        version=case.version,
+        complainant=_complainant(actor, case),
+        referrals=[
+            {"agency": r.agency.code, "agency_name": r.agency.name_th if lang == "th" else
+             r.agency.name_en, "role": r.role, "since": instant(r.created_at)}
+            for r in active_referrals(session, case.id)
+        ],
+        tasks=[
+            task_json(t, lang)
+            for t in session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id))
+        ],
+        notes=[
+            {"kind": n.kind, "step": n.step, "body": n.body, "public": n.public,
+             "author": n.author_label, "created_at": instant(n.created_at)}
+            for n in session.scalars(
+                select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
+            )
+        ],
+    )
+    return body
+
+
+def _complainant(actor: Actor, case: Case) -> dict | None:
+    if not may_see_complainant(actor, case):
+        return None
+    nid = case.complainant_national_id
+    if nid and not may_see_full_national_id(actor):
+        nid = identity.mask_national_id(nid)
+    return {
+        "name": case.complainant_name,
+        "national_id": nid,
+        "phone": case.complainant_phone,
+        "email": case.complainant_email,
+        "preferred_language": case.preferred_language,
+    }
+
+
+def event_json(event: AuditEvent, lang: str) -> dict:
+    """An audit event as a timeline entry."""
+    return {
+        "id": event.id,
+        "at": instant(event.at),
+        "actor": event.actor_label,
+        "action": event.action,
+        "step": event.step,
+        "status_before": event.status_before,
+        "status_after": event.status_after,
+        "status_label": status_label(event.status_after, lang) if event.status_after else None,
+        "public": event.public,
+        "detail": event.detail,
+    }

@@ -1,0 +1,77 @@
+"""Inbox endpoints: list, read (with its form), claim, unclaim, complete."""
+
+from __future__ import annotations
+
+from flask import request
+
+from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
+from api.serialize import case_summary, task_json
+from engine.errors import ValidationFailed
+from engine.models import Case
+from engine.services import tasks as task_service
+from forms.loader import load_schema
+
+
+@blueprint.get("/tasks")
+def get_tasks():  # type: ignore[no-untyped-def]
+    """The caller's inbox: scope=mine (claimed) or group (claimable), sorted by due time."""
+    actor = current_actor()
+    limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10_000_000)
+    with reading() as session:
+        page = task_service.list_tasks(
+            session,
+            actor,
+            request.args.get("scope", "mine"),
+            step=request.args.get("step") or None,
+            category=request.args.get("category") or None,
+            area=request.args.get("area") or None,
+            limit=limit,
+            offset=offset,
+        )
+        items = [task_json(t, lang()) for t in page.items]
+    return {"items": items, "total": page.total, "limit": limit, "offset": offset}
+
+
+@blueprint.get("/tasks/<int:task_id>")
+def get_task(task_id: int):  # type: ignore[no-untyped-def]
+    """One task with its JSON Schema form and a summary of its case."""
+    actor = current_actor()
+    with reading() as session:
+        task = task_service.get_task(session, actor, task_id)
+        body = task_json(task, lang())
+        body["form"] = load_schema(task.form)
+        body["case"] = case_summary(session.get(Case, task.case_id), lang())
+    return body
+
+
+@blueprint.post("/tasks/<int:task_id>/claim")
+def claim_task(task_id: int):  # type: ignore[no-untyped-def]
+    """Claim a task from the group inbox."""
+    actor = current_actor()
+    with writing() as session:
+        task = task_service.claim(session, services().clock, actor, task_id)
+        return task_json(task, lang())
+
+
+@blueprint.post("/tasks/<int:task_id>/unclaim")
+def unclaim_task(task_id: int):  # type: ignore[no-untyped-def]
+    """Give a claimed task back to the group."""
+    actor = current_actor()
+    with writing() as session:
+        task = task_service.unclaim(session, services().clock, actor, task_id)
+        return task_json(task, lang())
+
+
+@blueprint.post("/tasks/<int:task_id>/complete")
+def complete_task(task_id: int):  # type: ignore[no-untyped-def]
+    """Submit a task's form as {"data": {...}}; the case moves on."""
+    actor = current_actor()
+    body = json_body()
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise ValidationFailed.one(
+            "data", "ต้องส่งข้อมูลแบบฟอร์มในช่อง data", "Send the form values as {\"data\": {...}}."
+        )
+    with writing() as session:
+        case = task_service.complete_task(session, services().clock, actor, task_id, data)
+        return {"case_id": case.id, "status": case.status}

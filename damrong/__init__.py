@@ -1,0 +1,1 @@
+"""The composition root: configuration, the WSGI app, the command line and the scheduler."""

@@ -1,0 +1,53 @@
+"""The WSGI application factory: builds the engine objects and mounts the web parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+import api
+from damrong.config import Config
+from engine.clock import Clock, system_clock
+from engine.db import make_engine, make_sessionmaker
+
+
+@dataclass
+class Services:
+    """What the web parts need from the composition root, kept in app.extensions."""
+
+    engine: Engine
+    writer: sessionmaker[Session]
+    reader: sessionmaker[Session]
+    clock: Clock
+    config: Config
+
+
+def create_app(config: Config | None = None, clock: Clock | None = None) -> Flask:
+    """Build the Flask app; tests pass their own config and clock."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_request_bytes)
+    app.json.ensure_ascii = False  # Thai stays readable in JSON
+    app.json.sort_keys = False
+    engine = make_engine(config.database_url)
+    app.extensions["damrong"] = Services(
+        engine=engine,
+        writer=make_sessionmaker(engine, write=True),
+        reader=make_sessionmaker(engine, write=False),
+        clock=clock or system_clock,
+        config=config,
+    )
+    api.init_app(app)
+
+    @app.get("/")
+    def index():  # type: ignore[no-untyped-def]
+        return {
+            "name": "Damrong",
+            "name_th": "ระบบรับเรื่องร้องเรียน ศูนย์ดำรงธรรม",
+            "api": "/api/v1/openapi.json",
+        }
+
+    return app

@@ -1,0 +1,160 @@
+"""The `damrong` command line: thin shells over engine services."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from damrong.config import Config
+from engine import definitions, reference
+from engine.clock import system_clock
+from engine.db import make_engine, make_sessionmaker
+from engine.errors import DamrongError
+from engine.migrate import upgrade
+
+
+def _factory(config: Config):  # type: ignore[no-untyped-def]
+    engine = make_engine(config.database_url)
+    return engine, make_sessionmaker(engine)
+
+
+def cmd_init(args: argparse.Namespace, config: Config) -> int:
+    """Migrate, load reference data, deploy the processes, and optionally build the demo."""
+    if config.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True,
+                                                                          exist_ok=True)
+    engine, factory = _factory(config)
+    upgrade(engine)
+    with factory.begin() as session:
+        counts = reference.load_all(session)
+        definitions.deploy(session, system_clock())
+    world = None
+    if args.demo:
+        from engine import demo
+
+        world = demo.build(factory, system_clock)
+    if args.json:
+        print(json.dumps(world or {"loaded": counts}, ensure_ascii=False, indent=2))
+    else:
+        print(f"database ready: {counts}")
+        if world:
+            print(demo.describe(world))
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
+    """Deploy processes/ as a new definition version (if its content changed)."""
+    _engine, factory = _factory(config)
+    with factory.begin() as session:
+        definition, created = definitions.deploy(session, system_clock(), deployed_by="cli")
+        print(f"{definition.process_id} v{definition.version} "
+              f"{'deployed' if created else 'unchanged'} ({definition.content_hash[:12]})")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace, config: Config) -> int:
+    """Create a user or issue an API token."""
+    from engine import users
+
+    _engine, factory = _factory(config)
+    with factory.begin() as session:
+        if args.action == "create":
+            user = users.create_user(session, system_clock(), args.username, args.password,
+                                     args.org_unit, args.roles.split(","))
+            print(f"created {user.username}")
+        else:
+            from sqlalchemy import select
+
+            from engine.models import User
+
+            user = session.scalar(select(User).where(User.username == args.username))
+            if user is None:
+                print(f"no user {args.username}", file=sys.stderr)
+                return 1
+            print(users.issue_token(session, system_clock(), user, "cli"))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    """Serve the web app with waitress, with the scheduler embedded unless told otherwise."""
+    from waitress import serve
+
+    from damrong import jobs
+    from damrong.app import create_app
+
+    app = create_app(config)
+    scheduler = None
+    if not args.no_scheduler:
+        factory = app.extensions["damrong"].writer
+        scheduler = jobs.build_scheduler(factory, system_clock,
+                                         jobs.job_list(config.timer_sweep_seconds),
+                                         background=True)
+        scheduler.start()
+    print(f"Damrong is running at http://{args.host}:{args.port}/ "
+          f"(API: http://{args.host}:{args.port}/api/v1/openapi.json)", flush=True)
+    try:
+        serve(app, host=args.host, port=args.port, threads=8, ident="damrong")
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
+    """Run the job list in its own process, or every job once with --once."""
+    from damrong import jobs
+
+    _engine, factory = _factory(config)
+    job_list = jobs.job_list(config.timer_sweep_seconds)
+    if args.once:
+        print(json.dumps({k: str(v) for k, v in jobs.run_once(factory, system_clock,
+                                                               job_list).items()}))
+        return 0
+    jobs.build_scheduler(factory, system_clock, job_list, background=False).start()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    p = argparse.ArgumentParser(prog="damrong", description="Damrong complaint case engine")
+    sub = p.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="migrate and load reference data")
+    init.add_argument("--demo", action="store_true", help="also build the demo world")
+    init.add_argument("--json", action="store_true", help="print users and keys as JSON")
+    init.set_defaults(fn=cmd_init)
+    sub.add_parser("deploy", help="deploy processes/").set_defaults(fn=cmd_deploy)
+    users = sub.add_parser("users", help="manage staff users")
+    users.add_argument("action", choices=["create", "token"])
+    users.add_argument("username")
+    users.add_argument("--password", default="")
+    users.add_argument("--org-unit", default="central")
+    users.add_argument("--roles", default="screener")
+    users.set_defaults(fn=cmd_users)
+    serve = sub.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-scheduler", action="store_true")
+    serve.set_defaults(fn=cmd_serve)
+    sched = sub.add_parser("scheduler", help="run background jobs")
+    sched.add_argument("--once", action="store_true")
+    sched.set_defaults(fn=cmd_scheduler)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `damrong` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args, Config.from_env())
+    except DamrongError as exc:
+        print(f"error: {exc.message_en}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

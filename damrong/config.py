@@ -1,0 +1,40 @@
+"""Configuration from environment variables prefixed DAMRONG_."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{ROOT / 'var' / 'damrong.db'}"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one process; tests build their own."""
+
+    database_url: str = field(default_factory=_default_database_url)
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    base_url: str = "http://127.0.0.1:8000"
+    timer_sweep_seconds: int = 30
+    max_request_bytes: int = 2 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        """Read DAMRONG_* variables, falling back to the defaults."""
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        if env.get("DAMRONG_DATABASE_URL"):
+            values["database_url"] = env["DAMRONG_DATABASE_URL"]
+        if env.get("DAMRONG_SECRET_KEY"):
+            values["secret_key"] = env["DAMRONG_SECRET_KEY"]
+        if env.get("DAMRONG_BASE_URL"):
+            values["base_url"] = env["DAMRONG_BASE_URL"]
+        if env.get("DAMRONG_TIMER_SWEEP_SECONDS"):
+            values["timer_sweep_seconds"] = int(env["DAMRONG_TIMER_SWEEP_SECONDS"])
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,48 @@
+"""The scheduler's job list: one declarative table of (name, function, interval)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import Clock
+from engine.services.timers import fire_due_timers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A background job: a service call repeated every `seconds`."""
+
+    name: str
+    run: Callable[[sessionmaker[Session], Clock], object]
+    seconds: int
+
+
+def job_list(sweep_seconds: int) -> list[Job]:
+    """Every background job Damrong runs."""
+    return [Job("timer_sweep", fire_due_timers, sweep_seconds)]
+
+
+def run_once(factory: sessionmaker[Session], clock: Clock, jobs: list[Job]) -> dict[str, object]:
+    """Run every job one time (ops and scripts: `damrong scheduler --once`)."""
+    return {job.name: job.run(factory, clock) for job in jobs}
+
+
+def build_scheduler(
+    factory: sessionmaker[Session], clock: Clock, jobs: list[Job], *, background: bool
+) -> BackgroundScheduler | BlockingScheduler:
+    """An APScheduler instance with the job list; one instance of each job at a time."""
+    scheduler = BackgroundScheduler() if background else BlockingScheduler()
+    for job in jobs:
+        scheduler.add_job(
+            job.run, "interval", seconds=job.seconds, args=[factory, clock], id=job.name,
+            max_instances=1, coalesce=True,
+        )
+    return scheduler

@@ -1,0 +1,1 @@
+"""Damrong's engine: domain models, the SpiffWorkflow wrapper and the services. No Flask here."""

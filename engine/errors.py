@@ -1,0 +1,110 @@
+"""Every domain error, in one place. The web edge maps `code` to an HTTP status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class DamrongError(Exception):
+    """Base of all domain errors: a stable code, a Thai and an English message."""
+
+    code = "error"
+    retryable = False
+
+    def __init__(self, message_en: str, message_th: str | None = None, **detail: object) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_th = message_th or message_en
+        self.detail = detail
+
+    def message(self, lang: str = "th") -> str:
+        """The message in the requested language."""
+        return self.message_th if lang == "th" else self.message_en
+
+
+class NotFound(DamrongError):
+    code = "not_found"
+
+
+class CaseNotFound(NotFound):
+    code = "case_not_found"
+
+
+class TaskNotFound(NotFound):
+    code = "task_not_found"
+
+
+class PermissionDenied(DamrongError):
+    code = "permission_denied"
+
+
+class Unauthenticated(DamrongError):
+    code = "unauthenticated"
+
+
+class ValidationFailed(DamrongError):
+    """Submitted data is wrong; `fields` maps a field path to (thai, english) messages."""
+
+    code = "validation_failed"
+
+    def __init__(
+        self,
+        fields: Mapping[str, tuple[str, str]],
+        message_en: str = "The submitted data is not valid.",
+        message_th: str = "ข้อมูลที่ส่งมาไม่ถูกต้อง",
+    ) -> None:
+        super().__init__(message_en, message_th)
+        self.fields = dict(fields)
+
+    @classmethod
+    def one(cls, field: str, message_th: str, message_en: str) -> ValidationFailed:
+        """A validation error on a single field."""
+        return cls({field: (message_th, message_en)}, message_en, message_th)
+
+
+class Conflict(DamrongError):
+    """The case is not in a state where this can happen (HTTP 409)."""
+
+    code = "conflict"
+
+
+class TaskNotReady(Conflict):
+    code = "task_not_ready"
+
+
+class NotWaiting(Conflict):
+    code = "not_waiting"
+
+
+class ConcurrentChange(Conflict):
+    """Someone else changed the case first; reload and try again."""
+
+    code = "concurrent_change"
+    retryable = True
+
+
+class Busy(Conflict):
+    """The database was busy; try again in a moment."""
+
+    code = "busy"
+    retryable = True
+
+
+class TooLarge(DamrongError):
+    code = "too_large"
+
+
+class WorkflowFailed(DamrongError):
+    """A BPMN element failed while running (a script or expression error)."""
+
+    code = "workflow_failed"
+
+
+class DefinitionInvalid(DamrongError):
+    """A process definition cannot be deployed; `problems` says why."""
+
+    code = "definition_invalid"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems), "ไม่สามารถติดตั้งกระบวนงานได้: " + "; ".join(problems))
+        self.problems = problems

@@ -1,0 +1,35 @@
+"""Typed SQLAlchemy 2 models; importing this package registers every table."""
+
+from engine.models.base import Base
+from engine.models.cases import (
+    Case,
+    CaseNote,
+    IdempotencyRecord,
+    ProcessDefinition,
+    Referral,
+    RegistrationCounter,
+    WorkflowInstance,
+)
+from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
+from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
+
+__all__ = [
+    "ROLES",
+    "ApiToken",
+    "Area",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "CaseNote",
+    "Category",
+    "IdempotencyRecord",
+    "OrgUnit",
+    "OutboxMessage",
+    "ProcessDefinition",
+    "Referral",
+    "RegistrationCounter",
+    "Task",
+    "Timer",
+    "User",
+    "WorkflowInstance",
+]

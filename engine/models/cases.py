@@ -1,0 +1,137 @@
+"""A case, its workflow instance, its process definition, referrals and notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.models.base import Base, JSONType, UTCDateTime
+from engine.models.reference import OrgUnit
+
+
+class ProcessDefinition(Base):
+    """One deployed version of a process, stored once and keyed by its content hash."""
+
+    __tablename__ = "process_definitions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSONType, deferred=True)  # name -> XML
+    spec: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # specs, JSON, zlib
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deployed_by: Mapped[str] = mapped_column(String(64), default="system")
+
+
+class Case(Base):
+    """A complaint. Free text and personal data live here, never in workflow data."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    registration_number: Mapped[str] = mapped_column(String(40), unique=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    area_code: Mapped[str] = mapped_column(String(6), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    resolution: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    address_text: Mapped[str | None] = mapped_column(String(500))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    occurred_on: Mapped[str | None] = mapped_column(String(10))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    complainant_name: Mapped[str | None] = mapped_column(String(200))
+    complainant_national_id: Mapped[str | None] = mapped_column(String(13))
+    complainant_phone: Mapped[str | None] = mapped_column(String(20))
+    complainant_email: Mapped[str | None] = mapped_column(String(200))
+    complainant_line_user_id: Mapped[str | None] = mapped_column(String(64))
+    preferred_language: Mapped[str] = mapped_column(String(2), default="th")
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    center: Mapped[OrgUnit] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class WorkflowInstance(Base):
+    """The SpiffWorkflow state of one case, without its spec (which the definition holds)."""
+
+    __tablename__ = "workflow_instances"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    state: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, zlib
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Referral(Base):
+    """The one record of who holds a case: an agency as lead or co-handler."""
+
+    __tablename__ = "referrals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    role: Mapped[str] = mapped_column(String(16))  # lead | co_handler
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    agency: Mapped[OrgUnit] = relationship(lazy="joined")
+
+
+Index("ix_referrals_agency_active", Referral.agency_id, Referral.active, Referral.case_id)
+
+
+class CaseNote(Base):
+    """Free text attached to a case: task notes, progress, results, comments."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # comment | the form field name
+    step: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_label: Mapped[str] = mapped_column(String(200))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RegistrationCounter(Base):
+    """The running number a center gives its cases, per Buddhist year."""
+
+    __tablename__ = "registration_counters"
+    center_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    buddhist_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyRecord(Base):
+    """The stored answer to a POST that carried an Idempotency-Key."""
+
+    __tablename__ = "idempotency_records"
+    scope: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

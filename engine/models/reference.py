@@ -1,0 +1,100 @@
+"""Reference data: areas (DOPA codes), org units, categories, users and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.models.base import Base, JSONType, UTCDateTime
+
+ROLES = ("intake", "screener", "agency_officer", "supervisor", "executive", "designer", "admin")
+
+
+class Area(Base):
+    """A DOPA area: province (2 digits), district (4) or subdistrict (6)."""
+
+    __tablename__ = "areas"
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    level: Mapped[str] = mapped_column(String(12))
+    parent_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    name_th: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+
+
+class OrgUnit(Base):
+    """A complaint center (central, provincial, district) or an agency."""
+
+    __tablename__ = "org_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # central | provincial_center | district_center | agency
+    kind: Mapped[str] = mapped_column(String(20))
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    area_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    hotline: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def is_agency(self) -> bool:
+        """Agencies receive referrals; centers screen and review."""
+        return self.kind == "agency"
+
+
+class Category(Base):
+    """A complaint category, with the agency cases go to when no routing rule matches."""
+
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description_th: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    default_agency_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    keywords: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    group_name: Mapped[str] = mapped_column(String(100), default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    default_agency: Mapped[OrgUnit | None] = relationship()
+
+
+class User(Base):
+    """A staff member; belongs to one org unit and holds one or more roles."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    email: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="th")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+Index("ix_org_units_kind_area", OrgUnit.kind, OrgUnit.area_code)

@@ -1,0 +1,89 @@
+"""Materialized views of the workflow (tasks, timers) and the append-only audit and outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base, JSONType, UTCDateTime
+
+
+class Task(Base):
+    """A READY user task, so inboxes are indexed SQL and never unpickle workflows."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    step: Mapped[str] = mapped_column(String(64))  # the BPMN element id
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))  # the lane
+    form: Mapped[str] = mapped_column(String(64))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    area_code: Mapped[str] = mapped_column(String(6))
+    category_code: Mapped[str] = mapped_column(String(32))
+    case_status: Mapped[str] = mapped_column(String(24))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    draft: Mapped[dict | None] = mapped_column(JSONType)
+
+
+Index("ix_tasks_inbox", Task.org_unit_id, Task.role, Task.assignee_id, Task.due_at)
+Index("ix_tasks_assignee_due", Task.assignee_id, Task.due_at)
+
+
+class Timer(Base):
+    """A timer the workflow waits on, so a sweep finds due ones without loading workflows."""
+
+    __tablename__ = "timers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_name: Mapped[str] = mapped_column(String(100))
+    fire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """An append-only record of every change: who, what, when, status before and after."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str | None] = mapped_column(String(64))
+    status_before: Mapped[str | None] = mapped_column(String(24))
+    status_after: Mapped[str | None] = mapped_column(String(24))
+    public: Mapped[bool] = mapped_column(default=False)
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class OutboxMessage(Base):
+    """A notification to send after commit; written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    event: Mapped[str] = mapped_column(String(64))
+    recipient: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_outbox_due", OutboxMessage.state, OutboxMessage.next_attempt_at)

@@ -1,0 +1,133 @@
+"""Loading reference data: DOPA areas, centers generated from them, agencies and categories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from engine import areas
+from engine.models import Area, Category, OrgUnit
+
+SEED_DIR = Path(__file__).parent / "seed"
+
+
+def _seed(name: str) -> list[dict]:
+    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+
+
+def load_areas(session: Session) -> int:
+    """Insert the DOPA areas that are not there yet; returns how many were added."""
+    have = set(session.scalars(select(Area.code)))
+    rows = [
+        {
+            "code": a.code,
+            "level": a.level,
+            "parent_code": a.parent_code,
+            "name_th": a.name_th,
+            "name_en": a.name_en,
+        }
+        for a in areas.all_areas()
+        if a.code not in have
+    ]
+    if rows:
+        session.execute(insert(Area), rows)
+    return len(rows)
+
+
+def load_org_units(session: Session) -> int:
+    """The seed's central center and agencies, then one center per province and district."""
+    existing = {u.code: u for u in session.scalars(select(OrgUnit))}
+    added = 0
+    for row in _seed("orgunits.json"):
+        if row["code"] in existing:
+            continue
+        parent = existing.get(row.get("parent_code") or "")
+        unit = OrgUnit(
+            code=row["code"],
+            kind=row["kind"],
+            name_th=row["name_th"],
+            name_en=row["name_en"],
+            parent_id=parent.id if parent else None,
+            area_code=row.get("area_code"),
+            phone=row.get("phone"),
+            email=row.get("email"),
+            hotline=row.get("hotline"),
+            active=True,
+        )
+        session.add(unit)
+        session.flush()
+        existing[unit.code] = unit
+        added += 1
+    return added + _generate_centers(session, existing)
+
+
+def _generate_centers(session: Session, existing: dict[str, OrgUnit]) -> int:
+    central = existing["central"]
+    added = 0
+    for area in areas.all_areas():
+        if area.level == "subdistrict" or f"c{area.code}" in existing:
+            continue
+        if area.level == "province":
+            parent, kind = central, "provincial_center"
+            name_th, name_en = f"ศูนย์ดำรงธรรมจังหวัด{area.name_th}", f"{area.name_en} Provincial Damrongdhamma Center"
+            if area.code == "10":
+                name_th = "ศูนย์ดำรงธรรมกรุงเทพมหานคร"
+        else:
+            parent, kind = existing[f"c{area.parent_code}"], "district_center"
+            name_th, name_en = f"ศูนย์ดำรงธรรมอำเภอ{area.name_th}", f"{area.name_en} District Damrongdhamma Center"
+        unit = OrgUnit(
+            code=f"c{area.code}",
+            kind=kind,
+            name_th=name_th,
+            name_en=name_en,
+            parent_id=parent.id,
+            area_code=area.code,
+            hotline="1567",
+            active=True,
+        )
+        session.add(unit)
+        if area.level == "province":
+            session.flush()  # districts need their province center's id
+        existing[unit.code] = unit
+        added += 1
+    session.flush()
+    return added
+
+
+def load_categories(session: Session) -> int:
+    """The seed's categories that are not there yet, linked to their default agencies."""
+    units = {u.code: u.id for u in session.scalars(select(OrgUnit).where(OrgUnit.kind == "agency"))}
+    have = set(session.scalars(select(Category.code)))
+    added = 0
+    for row in _seed("categories.json"):
+        if row["code"] in have:
+            continue
+        session.add(
+            Category(
+                code=row["code"],
+                name_th=row["name_th"],
+                name_en=row["name_en"],
+                description_th=row.get("description_th", ""),
+                description_en=row.get("description_en", ""),
+                default_agency_id=units.get(row.get("default_agency") or ""),
+                keywords=row.get("keywords", []),
+                group_name=row.get("group", ""),
+                public=row.get("public", True),
+                active=True,
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def load_all(session: Session) -> dict[str, int]:
+    """Load every kind of reference data; safe to run again (adds only what is missing)."""
+    return {
+        "areas": load_areas(session),
+        "org_units": load_org_units(session),
+        "categories": load_categories(session),
+    }

@@ -1,0 +1,170 @@
+"""Advance one locked case: load its workflow, run a step, apply effects, save, materialize."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import definitions, journal, views, workflow
+from engine.access import Actor
+from engine.clock import Clock
+from engine.errors import CaseNotFound, WorkflowFailed
+from engine.models import Case, Category, OrgUnit, WorkflowInstance
+from engine.notices import notify_event
+from engine.referrals import refer
+from engine.scripting import make_script_engine
+from engine.statuses import FINAL_STATUSES
+
+POLICY_DURATIONS = {"info_wait": "P30D", "reopen_window": "P30D"}
+
+
+@dataclass
+class Effects:
+    """What BPMN scripts asked the engine to do, applied after the step in the same transaction."""
+
+    referrals: list[tuple[str, str]] = field(default_factory=list)
+    notifications: list[str] = field(default_factory=list)
+
+
+def lock_case(session: Session, case_id: int) -> Case:
+    """Load a case for writing: a row lock on PostgreSQL, the version check everywhere."""
+    case = session.scalar(
+        select(Case).where(Case.id == case_id).with_for_update().execution_options(
+            populate_existing=True
+        )
+    )
+    if case is None:
+        raise CaseNotFound(f"Case {case_id} does not exist.", f"ไม่พบเรื่องร้องเรียนเลขที่ {case_id}")
+    return case
+
+
+def _helpers(session: Session, effects: Effects) -> dict[str, Callable[..., object]]:
+    def category_default_agency(category: str) -> str | None:
+        row = session.execute(
+            select(OrgUnit.code)
+            .join(Category, Category.default_agency_id == OrgUnit.id)
+            .where(Category.code == category)
+        ).first()
+        return row[0] if row else None
+
+    def refer_case(agency_code: str, role: str = "lead") -> None:
+        effects.referrals.append((str(agency_code), str(role)))
+
+    def notify(event_name: str) -> None:
+        effects.notifications.append(str(event_name))
+
+    def policy_duration(name: str) -> str:
+        return POLICY_DURATIONS.get(str(name), "P30D")
+
+    def province_of(area_code: str) -> str:
+        return str(area_code)[:2]
+
+    return {
+        "category_default_agency": category_default_agency,
+        "refer_case": refer_case,
+        "notify": notify,
+        "policy_duration": policy_duration,
+        "province_of": province_of,
+    }
+
+
+def start(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    case: Case,
+    data: dict[str, object],
+) -> None:
+    """Start the current process version for a new case and run it to its first wait."""
+    definition = definitions.current(session)
+    parsed = definitions.parsed_for(definition)
+    effects = Effects()
+    wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects)))
+    wf.data.update(data)
+    instance = WorkflowInstance(
+        case_id=case.id,
+        definition_id=definition.id,
+        serializer_version=workflow.SERIALIZER_VERSION,
+        state=b"",
+        completed=False,
+    )
+    session.add(instance)
+    _run(session, clock, actor, case, instance, wf, effects, lambda _wf: None)
+
+
+def advance(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    case: Case,
+    action: Callable[[BpmnWorkflow], None],
+) -> BpmnWorkflow:
+    """Load the case's workflow, apply an action, run engine steps and save everything."""
+    instance = session.get(WorkflowInstance, case.id)
+    if instance is None:
+        raise CaseNotFound(f"Case {case.id} has no workflow.", "เรื่องนี้ไม่มีกระบวนงาน")
+    definition = session.get(definitions.ProcessDefinition, instance.definition_id)
+    parsed = definitions.parsed_for(definition)
+    effects = Effects()
+    engine = make_script_engine(_helpers(session, effects))
+    wf = workflow.load_state(parsed, instance.state, engine)
+    _run(session, clock, actor, case, instance, wf, effects, action)
+    return wf
+
+
+def load(session: Session, case: Case) -> BpmnWorkflow:
+    """Load a case's workflow read-only (for the diagram and checks); nothing is saved."""
+    instance = session.get(WorkflowInstance, case.id)
+    definition = session.get(definitions.ProcessDefinition, instance.definition_id)
+    engine = make_script_engine(_helpers(session, Effects()))
+    return workflow.load_state(definitions.parsed_for(definition), instance.state, engine)
+
+
+def _run(session, clock, actor, case, instance, wf, effects, action) -> None:  # type: ignore[no-untyped-def]
+    now = clock()
+    before = case.status
+    try:
+        with workflow.running_at(clock):
+            action(wf)
+            wf.refresh_timers()
+            wf.do_engine_steps()
+    except SpiffWorkflowException as exc:
+        raise WorkflowFailed(
+            f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"
+        ) from exc
+    _apply_effects(session, now, actor, case, effects)
+    status, resolution = views.derive_status(wf)
+    case.status = status or case.status
+    if resolution:
+        case.resolution = resolution
+    if case.status in FINAL_STATUSES and case.closed_at is None:
+        case.closed_at = now
+    case.updated_at = now
+    instance.state = workflow.dump_state(wf)
+    instance.completed = wf.is_completed()
+    views.sync(session, case, wf, now)
+    if case.status != before and before is not None:
+        journal.record(
+            session,
+            case,
+            actor,
+            "status_changed",
+            now,
+            before=before,
+            after=case.status,
+            public=True,
+        )
+    session.flush()
+
+
+def _apply_effects(session: Session, now: datetime, actor: Actor, case: Case, effects: Effects):  # type: ignore[no-untyped-def]
+    for agency_code, role in effects.referrals:
+        refer(session, now, actor, case, agency_code, role)
+    for event in effects.notifications:
+        notify_event(session, case, event, now)

@@ -1,0 +1,238 @@
+"""Opening, reading and listing cases, and comments on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from engine import areas, identity, journal, runner
+from engine.access import Actor, case_visibility, check_can_see
+from engine.clock import Clock
+from engine.db import is_sqlite, require_transaction
+from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
+from engine.formcheck import check_form
+from engine.models import Area, Case, CaseNote, Category, OrgUnit, RegistrationCounter
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+STAFF_CHANNELS = {"phone", "walk_in", "letter"}
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    """A new case and the secret its complainant needs to follow it (shown once)."""
+
+    case: Case
+    citizen_secret: str
+
+
+def open_case(session: Session, clock: Clock, actor: Actor, data: dict) -> OpenedCase:
+    """Register a complaint, give it its identity and start its lifecycle."""
+    require_transaction(session)
+    channel = data.get("channel") if isinstance(data, dict) else None
+    check_form("intake", data, {"channel": channel})
+    if channel in STAFF_CHANNELS and not (actor.kind == "staff" and actor.has("intake")):
+        raise PermissionDenied(
+            "Only intake officers register phone, walk-in and letter complaints.",
+            "เฉพาะเจ้าหน้าที่รับเรื่องเท่านั้นที่บันทึกเรื่องทางโทรศัพท์ เดินทางมา หรือหนังสือได้",
+        )
+    area_code = _check_area(session, data["area_code"])
+    category = _check_category(session, data["category"])
+    complainant = _check_complainant(data)
+    now = clock()
+    case = Case(
+        tracking_code=_unique_tracking_code(session),
+        secret_hash="",
+        registration_number="",
+        center_id=_choose_center(session, actor, area_code),
+        area_code=area_code,
+        category_code=category.code,
+        channel=channel,
+        status="received",
+        title=data["title"].strip(),
+        description=data["description"],
+        address_text=data.get("address_text"),
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+        occurred_on=data.get("occurred_on"),
+        anonymous=bool(data.get("anonymous")),
+        confidential=bool(data.get("confidential")),
+        preferred_language=complainant.pop("preferred_language", "th"),
+        opened_by_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+        **complainant,
+    )
+    secret = identity.new_citizen_secret()
+    case.secret_hash = identity.hash_secret(secret)
+    session.add(case)
+    session.flush()
+    case.registration_number = _next_registration_number(session, case)
+    journal.record(session, case, actor, "opened", now, after="received", public=True,
+                   detail={"channel": channel})
+    workflow_data = {
+        "category": category.code,
+        "area_code": area_code,
+        "province": area_code[:2],
+        "channel": channel,
+    }
+    runner.start(session, clock, actor, case, workflow_data)
+    return OpenedCase(case, secret)
+
+
+def _check_area(session: Session, code: str) -> str:
+    try:
+        code = areas.check_area_code(code)
+    except areas.UnknownArea as exc:
+        raise ValidationFailed.one("area_code", exc.message_th, exc.message_en) from exc
+    if session.get(Area, code) is None:
+        raise ValidationFailed.one(
+            "area_code", f"ไม่พบรหัสพื้นที่ {code}", f"Unknown area code {code}."
+        )
+    return code
+
+
+def _check_category(session: Session, code: str) -> Category:
+    category = session.get(Category, code)
+    if category is None or not category.active:
+        raise ValidationFailed.one(
+            "category", f"ไม่พบประเภทเรื่อง «{code}»", f"Unknown category «{code}»."
+        )
+    return category
+
+
+def _check_complainant(data: dict) -> dict:
+    person = dict(data.get("complainant") or {})
+    nid = person.get("national_id")
+    if nid and not identity.is_valid_national_id(nid):
+        raise ValidationFailed.one(
+            "complainant.national_id",
+            "เลขประจำตัวประชาชนไม่ถูกต้อง (ตรวจสอบหลักสุดท้ายไม่ผ่าน)",
+            "The national ID number is not valid (its check digit does not match).",
+        )
+    anonymous = bool(data.get("anonymous"))
+    return {
+        # An anonymous complainant may leave a contact for updates, never a name or an ID.
+        "complainant_name": None if anonymous else person.get("name"),
+        "complainant_national_id": None if anonymous else nid,
+        "complainant_phone": person.get("phone"),
+        "complainant_email": person.get("email"),
+        "complainant_line_user_id": person.get("line_user_id"),
+        "preferred_language": person.get("preferred_language", "th"),
+    }
+
+
+def _unique_tracking_code(session: Session) -> str:
+    while True:
+        code = identity.new_tracking_code()
+        if session.scalar(select(Case.id).where(Case.tracking_code == code)) is None:
+            return code
+
+
+def _choose_center(session: Session, actor: Actor, area_code: str) -> int:
+    """Staff register cases at their own center; others go to the area's nearest center."""
+    if actor.is_center_staff and actor.org_unit_id is not None:
+        return actor.org_unit_id
+    candidates = [area_code[:4], area_code[:2]] if len(area_code) >= 4 else [area_code[:2]]
+    for code in candidates:
+        unit_id = session.scalar(
+            select(OrgUnit.id).where(OrgUnit.code == f"c{code}", OrgUnit.active.is_(True))
+        )
+        if unit_id is not None:
+            return unit_id
+    central = session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "central"))
+    if central is None:
+        raise RuntimeError("no central center: run `damrong init`")
+    return central
+
+
+def _next_registration_number(session: Session, case: Case) -> str:
+    year = identity.buddhist_year(case.created_at.astimezone(BANGKOK).date())
+    insert = sqlite_insert if is_sqlite(session) else pg_insert
+    session.execute(
+        insert(RegistrationCounter)
+        .values(center_id=case.center_id, buddhist_year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
+    counter = session.scalar(
+        select(RegistrationCounter)
+        .where(
+            RegistrationCounter.center_id == case.center_id,
+            RegistrationCounter.buddhist_year == year,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    counter.last_number += 1
+    center_code = session.scalar(select(OrgUnit.code).where(OrgUnit.id == case.center_id))
+    return identity.format_registration_number(center_code, counter.last_number, year)
+
+
+def get_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """A case the actor may see (404 for cases that do not exist, 403 for others)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(f"Case {case_id} does not exist.", f"ไม่พบเรื่องร้องเรียนเลขที่ {case_id}")
+    check_can_see(session, actor, case_id)
+    return case
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    area: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Case], int]:
+    """Cases in the actor's scope, newest first, with the total for paging."""
+    query = select(Case).where(case_visibility(actor))
+    if status:
+        query = query.where(Case.status == status)
+    if category:
+        query = query.where(Case.category_code == category)
+    if area:
+        query = query.where(Case.area_code.startswith(area, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(
+        query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit).offset(offset)
+    ).all()
+    return list(rows), int(total or 0)
+
+
+def add_comment(
+    session: Session, clock: Clock, actor: Actor, case_id: int, body: str, public: bool = False
+) -> CaseNote:
+    """Add an internal comment, or one the complainant will see."""
+    require_transaction(session)
+    case = runner.lock_case(session, case_id)
+    check_can_see(session, actor, case_id)
+    text = (body or "").strip()
+    if not text or len(text) > 5000:
+        raise ValidationFailed.one(
+            "body",
+            "กรุณากรอกความเห็น (ไม่เกิน 5,000 ตัวอักษร)",
+            "Write a comment of at most 5,000 characters.",
+        )
+    now = clock()
+    note = CaseNote(
+        case_id=case.id,
+        kind="comment",
+        body=text,
+        public=public,
+        author_id=actor.user_id,
+        author_label=actor.label,
+        org_unit_id=actor.org_unit_id,
+        created_at=now,
+    )
+    session.add(note)
+    case.updated_at = now
+    journal.record(session, case, actor, "commented", now, public=public)
+    session.flush()
+    return note

@@ -1,0 +1,87 @@
+"""Events from outside the workflow: citizen actions, agency systems, the SLA clock."""
+
+from __future__ import annotations
+
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy.orm import Session
+
+from engine import journal, runner, workflow
+from engine.access import Actor, check_can_see
+from engine.clock import Clock
+from engine.db import require_transaction
+from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
+from engine.models import Case, CaseNote
+from engine.statuses import status_label
+
+# message -> who may send it ("citizen", "system", or a staff role)
+SENDERS: dict[str, frozenset[str]] = {
+    "withdraw": frozenset({"citizen", "intake", "screener"}),
+    "info_provided": frozenset({"citizen", "intake", "screener"}),
+    "reopen": frozenset({"citizen", "intake", "screener"}),
+    "sla_breached": frozenset({"system", "supervisor"}),
+}
+TEXT_LIMIT = 5000
+
+
+def send_message(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    case_id: int,
+    name: str,
+    text: str | None = None,
+) -> Case:
+    """Deliver a named message to a case's workflow; 409 if the case is not waiting for it."""
+    require_transaction(session)
+    if name not in SENDERS:
+        raise ValidationFailed.one(
+            "message", f"ไม่รู้จักข้อความ «{name}»", f"Unknown message «{name}»."
+        )
+    _check_sender(actor, name)
+    if text is not None and (not isinstance(text, str) or len(text) > TEXT_LIMIT):
+        raise ValidationFailed.one(
+            "text",
+            f"ข้อความต้องเป็นตัวอักษรไม่เกิน {TEXT_LIMIT:,} ตัว",
+            f"The text must be a string of at most {TEXT_LIMIT:,} characters.",
+        )
+    case = runner.lock_case(session, case_id)
+    check_can_see(session, actor, case_id)
+    now = clock()
+
+    def deliver(wf) -> None:  # type: ignore[no-untyped-def]
+        try:
+            wf.send_event(workflow.message_event(name))
+        except WorkflowException as exc:
+            raise NotWaiting(
+                f"The case is not waiting for «{name}»; it is {status_label(case.status, 'en')}.",
+                f"เรื่องนี้ไม่ได้รอ «{name}» ขณะนี้สถานะคือ {status_label(case.status)}",
+                status=case.status,
+            ) from exc
+
+    if text and text.strip():
+        session.add(
+            CaseNote(
+                case_id=case.id,
+                kind=name,
+                body=text.strip(),
+                public=False,
+                author_id=actor.user_id,
+                author_label=actor.label,
+                org_unit_id=actor.org_unit_id,
+                created_at=now,
+            )
+        )
+    if name == "reopen":
+        case.reopen_count += 1
+    journal.record(session, case, actor, f"message:{name}", now, public=actor.kind == "citizen")
+    runner.advance(session, clock, actor, case, deliver)
+    return case
+
+
+def _check_sender(actor: Actor, name: str) -> None:
+    allowed = SENDERS[name]
+    if actor.kind in allowed or (actor.kind == "staff" and actor.roles & allowed):
+        return
+    raise PermissionDenied(
+        f"You may not send «{name}» to a case.", f"ท่านไม่มีสิทธิ์ส่ง «{name}» ถึงเรื่องนี้"
+    )

@@ -1,0 +1,242 @@
+"""The inbox: listing, claiming, releasing, reassigning and completing user tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from engine import journal, runner
+from engine.access import Actor, check_can_work, task_visibility
+from engine.clock import Clock
+from engine.db import require_transaction
+from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, ValidationFailed
+from engine.formcheck import check_form
+from engine.models import Case, CaseNote, Category, Task, User
+from engine.referrals import find_agency
+from forms.loader import load_schema
+from forms.validation import split_stored_fields
+
+# Free-text fields the complainant sees on the tracking page; the rest stays internal.
+PUBLIC_NOTE_FIELDS = frozenset({"progress_note", "result_text", "public_note"})
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of an inbox."""
+
+    items: list[Task]
+    total: int
+
+
+def list_tasks(
+    session: Session,
+    actor: Actor,
+    scope: str = "mine",
+    *,
+    step: str | None = None,
+    category: str | None = None,
+    area: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> TaskPage:
+    """The actor's inbox from the tasks table alone: `mine` (claimed) or `group` (claimable)."""
+    query = select(Task).where(task_visibility(actor), Task.role.in_(actor.roles))
+    if scope == "mine":
+        query = query.where(Task.assignee_id == actor.user_id)
+    elif scope == "group":
+        query = query.where(or_(Task.assignee_id.is_(None), Task.assignee_id == actor.user_id))
+    else:
+        raise ValidationFailed.one(
+            "scope", "ขอบเขตต้องเป็น mine หรือ group", "scope must be 'mine' or 'group'."
+        )
+    if step:
+        query = query.where(Task.step == step)
+    if category:
+        query = query.where(Task.category_code == category)
+    if area:
+        query = query.where(Task.area_code.startswith(area, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
+    items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return TaskPage(list(items), int(total))
+
+
+def get_task(session: Session, actor: Actor, task_id: int) -> Task:
+    """A task the actor could work on."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise TaskNotFound(f"Task {task_id} does not exist.", f"ไม่พบงานเลขที่ {task_id}")
+    check_can_work(actor, task)
+    return task
+
+
+def _locked_task(session: Session, actor: Actor, task_id: int) -> tuple[Case, Task]:
+    """Lock the task's case, then re-read the task: it may have been done meanwhile."""
+    case_id = session.scalar(select(Task.case_id).where(Task.id == task_id))
+    if case_id is None:
+        raise TaskNotFound(
+            f"Task {task_id} does not exist or is already done.",
+            f"ไม่พบงานเลขที่ {task_id} หรืองานนี้เสร็จไปแล้ว",
+        )
+    case = runner.lock_case(session, case_id)
+    task = session.scalar(
+        select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    )
+    if task is None:
+        raise TaskNotReady(
+            "Someone else has just completed this task.", "มีผู้อื่นดำเนินการงานนี้เสร็จแล้ว"
+        )
+    check_can_work(actor, task)
+    return case, task
+
+
+def claim(session: Session, clock: Clock, actor: Actor, task_id: int) -> Task:
+    """Take a task from the group inbox; only one official holds it."""
+    require_transaction(session)
+    case, task = _locked_task(session, actor, task_id)
+    if task.assignee_id is not None and task.assignee_id != actor.user_id:
+        raise TaskNotReady(
+            "Another official has already claimed this task.", "มีเจ้าหน้าที่ท่านอื่นรับงานนี้ไปแล้ว"
+        )
+    if task.assignee_id == actor.user_id:
+        return task
+    task.assignee_id = actor.user_id
+    case.updated_at = clock()
+    journal.record(session, case, actor, "claimed", clock(), step=task.step)
+    session.flush()
+    return task
+
+
+def unclaim(session: Session, clock: Clock, actor: Actor, task_id: int) -> Task:
+    """Return a claimed task to the group inbox."""
+    require_transaction(session)
+    case, task = _locked_task(session, actor, task_id)
+    if task.assignee_id != actor.user_id and not actor.has("supervisor"):
+        raise TaskNotReady("You do not hold this task.", "ท่านไม่ได้ถืองานนี้อยู่")
+    task.assignee_id = None
+    case.updated_at = clock()
+    journal.record(session, case, actor, "unclaimed", clock(), step=task.step)
+    session.flush()
+    return task
+
+
+def reassign(session: Session, clock: Clock, actor: Actor, task_id: int, user_id: int) -> Task:
+    """A supervisor hands a task to another official of the same unit and role."""
+    require_transaction(session)
+    case_id = session.scalar(select(Task.case_id).where(Task.id == task_id))
+    if case_id is None:
+        raise TaskNotFound(f"Task {task_id} does not exist.", f"ไม่พบงานเลขที่ {task_id}")
+    case = runner.lock_case(session, case_id)
+    task = session.get(Task, task_id)
+    if not (actor.has("supervisor") and actor.org_unit_id == task.org_unit_id):
+        raise PermissionDenied(
+            "Only a supervisor of the task's unit may reassign it.",
+            "เฉพาะหัวหน้างานของหน่วยงานเจ้าของงานเท่านั้นที่มอบหมายงานใหม่ได้",
+        )
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.org_unit_id != task.org_unit_id or (
+        task.role not in user.roles
+    ):
+        raise ValidationFailed.one(
+            "user_id",
+            "ผู้รับมอบหมายต้องเป็นเจ้าหน้าที่ในหน่วยงานและบทบาทเดียวกับงาน",
+            "The new assignee must be an active official of the task's unit and role.",
+        )
+    task.assignee_id = user.id
+    case.updated_at = clock()
+    journal.record(
+        session, case, actor, "reassigned", clock(), step=task.step, detail={"to": user.username}
+    )
+    session.flush()
+    return task
+
+
+def complete_task(
+    session: Session, clock: Clock, actor: Actor, task_id: int, data: dict
+) -> Case:
+    """Validate the form, store its free text beside the case, and advance the workflow."""
+    require_transaction(session)
+    case, task = _locked_task(session, actor, task_id)
+    if task.assignee_id is not None and task.assignee_id != actor.user_id:
+        raise TaskNotReady(
+            "Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว"
+        )
+    check_form(task.form, data)
+    _check_references(session, case, data)
+    workflow_data, notes = split_stored_fields(load_schema(task.form), data)
+    now = clock()
+    spiff_id = UUID(task.spiff_task_id)
+
+    def run_task(wf) -> None:  # type: ignore[no-untyped-def]
+        spiff_task = wf.get_task_from_id(spiff_id)
+        if spiff_task is None or spiff_task.state != TaskState.READY:
+            raise TaskNotReady("This task is no longer open.", "งานนี้ไม่อยู่ในสถานะที่ทำได้แล้ว")
+        spiff_task.set_data(**workflow_data)
+        spiff_task.run()
+
+    _store_notes(session, case, actor, task.step, notes, now)
+    _apply_case_fields(session, case, data)
+    journal.record(
+        session,
+        case,
+        actor,
+        "task_completed",
+        now,
+        step=task.step,
+        detail={k: v for k, v in workflow_data.items() if isinstance(v, str | int | bool)},
+    )
+    runner.advance(session, clock, actor, case, run_task)
+    return case
+
+
+def _check_references(session: Session, case: Case, data: dict) -> None:
+    """Codes in the form must name things that exist, before anything is written."""
+    if data.get("agency"):
+        find_agency(session, data["agency"])
+    if data.get("category") and session.get(Category, data["category"]) is None:
+        raise ValidationFailed.one(
+            "category", f"ไม่พบประเภทเรื่อง «{data['category']}»",
+            f"Unknown category «{data['category']}».",
+        )
+    if data.get("duplicate_of"):
+        original = session.scalar(
+            select(Case).where(Case.tracking_code == data["duplicate_of"])
+        )
+        if original is None or original.id == case.id:
+            raise ValidationFailed.one(
+                "duplicate_of",
+                "ไม่พบเรื่องเดิมที่ระบุว่าซ้ำ",
+                "The case this duplicates was not found (or is this case).",
+            )
+
+
+def _apply_case_fields(session: Session, case: Case, data: dict) -> None:
+    if data.get("category"):
+        case.category_code = data["category"]
+    if data.get("duplicate_of"):
+        case.duplicate_of_id = session.scalar(
+            select(Case.id).where(Case.tracking_code == data["duplicate_of"])
+        )
+
+
+def _store_notes(session, case, actor, step, notes, now) -> None:  # type: ignore[no-untyped-def]
+    for field, body in notes.items():
+        if not isinstance(body, str) or not body.strip():
+            continue
+        session.add(
+            CaseNote(
+                case_id=case.id,
+                kind=field,
+                step=step,
+                body=body,
+                public=field in PUBLIC_NOTE_FIELDS,
+                author_id=actor.user_id,
+                author_label=actor.label,
+                org_unit_id=actor.org_unit_id,
+                created_at=now,
+            )
+        )

@@ -1,0 +1,120 @@
+"""Fixtures: a database per run (SQLite, or PostgreSQL when DAMRONG_TEST_DATABASE_URL is set),
+emptied of cases and users before each test, a movable clock, and small factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import definitions, reference
+from engine.access import Actor
+from engine.clock import MovableClock
+from engine.db import make_engine, make_sessionmaker
+from engine.migrate import upgrade
+from engine.models import (
+    ApiToken,
+    AuditEvent,
+    Case,
+    CaseNote,
+    IdempotencyRecord,
+    OrgUnit,
+    OutboxMessage,
+    Referral,
+    RegistrationCounter,
+    Task,
+    Timer,
+    User,
+    WorkflowInstance,
+)
+
+# Children before parents, so deleting never trips a foreign key.
+MUTABLE_TABLES = [
+    Task, Timer, AuditEvent, OutboxMessage, Referral, CaseNote, WorkflowInstance,
+    IdempotencyRecord, RegistrationCounter, Case, ApiToken, User,
+]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DAMRONG_TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url)
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with factory.begin() as session:
+        reference.load_all(session)
+        definitions.deploy(session, MovableClock()())
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(db_engine) -> Iterator[sessionmaker[Session]]:  # type: ignore[no-untyped-def]
+    """A write-session factory on a database emptied of cases and users."""
+    factory = make_sessionmaker(db_engine)
+    with factory.begin() as session:
+        for model in MUTABLE_TABLES:
+            session.execute(delete(model))
+    yield factory
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+def make_user(session: Session, username: str, unit_code: str, roles: list[str]) -> User:
+    """A staff user without argon2's deliberate slowness (password sign-in is tested apart)."""
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+    user = User(username=username, display_name=username, password_hash="!", org_unit_id=unit.id,
+                roles=roles, active=True, language="th", created_at=MovableClock()())
+    session.add(user)
+    session.flush()
+    return user
+
+
+STAFF = {
+    "intake": ("c5001", ["intake"]),
+    "screener": ("c5001", ["screener"]),
+    "supervisor": ("c5001", ["supervisor", "screener"]),
+    "screener_bkk": ("c10", ["screener"]),
+    "labour": ("mol", ["agency_officer"]),
+    "labour2": ("mol", ["agency_officer"]),
+    "local": ("dla", ["agency_officer"]),
+    "police": ("rtp", ["agency_officer"]),
+    "executive": ("c50", ["executive"]),
+    "admin": ("central", ["admin"]),
+}
+
+
+@pytest.fixture
+def staff(factory) -> dict[str, Actor]:  # type: ignore[no-untyped-def]
+    """One actor per demo role, at the Chiang Mai centers and two agencies."""
+    with factory.begin() as session:
+        return {
+            name: Actor.for_user(make_user(session, name, unit, roles))
+            for name, (unit, roles) in STAFF.items()
+        }
+
+
+def intake_data(**overrides: object) -> dict:
+    """A valid walk-in complaint in Mueang Chiang Mai; override any field."""
+    data = {
+        "title": "นายจ้างค้างจ่ายค่าจ้าง",
+        "description": "นายจ้างไม่จ่ายค่าจ้างเดือนที่แล้ว ขอให้ตรวจสอบด้วย 🙏",
+        "category": "labour",
+        "area_code": "500101",
+        "channel": "walk_in",
+        "consent": True,
+        "complainant": {"name": "สมหญิง รักงาน", "phone": "0812345678"},
+    }
+    data.update(overrides)
+    return data
