@@ -97,7 +97,8 @@ def post_comment(case_id: int):  # type: ignore[no-untyped-def]
     public = data.get("public", False)
     if not isinstance(public, bool) or not isinstance(data.get("body"), str):
         raise ValidationFailed.one(
-            "body", "ต้องมี body เป็นข้อความ และ public เป็น true/false",
+            "body",
+            "ต้องมี body เป็นข้อความ และ public เป็น true/false",
             "Send 'body' as text and 'public' as true or false.",
         )
     with writing() as session:
@@ -131,7 +132,14 @@ def post_referral(case_id: int):  # type: ignore[no-untyped-def]
     with writing() as session:
         get_case(session, actor, case_id)
         case = lock_case(session, case_id)
-        referral = refer(session, services().clock(), actor, case, agency, role,
-                         data.get("reason") if isinstance(data.get("reason"), str) else None)
+        referral = refer(
+            session,
+            services().clock(),
+            actor,
+            case,
+            agency,
+            role,
+            data.get("reason") if isinstance(data.get("reason"), str) else None,
+        )
         case.updated_at = services().clock()
         return {"agency": agency, "role": referral.role, "active": referral.active}, 201

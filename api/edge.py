@@ -83,11 +83,14 @@ def json_body() -> dict:
     data = request.get_json(silent=True)
     if data is None:
         raise errors.ValidationFailed.one(
-            "", "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
+            "",
+            "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
             "Send a JSON object with Content-Type: application/json.",
         )
     if not isinstance(data, dict):
-        raise errors.ValidationFailed.one("", "ข้อมูลต้องเป็นออบเจ็กต์ JSON", "The body must be a JSON object.")
+        raise errors.ValidationFailed.one(
+            "", "ข้อมูลต้องเป็นออบเจ็กต์ JSON", "The body must be a JSON object."
+        )
     return data
 
 
@@ -102,7 +105,9 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
         value = low - 1
     if not low <= value <= high:
         raise errors.ValidationFailed.one(
-            name, f"«{name}» ต้องเป็นจำนวนเต็ม {low}–{high}", f"«{name}» must be an integer {low}-{high}."
+            name,
+            f"«{name}» ต้องเป็นจำนวนเต็ม {low}–{high}",
+            f"«{name}» must be an integer {low}-{high}.",
         )
     return value
 
@@ -125,8 +130,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):  # type: ignore[no-untyped-def]
         log.warning("integrity error: %s", exc.orig)
-        message = {"th": "มีผู้อื่นบันทึกข้อมูลเดียวกันพร้อมกัน กรุณาลองใหม่",
-                   "en": "A concurrent request saved the same thing; please retry."}
+        message = {
+            "th": "มีผู้อื่นบันทึกข้อมูลเดียวกันพร้อมกัน กรุณาลองใหม่",
+            "en": "A concurrent request saved the same thing; please retry.",
+        }
         return error_response("concurrent_change", message[lang()], 409)
 
     @app.errorhandler(RequestEntityTooLarge)
@@ -138,6 +145,6 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if not request.path.startswith("/api/"):
             return exc
-        return error_response(exc.name.lower().replace(" ", "_"), exc.description or exc.name,
-                              exc.code or 500)
-
+        return error_response(
+            exc.name.lower().replace(" ", "_"), exc.description or exc.name, exc.code or 500
+        )

@@ -49,13 +49,22 @@ def replay(session: Session, scope: str, key: str, digest: str) -> tuple[dict, i
 
 
 def remember(
-    session: Session, scope: str, key: str, digest: str, response: dict, status: int,
+    session: Session,
+    scope: str,
+    key: str,
+    digest: str,
+    response: dict,
+    status: int,
     now: datetime,
 ) -> None:
     """Store the answer in the same transaction as the change it describes."""
     session.add(
         IdempotencyRecord(
-            scope=scope, key=key, request_hash=digest, status_code=status, response=response,
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            status_code=status,
+            response=response,
             created_at=now,
         )
     )

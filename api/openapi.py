@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from forms.loader import load_schema
+
 from api.edge import blueprint
 from engine.statuses import STATUSES
-from forms.loader import load_schema
 
 ERROR = {
     "type": "object",
@@ -27,23 +28,37 @@ TASK = {
     "type": "object",
     "required": ["id", "case_id", "step", "name", "role", "case_status"],
     "properties": {
-        "id": {"type": "integer"}, "case_id": {"type": "integer"}, "step": {"type": "string"},
-        "name": {"type": "string"}, "role": {"type": "string"},
-        "org_unit_id": {"type": "integer"}, "area_code": {"type": "string"},
-        "category": {"type": "string"}, "case_status": {"enum": list(STATUSES)},
-        "assignee_id": {"type": ["integer", "null"]}, "created_at": INSTANT, "due_at": INSTANT,
+        "id": {"type": "integer"},
+        "case_id": {"type": "integer"},
+        "step": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": "string"},
+        "org_unit_id": {"type": "integer"},
+        "area_code": {"type": "string"},
+        "category": {"type": "string"},
+        "case_status": {"enum": list(STATUSES)},
+        "assignee_id": {"type": ["integer", "null"]},
+        "created_at": INSTANT,
+        "due_at": INSTANT,
     },
 }
 CASE_SUMMARY = {
     "type": "object",
     "required": ["id", "tracking_code", "status", "title"],
     "properties": {
-        "id": {"type": "integer"}, "tracking_code": {"type": "string"},
-        "registration_number": {"type": "string"}, "status": {"enum": list(STATUSES)},
-        "status_label": {"type": "string"}, "open311_status": {"enum": ["open", "closed"]},
-        "title": {"type": "string"}, "category": {"type": "string"},
-        "area_code": {"type": "string"}, "channel": {"type": "string"},
-        "center": {"type": "string"}, "created_at": INSTANT, "updated_at": INSTANT,
+        "id": {"type": "integer"},
+        "tracking_code": {"type": "string"},
+        "registration_number": {"type": "string"},
+        "status": {"enum": list(STATUSES)},
+        "status_label": {"type": "string"},
+        "open311_status": {"enum": ["open", "closed"]},
+        "title": {"type": "string"},
+        "category": {"type": "string"},
+        "area_code": {"type": "string"},
+        "channel": {"type": "string"},
+        "center": {"type": "string"},
+        "created_at": INSTANT,
+        "updated_at": INSTANT,
         "closed_at": INSTANT,
     },
 }
@@ -51,17 +66,22 @@ CASE_DETAIL = {
     "allOf": [CASE_SUMMARY],
     "type": "object",
     "properties": {
-        "description": {"type": "string"}, "tasks": {"type": "array", "items": TASK},
-        "referrals": {"type": "array"}, "notes": {"type": "array"},
-        "complainant": {"type": ["object", "null"]}, "version": {"type": "integer"},
+        "description": {"type": "string"},
+        "tasks": {"type": "array", "items": TASK},
+        "referrals": {"type": "array"},
+        "notes": {"type": "array"},
+        "complainant": {"type": ["object", "null"]},
+        "version": {"type": "integer"},
     },
 }
 TRACK = {
     "type": "object",
     "required": ["tracking_code", "status", "timeline"],
     "properties": {
-        "tracking_code": {"type": "string"}, "status": {"enum": list(STATUSES)},
-        "status_label": {"type": "string"}, "agency": NULL_STR,
+        "tracking_code": {"type": "string"},
+        "status": {"enum": list(STATUSES)},
+        "status_label": {"type": "string"},
+        "agency": NULL_STR,
         "timeline": {"type": "array"},
     },
 }
@@ -71,14 +91,21 @@ def _page(item: dict) -> dict:
     return {
         "type": "object",
         "required": ["items", "total"],
-        "properties": {"items": {"type": "array", "items": item}, "total": {"type": "integer"},
-                       "limit": {"type": "integer"}, "offset": {"type": "integer"}},
+        "properties": {
+            "items": {"type": "array", "items": item},
+            "total": {"type": "integer"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
     }
 
 
 def _list(item: dict) -> dict:
-    return {"type": "object", "required": ["items"],
-            "properties": {"items": {"type": "array", "items": item}}}
+    return {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": item}},
+    }
 
 
 def _json(schema: dict, description: str = "OK") -> dict:
@@ -89,8 +116,15 @@ def _errors(*codes: int) -> dict:
     return {str(c): _json({"$ref": "#/components/schemas/Error"}, "Error") for c in codes}
 
 
-def _op(summary: str, ok: dict, *errors: int, body: dict | None = None, params=(), code="200",
-        public=False) -> dict:  # type: ignore[no-untyped-def]
+def _op(
+    summary: str,
+    ok: dict,
+    *errors: int,
+    body: dict | None = None,
+    params=(),
+    code="200",
+    public=False,
+) -> dict:  # type: ignore[no-untyped-def]
     op: dict = {"summary": summary, "responses": {code: ok, **_errors(*errors)}}
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
@@ -102,63 +136,152 @@ def _op(summary: str, ok: dict, *errors: int, body: dict | None = None, params=(
 
 
 def _param(name: str, where: str = "query", schema: dict | None = None, required=False) -> dict:  # type: ignore[no-untyped-def]
-    return {"name": name, "in": where, "required": required or where == "path",
-            "schema": schema or {"type": "string"}}
+    return {
+        "name": name,
+        "in": where,
+        "required": required or where == "path",
+        "schema": schema or {"type": "string"},
+    }
 
 
 CASE_ID = _param("case_id", "path", {"type": "integer"})
 TASK_ID = _param("task_id", "path", {"type": "integer"})
-PAGING = (_param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200}),
-          _param("offset", schema={"type": "integer", "minimum": 0}))
+PAGING = (
+    _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200}),
+    _param("offset", schema={"type": "integer", "minimum": 0}),
+)
 
 
 def document() -> dict:
     """Build the OpenAPI document."""
     intake = {k: v for k, v in load_schema("intake").items() if k != "$schema"}
-    opened = {"type": "object", "required": ["id", "tracking_code", "citizen_secret", "status"],
-              "properties": {"id": {"type": "integer"}, "tracking_code": {"type": "string"},
-                             "registration_number": {"type": "string"},
-                             "citizen_secret": {"type": "string"},
-                             "status": {"enum": list(STATUSES)}}}
+    opened = {
+        "type": "object",
+        "required": ["id", "tracking_code", "citizen_secret", "status"],
+        "properties": {
+            "id": {"type": "integer"},
+            "tracking_code": {"type": "string"},
+            "registration_number": {"type": "string"},
+            "citizen_secret": {"type": "string"},
+            "status": {"enum": list(STATUSES)},
+        },
+    }
     complete = {"type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}
     paths = {
         "/cases": {
-            "post": _op("Open a case", _json(opened, "Created"), 400, 401, 403, 409, 413, 422,
-                        body=intake, code="201",
-                        params=[_param("Idempotency-Key", "header")]),
-            "get": _op("List cases in scope", _json(_page(CASE_SUMMARY)), 401, 422,
-                       params=[_param("status"), _param("category"), _param("area"), *PAGING]),
+            "post": _op(
+                "Open a case",
+                _json(opened, "Created"),
+                400,
+                401,
+                403,
+                409,
+                413,
+                422,
+                body=intake,
+                code="201",
+                params=[_param("Idempotency-Key", "header")],
+            ),
+            "get": _op(
+                "List cases in scope",
+                _json(_page(CASE_SUMMARY)),
+                401,
+                422,
+                params=[_param("status"), _param("category"), _param("area"), *PAGING],
+            ),
         },
-        "/cases/{case_id}": {"get": _op("Read a case", _json(CASE_DETAIL), 401, 403, 404,
-                                        params=[CASE_ID])},
-        "/cases/{case_id}/events": {"get": _op("Case audit trail", _json(_list(
-            {"type": "object"})), 401, 403, 404, params=[CASE_ID])},
-        "/tasks": {"get": _op("The inbox", _json(_page(TASK)), 401, 422, params=[
-            _param("scope", schema={"enum": ["mine", "group"]}), _param("step"),
-            _param("category"), _param("area"), *PAGING])},
-        "/tasks/{task_id}": {"get": _op("Read a task with its form", _json(TASK), 401, 403, 404,
-                                        params=[TASK_ID])},
-        "/tasks/{task_id}/claim": {"post": _op("Claim", _json(TASK), 401, 403, 404, 409,
-                                               params=[TASK_ID])},
-        "/tasks/{task_id}/unclaim": {"post": _op("Unclaim", _json(TASK), 401, 403, 404, 409,
-                                                 params=[TASK_ID])},
-        "/tasks/{task_id}/complete": {"post": _op(
-            "Complete with {data}", _json({"type": "object"}), 400, 401, 403, 404, 409, 422,
-            body=complete, params=[TASK_ID])},
-        "/track/{code}": {"get": _op(
-            "Track one's own case (public)", _json(TRACK), 404, 422, public=True,
-            params=[_param("code", "path"), _param("secret"),
-                    _param("X-Citizen-Secret", "header")])},
+        "/cases/{case_id}": {
+            "get": _op("Read a case", _json(CASE_DETAIL), 401, 403, 404, params=[CASE_ID])
+        },
+        "/cases/{case_id}/events": {
+            "get": _op(
+                "Case audit trail",
+                _json(_list({"type": "object"})),
+                401,
+                403,
+                404,
+                params=[CASE_ID],
+            )
+        },
+        "/tasks": {
+            "get": _op(
+                "The inbox",
+                _json(_page(TASK)),
+                401,
+                422,
+                params=[
+                    _param("scope", schema={"enum": ["mine", "group"]}),
+                    _param("step"),
+                    _param("category"),
+                    _param("area"),
+                    *PAGING,
+                ],
+            )
+        },
+        "/tasks/{task_id}": {
+            "get": _op("Read a task with its form", _json(TASK), 401, 403, 404, params=[TASK_ID])
+        },
+        "/tasks/{task_id}/claim": {
+            "post": _op("Claim", _json(TASK), 401, 403, 404, 409, params=[TASK_ID])
+        },
+        "/tasks/{task_id}/unclaim": {
+            "post": _op("Unclaim", _json(TASK), 401, 403, 404, 409, params=[TASK_ID])
+        },
+        "/tasks/{task_id}/complete": {
+            "post": _op(
+                "Complete with {data}",
+                _json({"type": "object"}),
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                body=complete,
+                params=[TASK_ID],
+            )
+        },
+        "/track/{code}": {
+            "get": _op(
+                "Track one's own case (public)",
+                _json(TRACK),
+                404,
+                422,
+                public=True,
+                params=[
+                    _param("code", "path"),
+                    _param("secret"),
+                    _param("X-Citizen-Secret", "header"),
+                ],
+            )
+        },
         "/categories": {"get": _op("Categories", _json(_list({"type": "object"})), public=True)},
-        "/areas": {"get": _op("DOPA areas", _json(_list({"type": "object"})), 422, public=True,
-                              params=[_param("parent")])},
-        "/forms/{name}": {"get": _op("A form's JSON Schema", _json({"type": "object"}), 404,
-                                     public=True, params=[_param("name", "path")])},
+        "/areas": {
+            "get": _op(
+                "DOPA areas",
+                _json(_list({"type": "object"})),
+                422,
+                public=True,
+                params=[_param("parent")],
+            )
+        },
+        "/forms/{name}": {
+            "get": _op(
+                "A form's JSON Schema",
+                _json({"type": "object"}),
+                404,
+                public=True,
+                params=[_param("name", "path")],
+            )
+        },
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Damrong API", "version": "1.0.0",
-                 "description": "Complaint case management for Damrongdhamma Centers"},
+        "info": {
+            "title": "Damrong API",
+            "version": "1.0.0",
+            "description": "Complaint case management for Damrongdhamma Centers",
+        },
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import request
+from forms.loader import load_schema
 from sqlalchemy import select
 
 from api.edge import blueprint, lang, reading
 from engine.errors import ValidationFailed
 from engine.models import Area, Category
-from forms.loader import load_schema
 
 
 @blueprint.get("/categories")
@@ -47,12 +47,18 @@ def get_areas():  # type: ignore[no-untyped-def]
         )
     with reading() as session:
         rows = session.scalars(
-            select(Area).where(Area.parent_code == parent if parent else Area.level == "province")
+            select(Area)
+            .where(Area.parent_code == parent if parent else Area.level == "province")
             .order_by(Area.code)
         ).all()
         items = [
-            {"code": a.code, "level": a.level, "name_th": a.name_th, "name_en": a.name_en,
-             "parent_code": a.parent_code}
+            {
+                "code": a.code,
+                "level": a.level,
+                "name_th": a.name_th,
+                "name_en": a.name_en,
+                "parent_code": a.parent_code,
+            }
             for a in rows
         ]
     return {"items": items}

@@ -71,8 +71,12 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str) -> dict:
         version=case.version,
         complainant=_complainant(actor, case),
         referrals=[
-            {"agency": r.agency.code, "agency_name": r.agency.name_th if lang == "th" else
-             r.agency.name_en, "role": r.role, "since": instant(r.created_at)}
+            {
+                "agency": r.agency.code,
+                "agency_name": r.agency.name_th if lang == "th" else r.agency.name_en,
+                "role": r.role,
+                "since": instant(r.created_at),
+            }
             for r in active_referrals(session, case.id)
         ],
         tasks=[
@@ -80,8 +84,14 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str) -> dict:
             for t in session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id))
         ],
         notes=[
-            {"kind": n.kind, "step": n.step, "body": n.body, "public": n.public,
-             "author": n.author_label, "created_at": instant(n.created_at)}
+            {
+                "kind": n.kind,
+                "step": n.step,
+                "body": n.body,
+                "public": n.public,
+                "author": n.author_label,
+                "created_at": instant(n.created_at),
+            }
             for n in session.scalars(
                 select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
             )

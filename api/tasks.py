@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import request
+from forms.loader import load_schema
 
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_summary, task_json
 from engine.errors import ValidationFailed
 from engine.models import Case
 from engine.services import tasks as task_service
-from forms.loader import load_schema
 
 
 @blueprint.get("/tasks")
@@ -70,7 +70,7 @@ def complete_task(task_id: int):  # type: ignore[no-untyped-def]
     data = body.get("data")
     if not isinstance(data, dict):
         raise ValidationFailed.one(
-            "data", "ต้องส่งข้อมูลแบบฟอร์มในช่อง data", "Send the form values as {\"data\": {...}}."
+            "data", "ต้องส่งข้อมูลแบบฟอร์มในช่อง data", 'Send the form values as {"data": {...}}.'
         )
     with writing() as session:
         case = task_service.complete_task(session, services().clock, actor, task_id, data)

@@ -25,8 +25,9 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
     if config.database_url.startswith("sqlite:///"):
         from pathlib import Path
 
-        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True,
-                                                                          exist_ok=True)
+        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
     engine, factory = _factory(config)
     upgrade(engine)
     with factory.begin() as session:
@@ -51,8 +52,10 @@ def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
     _engine, factory = _factory(config)
     with factory.begin() as session:
         definition, created = definitions.deploy(session, system_clock(), deployed_by="cli")
-        print(f"{definition.process_id} v{definition.version} "
-              f"{'deployed' if created else 'unchanged'} ({definition.content_hash[:12]})")
+        print(
+            f"{definition.process_id} v{definition.version} "
+            f"{'deployed' if created else 'unchanged'} ({definition.content_hash[:12]})"
+        )
     return 0
 
 
@@ -63,8 +66,14 @@ def cmd_users(args: argparse.Namespace, config: Config) -> int:
     _engine, factory = _factory(config)
     with factory.begin() as session:
         if args.action == "create":
-            user = users.create_user(session, system_clock(), args.username, args.password,
-                                     args.org_unit, args.roles.split(","))
+            user = users.create_user(
+                session,
+                system_clock(),
+                args.username,
+                args.password,
+                args.org_unit,
+                args.roles.split(","),
+            )
             print(f"created {user.username}")
         else:
             from sqlalchemy import select
@@ -90,12 +99,15 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     scheduler = None
     if not args.no_scheduler:
         factory = app.extensions["damrong"].writer
-        scheduler = jobs.build_scheduler(factory, system_clock,
-                                         jobs.job_list(config.timer_sweep_seconds),
-                                         background=True)
+        scheduler = jobs.build_scheduler(
+            factory, system_clock, jobs.job_list(config.timer_sweep_seconds), background=True
+        )
         scheduler.start()
-    print(f"Damrong is running at http://{args.host}:{args.port}/ "
-          f"(API: http://{args.host}:{args.port}/api/v1/openapi.json)", flush=True)
+    print(
+        f"Damrong is running at http://{args.host}:{args.port}/ "
+        f"(API: http://{args.host}:{args.port}/api/v1/openapi.json)",
+        flush=True,
+    )
     try:
         serve(app, host=args.host, port=args.port, threads=8, ident="damrong")
     finally:
@@ -111,8 +123,11 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     _engine, factory = _factory(config)
     job_list = jobs.job_list(config.timer_sweep_seconds)
     if args.once:
-        print(json.dumps({k: str(v) for k, v in jobs.run_once(factory, system_clock,
-                                                               job_list).items()}))
+        print(
+            json.dumps(
+                {k: str(v) for k, v in jobs.run_once(factory, system_clock, job_list).items()}
+            )
+        )
         return 0
     jobs.build_scheduler(factory, system_clock, job_list, background=False).start()
     return 0

@@ -42,7 +42,12 @@ def build_scheduler(
     scheduler = BackgroundScheduler() if background else BlockingScheduler()
     for job in jobs:
         scheduler.add_job(
-            job.run, "interval", seconds=job.seconds, args=[factory, clock], id=job.name,
-            max_instances=1, coalesce=True,
+            job.run,
+            "interval",
+            seconds=job.seconds,
+            args=[factory, clock],
+            id=job.name,
+            max_instances=1,
+            coalesce=True,
         )
     return scheduler

@@ -97,9 +97,7 @@ def check_can_see(session, actor: Actor, case_id: int) -> None:  # type: ignore[
     """Raise PermissionDenied unless the actor may see the case."""
     visible = session.scalar(select(Case.id).where(Case.id == case_id, case_visibility(actor)))
     if visible is None:
-        raise PermissionDenied(
-            "You may not see this case.", "ท่านไม่มีสิทธิ์เข้าถึงเรื่องร้องเรียนนี้"
-        )
+        raise PermissionDenied("You may not see this case.", "ท่านไม่มีสิทธิ์เข้าถึงเรื่องร้องเรียนนี้")
 
 
 def check_can_work(actor: Actor, task: Task) -> None:

@@ -31,8 +31,7 @@ SAMPLES = [
     ("โรงงานปล่อยกลิ่นเหม็นตอนกลางคืน", "local_nuisance", ["refer"]),
     ("ลูกจ้างถูกเลิกจ้างโดยไม่ได้รับค่าชดเชย", "labour", ["refer", "ack", "progress"]),
     ("ไม่ได้รับเงินประกันสังคมกรณีว่างงาน", "labour", ["refer", "ack", "result"]),
-    ("ขยะไม่มีผู้มาเก็บเป็นเวลาสามสัปดาห์", "local_nuisance",
-     ["refer", "ack", "result", "accept"]),
+    ("ขยะไม่มีผู้มาเก็บเป็นเวลาสามสัปดาห์", "local_nuisance", ["refer", "ack", "result", "accept"]),
     ("ร้องเรียนซ้ำเรื่องเดิม ทดสอบการปฏิเสธ", "other", ["reject"]),
     ("ขอถอนเรื่องเพราะตกลงกันได้แล้ว", "labour", ["withdraw"]),
 ]
@@ -48,9 +47,17 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
             user = users.create_user(session, clock(), username, PASSWORD, unit, roles, name)
             token = users.issue_token(session, clock(), user, "demo")
             area = session.scalar(select(OrgUnit.area_code).where(OrgUnit.code == unit))
-            out["users"].append({"username": username, "password": PASSWORD, "token": token,
-                                 "role": roles[0], "roles": roles, "org_unit": unit,
-                                 "area_code": area})
+            out["users"].append(
+                {
+                    "username": username,
+                    "password": PASSWORD,
+                    "token": token,
+                    "role": roles[0],
+                    "roles": roles,
+                    "org_unit": unit,
+                    "area_code": area,
+                }
+            )
     for title, category, steps in SAMPLES:
         _sample(factory, clock, title, category, steps)
     return out
@@ -64,8 +71,13 @@ def _complete(factory, clock, username: str, case_id: int, data: dict) -> None: 
     with factory.begin() as session:
         actor = _actor(session, username)
         task = session.scalar(
-            select(Task).where(Task.case_id == case_id, Task.org_unit_id == actor.org_unit_id,
-                               Task.role.in_(actor.roles)).order_by(Task.id)
+            select(Task)
+            .where(
+                Task.case_id == case_id,
+                Task.org_unit_id == actor.org_unit_id,
+                Task.role.in_(actor.roles),
+            )
+            .order_by(Task.id)
         )
         tasks.claim(session, clock, actor, task.id)
         tasks.complete_task(session, clock, actor, task.id, data)
@@ -73,46 +85,79 @@ def _complete(factory, clock, username: str, case_id: int, data: dict) -> None: 
 
 def _sample(factory, clock, title: str, category: str, steps: list[str]) -> None:  # type: ignore[no-untyped-def]
     with factory.begin() as session:
-        opened = cases.open_case(session, clock, _actor(session, "intake1"), {
-            "title": title,
-            "description": title + " ผู้ร้องขอให้หน่วยงานที่เกี่ยวข้องตรวจสอบและแก้ไขโดยเร็ว",
-            "category": category, "area_code": SUBDISTRICT, "channel": "walk_in",
-            "consent": True,
-            "complainant": {"name": "สมชาย ใจดี", "phone": "0812345678",
-                            "national_id": "1101700230708"},
-        })
+        opened = cases.open_case(
+            session,
+            clock,
+            _actor(session, "intake1"),
+            {
+                "title": title,
+                "description": title + " ผู้ร้องขอให้หน่วยงานที่เกี่ยวข้องตรวจสอบและแก้ไขโดยเร็ว",
+                "category": category,
+                "area_code": SUBDISTRICT,
+                "channel": "walk_in",
+                "consent": True,
+                "complainant": {
+                    "name": "สมชาย ใจดี",
+                    "phone": "0812345678",
+                    "national_id": "1101700230708",
+                },
+            },
+        )
         case_id = opened.case.id
     agency = "mol" if category == "labour" else "dla"
     officer = "labour1" if agency == "mol" else "local1"
     for step in steps:
         if step == "info":
-            _complete(factory, clock, "screener1", case_id,
-                      {"decision": "request_info", "question": "ขอสำเนาสัญญาจ้างงาน"})
+            _complete(
+                factory,
+                clock,
+                "screener1",
+                case_id,
+                {"decision": "request_info", "question": "ขอสำเนาสัญญาจ้างงาน"},
+            )
         elif step == "refer":
             _complete(factory, clock, "screener1", case_id, {"decision": "refer"})
         elif step == "reject":
-            _complete(factory, clock, "screener1", case_id,
-                      {"decision": "reject", "reason": "ไม่อยู่ในอำนาจหน้าที่ของศูนย์"})
+            _complete(
+                factory,
+                clock,
+                "screener1",
+                case_id,
+                {"decision": "reject", "reason": "ไม่อยู่ในอำนาจหน้าที่ของศูนย์"},
+            )
         elif step == "ack":
             _complete(factory, clock, officer, case_id, {})
         elif step == "progress":
-            _complete(factory, clock, officer, case_id,
-                      {"action": "progress", "progress_note": "ส่งเจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว"})
+            _complete(
+                factory,
+                clock,
+                officer,
+                case_id,
+                {"action": "progress", "progress_note": "ส่งเจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว"},
+            )
         elif step == "result":
-            _complete(factory, clock, officer, case_id,
-                      {"action": "result", "result_text": "ดำเนินการแก้ไขเรียบร้อยแล้ว"})
+            _complete(
+                factory,
+                clock,
+                officer,
+                case_id,
+                {"action": "result", "result_text": "ดำเนินการแก้ไขเรียบร้อยแล้ว"},
+            )
         elif step == "accept":
             _complete(factory, clock, "screener1", case_id, {"review_decision": "accept"})
         elif step == "withdraw":
             with factory.begin() as session:
-                messages.send_message(session, clock, Actor.citizen(case_id), case_id,
-                                      "withdraw", "ตกลงกันได้แล้ว")
+                messages.send_message(
+                    session, clock, Actor.citizen(case_id), case_id, "withdraw", "ตกลงกันได้แล้ว"
+                )
 
 
 def describe(world: dict) -> str:
     """Demo logins as a short table for the terminal."""
     lines = ["Demo users (password for all: " + PASSWORD + "):"]
     for user in world.get("users", []):
-        lines.append(f"  {user['username']:<12} {','.join(user['roles']):<22} {user['org_unit']}"
-                     f"  token {user['token']}")
+        lines.append(
+            f"  {user['username']:<12} {','.join(user['roles']):<22} {user['org_unit']}"
+            f"  token {user['token']}"
+        )
     return "\n".join(lines)

@@ -72,12 +72,18 @@ def _generate_centers(session: Session, existing: dict[str, OrgUnit]) -> int:
             continue
         if area.level == "province":
             parent, kind = central, "provincial_center"
-            name_th, name_en = f"ศูนย์ดำรงธรรมจังหวัด{area.name_th}", f"{area.name_en} Provincial Damrongdhamma Center"
+            name_th, name_en = (
+                f"ศูนย์ดำรงธรรมจังหวัด{area.name_th}",
+                f"{area.name_en} Provincial Damrongdhamma Center",
+            )
             if area.code == "10":
                 name_th = "ศูนย์ดำรงธรรมกรุงเทพมหานคร"
         else:
             parent, kind = existing[f"c{area.parent_code}"], "district_center"
-            name_th, name_en = f"ศูนย์ดำรงธรรมอำเภอ{area.name_th}", f"{area.name_en} District Damrongdhamma Center"
+            name_th, name_en = (
+                f"ศูนย์ดำรงธรรมอำเภอ{area.name_th}",
+                f"{area.name_en} District Damrongdhamma Center",
+            )
         unit = OrgUnit(
             code=f"c{area.code}",
             kind=kind,

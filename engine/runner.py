@@ -35,9 +35,10 @@ class Effects:
 def lock_case(session: Session, case_id: int) -> Case:
     """Load a case for writing: a row lock on PostgreSQL, the version check everywhere."""
     case = session.scalar(
-        select(Case).where(Case.id == case_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if case is None:
         raise CaseNotFound(f"Case {case_id} does not exist.", f"ไม่พบเรื่องร้องเรียนเลขที่ {case_id}")

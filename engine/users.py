@@ -67,9 +67,7 @@ def check_password(session: Session, username: str, password: str) -> User:
             raise VerificationError
         _hasher.verify(user.password_hash, password)
     except VerificationError as exc:
-        raise Unauthenticated(
-            "Wrong username or password.", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
-        ) from exc
+        raise Unauthenticated("Wrong username or password.", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง") from exc
     return user
 
 
@@ -85,9 +83,7 @@ def issue_token(session: Session, now: datetime, user: User, name: str = "") -> 
 
 def user_for_token(session: Session, token: str) -> User:
     """The active user a bearer token belongs to, or Unauthenticated."""
-    row = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == identity.hash_token(token))
-    )
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == identity.hash_token(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         raise Unauthenticated(
             "The API token is missing, wrong or revoked.", "โทเคนไม่ถูกต้องหรือถูกเพิกถอนแล้ว"

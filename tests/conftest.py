@@ -33,8 +33,18 @@ from engine.models import (
 
 # Children before parents, so deleting never trips a foreign key.
 MUTABLE_TABLES = [
-    Task, Timer, AuditEvent, OutboxMessage, Referral, CaseNote, WorkflowInstance,
-    IdempotencyRecord, RegistrationCounter, Case, ApiToken, User,
+    Task,
+    Timer,
+    AuditEvent,
+    OutboxMessage,
+    Referral,
+    CaseNote,
+    WorkflowInstance,
+    IdempotencyRecord,
+    RegistrationCounter,
+    Case,
+    ApiToken,
+    User,
 ]
 
 
@@ -74,8 +84,16 @@ def clock() -> MovableClock:
 def make_user(session: Session, username: str, unit_code: str, roles: list[str]) -> User:
     """A staff user without argon2's deliberate slowness (password sign-in is tested apart)."""
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
-    user = User(username=username, display_name=username, password_hash="!", org_unit_id=unit.id,
-                roles=roles, active=True, language="th", created_at=MovableClock()())
+    user = User(
+        username=username,
+        display_name=username,
+        password_hash="!",
+        org_unit_id=unit.id,
+        roles=roles,
+        active=True,
+        language="th",
+        created_at=MovableClock()(),
+    )
     session.add(user)
     session.flush()
     return user

@@ -72,8 +72,16 @@ def open_case(session: Session, clock: Clock, actor: Actor, data: dict) -> Opene
     session.add(case)
     session.flush()
     case.registration_number = _next_registration_number(session, case)
-    journal.record(session, case, actor, "opened", now, after="received", public=True,
-                   detail={"channel": channel})
+    journal.record(
+        session,
+        case,
+        actor,
+        "opened",
+        now,
+        after="received",
+        public=True,
+        detail={"channel": channel},
+    )
     workflow_data = {
         "category": category.code,
         "area_code": area_code,
@@ -90,9 +98,7 @@ def _check_area(session: Session, code: str) -> str:
     except areas.UnknownArea as exc:
         raise ValidationFailed.one("area_code", exc.message_th, exc.message_en) from exc
     if session.get(Area, code) is None:
-        raise ValidationFailed.one(
-            "area_code", f"ไม่พบรหัสพื้นที่ {code}", f"Unknown area code {code}."
-        )
+        raise ValidationFailed.one("area_code", f"ไม่พบรหัสพื้นที่ {code}", f"Unknown area code {code}.")
     return code
 
 

@@ -34,9 +34,7 @@ def send_message(
     """Deliver a named message to a case's workflow; 409 if the case is not waiting for it."""
     require_transaction(session)
     if name not in SENDERS:
-        raise ValidationFailed.one(
-            "message", f"ไม่รู้จักข้อความ «{name}»", f"Unknown message «{name}»."
-        )
+        raise ValidationFailed.one("message", f"ไม่รู้จักข้อความ «{name}»", f"Unknown message «{name}».")
     _check_sender(actor, name)
     if text is not None and (not isinstance(text, str) or len(text) > TEXT_LIMIT):
         raise ValidationFailed.one(
@@ -82,6 +80,4 @@ def _check_sender(actor: Actor, name: str) -> None:
     allowed = SENDERS[name]
     if actor.kind in allowed or (actor.kind == "staff" and actor.roles & allowed):
         return
-    raise PermissionDenied(
-        f"You may not send «{name}» to a case.", f"ท่านไม่มีสิทธิ์ส่ง «{name}» ถึงเรื่องนี้"
-    )
+    raise PermissionDenied(f"You may not send «{name}» to a case.", f"ท่านไม่มีสิทธิ์ส่ง «{name}» ถึงเรื่องนี้")

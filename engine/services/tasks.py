@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from forms.loader import load_schema
+from forms.validation import split_stored_fields
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -17,8 +19,6 @@ from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, Validati
 from engine.formcheck import check_form
 from engine.models import Case, CaseNote, Category, Task, User
 from engine.referrals import find_agency
-from forms.loader import load_schema
-from forms.validation import split_stored_fields
 
 # Free-text fields the complainant sees on the tracking page; the rest stays internal.
 PUBLIC_NOTE_FIELDS = frozenset({"progress_note", "result_text", "public_note"})
@@ -87,9 +87,7 @@ def _locked_task(session: Session, actor: Actor, task_id: int) -> tuple[Case, Ta
         select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
     )
     if task is None:
-        raise TaskNotReady(
-            "Someone else has just completed this task.", "มีผู้อื่นดำเนินการงานนี้เสร็จแล้ว"
-        )
+        raise TaskNotReady("Someone else has just completed this task.", "มีผู้อื่นดำเนินการงานนี้เสร็จแล้ว")
     check_can_work(actor, task)
     return case, task
 
@@ -138,8 +136,11 @@ def reassign(session: Session, clock: Clock, actor: Actor, task_id: int, user_id
             "เฉพาะหัวหน้างานของหน่วยงานเจ้าของงานเท่านั้นที่มอบหมายงานใหม่ได้",
         )
     user = session.get(User, user_id)
-    if user is None or not user.active or user.org_unit_id != task.org_unit_id or (
-        task.role not in user.roles
+    if (
+        user is None
+        or not user.active
+        or user.org_unit_id != task.org_unit_id
+        or (task.role not in user.roles)
     ):
         raise ValidationFailed.one(
             "user_id",
@@ -155,16 +156,12 @@ def reassign(session: Session, clock: Clock, actor: Actor, task_id: int, user_id
     return task
 
 
-def complete_task(
-    session: Session, clock: Clock, actor: Actor, task_id: int, data: dict
-) -> Case:
+def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, data: dict) -> Case:
     """Validate the form, store its free text beside the case, and advance the workflow."""
     require_transaction(session)
     case, task = _locked_task(session, actor, task_id)
     if task.assignee_id is not None and task.assignee_id != actor.user_id:
-        raise TaskNotReady(
-            "Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว"
-        )
+        raise TaskNotReady("Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว")
     check_form(task.form, data)
     _check_references(session, case, data)
     workflow_data, notes = split_stored_fields(load_schema(task.form), data)
@@ -199,13 +196,12 @@ def _check_references(session: Session, case: Case, data: dict) -> None:
         find_agency(session, data["agency"])
     if data.get("category") and session.get(Category, data["category"]) is None:
         raise ValidationFailed.one(
-            "category", f"ไม่พบประเภทเรื่อง «{data['category']}»",
+            "category",
+            f"ไม่พบประเภทเรื่อง «{data['category']}»",
             f"Unknown category «{data['category']}».",
         )
     if data.get("duplicate_of"):
-        original = session.scalar(
-            select(Case).where(Case.tracking_code == data["duplicate_of"])
-        )
+        original = session.scalar(select(Case).where(Case.tracking_code == data["duplicate_of"]))
         if original is None or original.id == case.id:
             raise ValidationFailed.one(
                 "duplicate_of",

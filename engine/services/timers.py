@@ -80,5 +80,5 @@ def _note_failure(factory: sessionmaker[Session], clock: Clock, case_id: int, ex
         for timer in session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts += 1
             timer.last_error = str(exc)[:2000]
-            backoff = min(2 ** timer.attempts, 3600)
+            backoff = min(2**timer.attempts, 3600)
             timer.next_attempt_at = clock() + timedelta(seconds=backoff)

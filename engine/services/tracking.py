@@ -53,8 +53,10 @@ def public_view(session: Session, case: Case, lang: str = "th") -> dict:
         }
         for e in events
     ]
-    timeline += [{"at": n.created_at.isoformat(), "action": "note", "status": None,
-                  "label": n.body} for n in notes]
+    timeline += [
+        {"at": n.created_at.isoformat(), "action": "note", "status": None, "label": n.body}
+        for n in notes
+    ]
     timeline.sort(key=lambda item: item["at"])
     agency = leads[0].agency if leads else None
     return {
