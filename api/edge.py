@@ -15,6 +15,7 @@ from engine import errors
 from engine.access import Actor
 from engine.db import translate_db_errors
 from engine.users import user_for_token
+from forms.loader import FormNotFound
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -126,6 +127,11 @@ def register_error_handlers(app: Flask) -> None:
         if exc.retryable:
             response[0].headers["Retry-After"] = "1"
         return response
+
+    @app.errorhandler(FormNotFound)
+    def form_not_found(_exc: FormNotFound):  # type: ignore[no-untyped-def]
+        message = {"th": "ไม่พบแบบฟอร์มนี้", "en": "There is no such form."}
+        return error_response("form_not_found", message[lang()], 404)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from engine.errors import CaseNotFound, WorkflowFailed
 from engine.models import Case, Category, OrgUnit, WorkflowInstance
 from engine.notices import notify_event
 from engine.referrals import refer
-from engine.scripting import make_script_engine
+from engine.scripting import ScriptRejected, make_script_engine
 from engine.statuses import FINAL_STATUSES
 
 POLICY_DURATIONS = {"info_wait": "P30D", "reopen_window": "P30D"}
@@ -135,7 +135,7 @@ def _run(session, clock, actor, case, instance, wf, effects, action) -> None:  #
             action(wf)
             wf.refresh_timers()
             wf.do_engine_steps()
-    except SpiffWorkflowException as exc:
+    except (SpiffWorkflowException, ScriptRejected) as exc:
         raise WorkflowFailed(
             f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"
         ) from exc
