@@ -8,6 +8,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -87,7 +88,8 @@ def start(
     parsed = definitions.parsed_for(definition)
     effects = Effects()
     wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects)))
-    wf.data.update(data)
+    for ready in wf.get_tasks(state=TaskState.READY):
+        ready.set_data(**data)  # the start task's data flows to every later task
     instance = WorkflowInstance(
         case_id=case.id,
         definition_id=definition.id,
@@ -135,6 +137,7 @@ def _run(session, clock, actor, case, instance, wf, effects, action) -> None:  #
             action(wf)
             wf.refresh_timers()
             wf.do_engine_steps()
+            views.end_if_final(wf)
     except (SpiffWorkflowException, ScriptRejected) as exc:
         raise WorkflowFailed(
             f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"

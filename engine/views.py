@@ -6,6 +6,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.models import Case, Task, Timer
 from engine.referrals import lead_agency_id
-from engine.statuses import STATUSES
+from engine.statuses import FINAL_STATUSES, STATUSES
 
 # When several open elements carry a status (an agency task and a supervisor's escalation),
 # the main path wins.
@@ -32,28 +33,53 @@ def _properties(task) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return getattr(task.task_spec, "extensions", {}).get("properties", {})
 
 
+def _open_status(task) -> str | None:  # type: ignore[no-untyped-def]
+    """The status an open task puts the case in; an event-based gateway takes its events'."""
+    status = _properties(task).get("status")
+    if status is None and task.state == TaskState.WAITING:
+        for spec in getattr(task.task_spec, "outputs", []):
+            status = getattr(spec, "extensions", {}).get("properties", {}).get("status")
+            if status:
+                break
+    return status if status in STATUSES else None
+
+
 def derive_status(wf: BpmnWorkflow) -> tuple[str | None, str | None]:
-    """The case status the workflow is in, and a resolution once it has ended."""
-    if wf.is_completed():
-        ended = [
-            t
-            for t in wf.get_tasks(state=TaskState.COMPLETED)
-            if "status" in _properties(t) and not t.children
-        ]
-        if not ended:
-            return None, None
-        last = max(ended, key=lambda t: t.last_state_change)
-        props = _properties(last)
-        return props["status"], props.get("resolution")
+    """The case status the workflow is in, and a resolution once it has ended.
+
+    An interrupting event sub-process (withdrawal) keeps waiting after the main path ends, so
+    "ended" means: nothing open carries a status, and an end event that carries one was reached.
+    """
     open_statuses = {
-        _properties(t)["status"]
-        for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING)
-        if _properties(t).get("status") in STATUSES
+        _open_status(t) for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING)
     }
     for status in STATUS_PRECEDENCE:
         if status in open_statuses:
             return status, None
-    return None, None
+    ended = [
+        t
+        for t in wf.get_tasks(state=TaskState.COMPLETED)
+        if "status" in _properties(t) and isinstance(t.task_spec, EndEvent)
+    ]
+    if not ended:
+        return None, None
+    props = _properties(max(ended, key=lambda t: t.last_state_change))
+    return props["status"], props.get("resolution")
+
+
+def end_if_final(wf: BpmnWorkflow) -> None:
+    """Reaching an end event with a final status ends the whole case.
+
+    SpiffWorkflow 3.2 does not interrupt the parent when an interrupting event sub-process
+    (the complainant's withdrawal) runs, so Damrong cancels what is still open itself.
+    """
+    if wf.is_completed():
+        return
+    for task in wf.get_tasks(state=TaskState.COMPLETED):
+        status = _properties(task).get("status")
+        if isinstance(task.task_spec, EndEvent) and status in FINAL_STATUSES:
+            wf.cancel()
+            return
 
 
 def sync(session: Session, case: Case, wf: BpmnWorkflow, now: datetime) -> None:
@@ -111,17 +137,22 @@ def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime) -
         )
 
 
+def _timer_fire_time(task) -> datetime | None:  # type: ignore[no-untyped-def]
+    """A waiting timer's fixed fire time (also inside an event-based gateway)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    inner = getattr(definition, "event_definitions", [definition])
+    if not any(isinstance(d, TimerEventDefinition) for d in inner):
+        return None
+    value = task.internal_data.get("event_value")
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
 def _sync_timers(session: Session, case: Case, wf: BpmnWorkflow) -> None:
     wanted = set()
-    for pending in wf.waiting_events():
-        if isinstance(pending.event_type, str) and "Timer" not in pending.event_type:
-            continue
-        if not isinstance(pending.event_type, str) and not isinstance(
-            pending.event_type, TimerEventDefinition
-        ):
-            continue
-        fire_at = datetime.fromisoformat(str(pending.value))
-        wanted.add((pending.name or "timer", fire_at))
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        fire_at = _timer_fire_time(task)
+        if fire_at is not None:
+            wanted.add((task.task_spec.name, fire_at))
     rows = session.scalars(select(Timer).where(Timer.case_id == case.id)).all()
     have = {(r.event_name, r.fire_at): r for r in rows}
     for key, row in have.items():

@@ -30,6 +30,7 @@ class Case(Base):
     """A complaint. Free text and personal data live here, never in workflow data."""
 
     __tablename__ = "cases"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -84,6 +85,7 @@ class Referral(Base):
     """The one record of who holds a case: an agency as lead or co-handler."""
 
     __tablename__ = "referrals"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
@@ -104,6 +106,7 @@ class CaseNote(Base):
     """Free text attached to a case: task notes, progress, results, comments."""
 
     __tablename__ = "case_notes"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # comment | the form field name

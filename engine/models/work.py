@@ -14,6 +14,7 @@ class Task(Base):
     """A READY user task, so inboxes are indexed SQL and never unpickle workflows."""
 
     __tablename__ = "tasks"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -41,6 +42,7 @@ class Timer(Base):
     """A timer the workflow waits on, so a sweep finds due ones without loading workflows."""
 
     __tablename__ = "timers"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     event_name: Mapped[str] = mapped_column(String(100))
@@ -54,6 +56,7 @@ class AuditEvent(Base):
     """An append-only record of every change: who, what, when, status before and after."""
 
     __tablename__ = "audit_events"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -71,6 +74,7 @@ class OutboxMessage(Base):
     """A notification to send after commit; written in the same transaction as the change."""
 
     __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     event: Mapped[str] = mapped_column(String(64))

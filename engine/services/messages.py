@@ -11,7 +11,7 @@ from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import Case, CaseNote
-from engine.statuses import status_label
+from engine.statuses import FINAL_STATUSES, status_label
 
 # message -> who may send it ("citizen", "system", or a staff role)
 SENDERS: dict[str, frozenset[str]] = {
@@ -45,16 +45,14 @@ def send_message(
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
     now = clock()
+    if case.status in FINAL_STATUSES:
+        raise _not_waiting(name, case.status)
 
     def deliver(wf) -> None:  # type: ignore[no-untyped-def]
         try:
             wf.send_event(workflow.message_event(name))
         except WorkflowException as exc:
-            raise NotWaiting(
-                f"The case is not waiting for «{name}»; it is {status_label(case.status, 'en')}.",
-                f"เรื่องนี้ไม่ได้รอ «{name}» ขณะนี้สถานะคือ {status_label(case.status)}",
-                status=case.status,
-            ) from exc
+            raise _not_waiting(name, case.status) from exc
 
     if text and text.strip():
         session.add(
@@ -74,6 +72,14 @@ def send_message(
     journal.record(session, case, actor, f"message:{name}", now, public=actor.kind == "citizen")
     runner.advance(session, clock, actor, case, deliver)
     return case
+
+
+def _not_waiting(name: str, status: str) -> NotWaiting:
+    return NotWaiting(
+        f"The case is not waiting for «{name}»; it is {status_label(status, 'en')}.",
+        f"เรื่องนี้ไม่ได้รอ «{name}» ขณะนี้สถานะคือ {status_label(status)}",
+        status=status,
+    )
 
 
 def _check_sender(actor: Actor, name: str) -> None:

@@ -26,8 +26,11 @@ def tokens(factory, staff, clock) -> dict[str, dict[str, str]]:  # type: ignore[
     """Authorization headers per staff name."""
     with factory.begin() as session:
         return {
-            name: {"Authorization": "Bearer " + issue_token(
-                session, clock(), session.scalar(select(User).where(User.username == name))
-            )}
+            name: {
+                "Authorization": "Bearer "
+                + issue_token(
+                    session, clock(), session.scalar(select(User).where(User.username == name))
+                )
+            }
             for name in staff
         }

@@ -31,8 +31,7 @@ def test_idempotency_key_makes_a_retry_return_the_same_case(client, tokens, fact
     assert first.status_code == again.status_code == 201
     assert first.get_json() == again.get_json()
     assert count(factory, Case) == 1
-    other = client.post("/api/v1/cases", json=intake_data(title="เรื่องอื่นทั้งหมด"),
-                        headers=headers)
+    other = client.post("/api/v1/cases", json=intake_data(title="เรื่องอื่นทั้งหมด"), headers=headers)
     assert other.status_code == 409
     assert count(factory, Case) == 1
 
@@ -60,8 +59,9 @@ def test_bad_input_gets_precise_errors_and_writes_nothing(client, tokens, factor
         error = response.get_json()["error"]
         assert error["code"] == "validation_failed"
         assert field in error["fields"], (field, error)
-    english = client.post("/api/v1/cases?lang=en", json=intake_data(category="no_such"),
-                          headers=tokens["intake"]).get_json()["error"]
+    english = client.post(
+        "/api/v1/cases?lang=en", json=intake_data(category="no_such"), headers=tokens["intake"]
+    ).get_json()["error"]
     assert "category" in english["fields"]["category"].lower()
     assert count(factory, Case) == 0
     assert count(factory, AuditEvent) == 0
@@ -77,46 +77,62 @@ def test_a_one_megabyte_body_is_refused_with_413(client, tokens, factory):
 
 def test_injection_strings_are_stored_as_plain_text(client, tokens):
     nasty = "'); DROP TABLE cases; -- <script>alert(1)</script>"
-    response = client.post("/api/v1/cases", json=intake_data(title=nasty),
-                           headers=tokens["intake"])
+    response = client.post("/api/v1/cases", json=intake_data(title=nasty), headers=tokens["intake"])
     assert response.status_code == 201
-    case = client.get(f"/api/v1/cases/{response.get_json()['id']}",
-                      headers=tokens["screener"]).get_json()
+    case = client.get(
+        f"/api/v1/cases/{response.get_json()['id']}", headers=tokens["screener"]
+    ).get_json()
     assert case["title"] == nasty
 
 
 def test_inbox_claim_and_complete_through_the_api(client, tokens):
-    case_id = client.post("/api/v1/cases", json=intake_data(),
-                          headers=tokens["intake"]).get_json()["id"]
+    case_id = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()[
+        "id"
+    ]
     inbox = client.get("/api/v1/tasks?scope=group", headers=tokens["screener"]).get_json()
     [task] = inbox["items"]
     detail = client.get(f"/api/v1/tasks/{task['id']}", headers=tokens["screener"]).get_json()
     assert "decision" in detail["form"]["properties"]
-    assert client.post(f"/api/v1/tasks/{task['id']}/claim",
-                       headers=tokens["screener"]).status_code == 200
+    assert (
+        client.post(f"/api/v1/tasks/{task['id']}/claim", headers=tokens["screener"]).status_code
+        == 200
+    )
     mine = client.get("/api/v1/tasks?scope=mine", headers=tokens["screener"]).get_json()
     assert [t["id"] for t in mine["items"]] == [task["id"]]
-    invalid = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                          json={"data": {"decision": "maybe"}}, headers=tokens["screener"])
+    invalid = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"decision": "maybe"}},
+        headers=tokens["screener"],
+    )
     assert invalid.status_code == 422 and "decision" in invalid.get_json()["error"]["fields"]
-    done = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                       json={"data": {"decision": "refer"}}, headers=tokens["screener"])
+    done = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"decision": "refer"}},
+        headers=tokens["screener"],
+    )
     assert done.status_code == 200 and done.get_json()["status"] == "referred"
-    twice = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                        json={"data": {"decision": "refer"}}, headers=tokens["screener"])
+    twice = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"decision": "refer"}},
+        headers=tokens["screener"],
+    )
     assert twice.status_code in (404, 409)
     labour = client.get("/api/v1/tasks?scope=group", headers=tokens["labour"]).get_json()
     assert [t["case_id"] for t in labour["items"]] == [case_id]
 
 
 def test_agencies_see_only_cases_referred_to_them(client, tokens, factory):
-    case_id = client.post("/api/v1/cases", json=intake_data(),
-                          headers=tokens["intake"]).get_json()["id"]
+    case_id = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()[
+        "id"
+    ]
     assert client.get(f"/api/v1/cases/{case_id}", headers=tokens["labour"]).status_code == 403
     with factory() as session:
         task_id = session.scalar(select(Task.id).where(Task.case_id == case_id))
-    client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"decision": "refer"}},
-                headers=tokens["screener"])
+    client.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"data": {"decision": "refer"}},
+        headers=tokens["screener"],
+    )
     seen = client.get(f"/api/v1/cases/{case_id}", headers=tokens["labour"])
     assert seen.status_code == 200
     assert client.get(f"/api/v1/cases/{case_id}", headers=tokens["local"]).status_code == 403
@@ -127,14 +143,18 @@ def test_agencies_see_only_cases_referred_to_them(client, tokens, factory):
 
 
 def test_confidential_complainants_are_hidden_from_the_agency(client, tokens, factory):
-    data = intake_data(confidential=True,
-                       complainant={"name": "สมหญิง รักงาน", "phone": "0812345678",
-                                    "national_id": "1101700230708"})
+    data = intake_data(
+        confidential=True,
+        complainant={"name": "สมหญิง รักงาน", "phone": "0812345678", "national_id": "1101700230708"},
+    )
     case_id = client.post("/api/v1/cases", json=data, headers=tokens["intake"]).get_json()["id"]
     with factory() as session:
         task_id = session.scalar(select(Task.id).where(Task.case_id == case_id))
-    client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"decision": "refer"}},
-                headers=tokens["screener"])
+    client.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"data": {"decision": "refer"}},
+        headers=tokens["screener"],
+    )
     agency_view = client.get(f"/api/v1/cases/{case_id}", headers=tokens["labour"]).get_json()
     assert agency_view["complainant"] is None
     assert "สมหญิง" not in str(agency_view)
@@ -182,5 +202,9 @@ def test_reference_data_for_forms(client):
     assert "description" in intake["properties"]
     assert client.get("/api/v1/forms/..%2Fetc").status_code == 404
     document = client.get("/api/v1/openapi.json").get_json()
-    assert document["paths"]["/cases"]["post"]["requestBody"]["content"]["application/json"][
-        "schema"]["properties"]["description"] == intake["properties"]["description"]
+    assert (
+        document["paths"]["/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+            "properties"
+        ]["description"]
+        == intake["properties"]["description"]
+    )

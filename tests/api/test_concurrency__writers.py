@@ -7,15 +7,19 @@ import threading
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Case, Task
-from tests.conftest import intake_data, make_user
 from engine.users import issue_token
+from tests.conftest import intake_data, make_user
 
 
 def _officials(factory, clock, n: int) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     with factory.begin() as session:
         return [
-            {"Authorization": "Bearer " + issue_token(
-                session, clock(), make_user(session, f"screener{i}", "c5001", ["screener"]))}
+            {
+                "Authorization": "Bearer "
+                + issue_token(
+                    session, clock(), make_user(session, f"screener{i}", "c5001", ["screener"])
+                )
+            }
             for i in range(n)
         ]
 
@@ -39,8 +43,9 @@ def _race(app, requests) -> list[int]:  # type: ignore[no-untyped-def]
     return results
 
 
-def test_eight_officials_claim_the_same_task_and_exactly_one_wins(app, client, tokens,
-                                                                   factory, clock):
+def test_eight_officials_claim_the_same_task_and_exactly_one_wins(
+    app, client, tokens, factory, clock
+):
     client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"])
     with factory() as session:
         task_id = session.scalar(select(Task.id))
@@ -55,16 +60,17 @@ def test_eight_officials_claim_the_same_task_and_exactly_one_wins(app, client, t
     assert claims == 1
 
 
-def test_eight_officials_complete_the_same_task_and_the_case_advances_once(app, client, tokens,
-                                                                            factory, clock):
-    case_id = client.post("/api/v1/cases", json=intake_data(),
-                          headers=tokens["intake"]).get_json()["id"]
+def test_eight_officials_complete_the_same_task_and_the_case_advances_once(
+    app, client, tokens, factory, clock
+):
+    case_id = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()[
+        "id"
+    ]
     with factory() as session:
         task_id = session.scalar(select(Task.id))
     officials = _officials(factory, clock, 8)
     body = {"data": {"decision": "refer"}}
-    codes = _race(app, [("POST", f"/api/v1/tasks/{task_id}/complete", h, body)
-                        for h in officials])
+    codes = _race(app, [("POST", f"/api/v1/tasks/{task_id}/complete", h, body) for h in officials])
     assert codes.count(200) == 1
     assert all(c in (404, 409) for c in codes if c != 200), codes
     with factory() as session:
@@ -72,7 +78,8 @@ def test_eight_officials_complete_the_same_task_and_the_case_advances_once(app, 
         assert case.status == "referred"
         steps = session.scalars(select(Task.step).where(Task.case_id == case_id)).all()
         completions = session.scalar(
-            select(func.count()).select_from(AuditEvent)
+            select(func.count())
+            .select_from(AuditEvent)
             .where(AuditEvent.action == "task_completed")
         )
     assert steps == ["agency_acknowledge"]
@@ -84,12 +91,23 @@ def test_citizen_and_official_at_once_never_corrupt_the_case(app, client, tokens
     with factory() as session:
         task_id = session.scalar(select(Task.id))
     client.post(f"/api/v1/tasks/{task_id}/claim", headers=tokens["screener"])
-    codes = _race(app, [
-        ("POST", f"/api/v1/tasks/{task_id}/complete", tokens["screener"],
-         {"data": {"decision": "refer"}}),
-        ("POST", f"/api/v1/track/{opened['tracking_code']}/messages/withdraw",
-         {"X-Citizen-Secret": opened["citizen_secret"]}, {}),
-    ])
+    codes = _race(
+        app,
+        [
+            (
+                "POST",
+                f"/api/v1/tasks/{task_id}/complete",
+                tokens["screener"],
+                {"data": {"decision": "refer"}},
+            ),
+            (
+                "POST",
+                f"/api/v1/track/{opened['tracking_code']}/messages/withdraw",
+                {"X-Citizen-Secret": opened["citizen_secret"]},
+                {},
+            ),
+        ],
+    )
     assert 500 not in codes
     with factory() as session:
         case = session.get(Case, opened["id"])

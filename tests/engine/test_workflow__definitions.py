@@ -33,16 +33,16 @@ def test_a_running_case_stays_on_its_version_after_a_new_deploy(factory, clock, 
         newer_case, *_ = open_case(factory, clock, staff["intake"])
         with factory() as session:
             assert session.get(WorkflowInstance, newer_case).definition_id == new.id
-        assert complete(factory, clock, staff["screener"], case_id, "screen",
-                        {"decision": "refer"}) == "referred"
+        assert (
+            complete(factory, clock, staff["screener"], case_id, "screen", {"decision": "refer"})
+            == "referred"
+        )
         with factory() as session:
             assert session.get(WorkflowInstance, case_id).definition_id == old_id
     finally:
         with factory.begin() as session:
             session.execute(
-                WorkflowInstance.__table__.delete().where(
-                    WorkflowInstance.definition_id == new.id
-                )
+                WorkflowInstance.__table__.delete().where(WorkflowInstance.definition_id == new.id)
             )
             session.delete(session.get(ProcessDefinition, new.id))
 
@@ -51,11 +51,16 @@ def test_a_running_case_stays_on_its_version_after_a_new_deploy(factory, clock, 
     ("mutation", "problem"),
     [
         (lambda x: x.replace('id="screen"', 'id="Start"', 1), "Start"),
-        (lambda x: x.replace("</bpmn:process>",
-                             '<bpmn:sequenceFlow id="juel" sourceRef="a" targetRef="b">'
-                             "<bpmn:conditionExpression>${decision == 1}"
-                             "</bpmn:conditionExpression></bpmn:sequenceFlow></bpmn:process>", 1),
-         "JUEL"),
+        (
+            lambda x: x.replace(
+                "</bpmn:process>",
+                '<bpmn:sequenceFlow id="juel" sourceRef="a" targetRef="b">'
+                "<bpmn:conditionExpression>${decision == 1}"
+                "</bpmn:conditionExpression></bpmn:sequenceFlow></bpmn:process>",
+                1,
+            ),
+            "JUEL",
+        ),
         (lambda x: x[: len(x) // 2], "parse error"),
     ],
 )

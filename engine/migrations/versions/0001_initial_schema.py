@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 23:16:30.947900
+Create Date: 2026-11-23 00:35:43.551395
 """
 
 from collections.abc import Sequence
@@ -223,6 +223,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
         sa.UniqueConstraint("registration_number", name=op.f("uq_cases_registration_number")),
         sa.UniqueConstraint("tracking_code", name=op.f("uq_cases_tracking_code")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cases_area_code"), ["area_code"], unique=False)
@@ -255,6 +256,7 @@ def upgrade() -> None:
             ["case_id"], ["cases.id"], name=op.f("fk_audit_events_case_id_cases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
@@ -282,6 +284,7 @@ def upgrade() -> None:
             ["org_unit_id"], ["org_units.id"], name=op.f("fk_case_notes_org_unit_id_org_units")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_notes")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("case_notes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_notes_case_id"), ["case_id"], unique=False)
@@ -308,6 +311,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_outbox_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_outbox_idempotency_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_case_id"), ["case_id"], unique=False)
@@ -329,6 +333,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_referrals_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referrals")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("referrals", schema=None) as batch_op:
         batch_op.create_index(
@@ -368,6 +373,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
         sa.UniqueConstraint("spiff_task_id", name=op.f("uq_tasks_spiff_task_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index("ix_tasks_assignee_due", ["assignee_id", "due_at"], unique=False)
@@ -387,6 +393,7 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", engine.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_timers_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_timers")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("timers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_timers_case_id"), ["case_id"], unique=False)
