@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from forms.loader import load_schema
-
 from api.edge import blueprint
 from engine.statuses import STATUSES
+from forms.loader import load_schema
 
 ERROR = {
     "type": "object",

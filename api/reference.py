@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import request
-from forms.loader import load_schema
 from sqlalchemy import select
 
 from api.edge import blueprint, lang, reading
 from engine.errors import ValidationFailed
 from engine.models import Area, Category
+from forms.loader import load_schema
 
 
 @blueprint.get("/categories")

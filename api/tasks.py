@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import request
-from forms.loader import load_schema
 
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_summary, task_json
 from engine.errors import ValidationFailed
 from engine.models import Case
 from engine.services import tasks as task_service
+from forms.loader import load_schema
 
 
 @blueprint.get("/tasks")

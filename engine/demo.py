@@ -42,7 +42,19 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
     out: dict = {"users": [], "partner_keys": []}
     with factory.begin() as session:
         if session.scalar(select(User.id).where(User.username == "admin")) is not None:
-            return {"users": [], "partner_keys": [], "note": "demo already built"}
+            # Tokens are stored hashed, so a second run can only name the users.
+            out["users"] = [
+                {
+                    "username": u,
+                    "password": PASSWORD,
+                    "token": None,
+                    "role": r[0],
+                    "roles": r,
+                    "org_unit": unit,
+                }
+                for u, unit, r, _ in DEMO_USERS
+            ]
+            return out
         for username, unit, roles, name in DEMO_USERS:
             user = users.create_user(session, clock(), username, PASSWORD, unit, roles, name)
             token = users.issue_token(session, clock(), user, "demo")
@@ -156,8 +168,9 @@ def describe(world: dict) -> str:
     """Demo logins as a short table for the terminal."""
     lines = ["Demo users (password for all: " + PASSWORD + "):"]
     for user in world.get("users", []):
+        token = user["token"] or f"(new token: damrong users token {user['username']})"
         lines.append(
-            f"  {user['username']:<12} {','.join(user['roles']):<22} {user['org_unit']}"
-            f"  token {user['token']}"
+            f"  {user['username']:<12} {','.join(user['roles']):<22} "
+            f"{user['org_unit']:<8} token {token}"
         )
     return "\n".join(lines)

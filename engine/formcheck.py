@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine.errors import ValidationFailed
 from forms.loader import load_schema
 from forms.validation import validate
-
-from engine.errors import ValidationFailed
 
 
 def check_form(form: str, data: object, context: Mapping[str, object] | None = None) -> dict:

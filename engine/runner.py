@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from engine import definitions, journal, views, workflow
 from engine.access import Actor
@@ -38,6 +38,7 @@ def lock_case(session: Session, case_id: int) -> Case:
     case = session.scalar(
         select(Case)
         .where(Case.id == case_id)
+        .options(lazyload(Case.center))
         .with_for_update()
         .execution_options(populate_existing=True)
     )

@@ -16,6 +16,7 @@ from uuid import UUID
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -111,9 +112,12 @@ def new_workflow(parsed: ParsedDefinition, script_engine: object) -> BpmnWorkflo
 
 def dump_state(workflow: BpmnWorkflow) -> bytes:
     """The instance state alone, without the spec the definition already holds."""
-    dct = SERIALIZER.to_dict(workflow)
-    dct.pop("spec", None)
-    dct.pop("subprocess_specs", None)
+    conv = _WORKFLOW_CONVERTER
+    # BpmnWorkflowConverter.to_dict without its spec: converting the spec is most of its cost.
+    dct = WorkflowConverter.to_dict(conv, workflow)
+    dct["subprocesses"] = conv.mapping_to_dict(workflow.subprocesses)
+    dct["bpmn_events"] = SERIALIZER.registry.convert(workflow.bpmn_events)
+    dct["typename"] = "BpmnWorkflow"
     return zlib.compress(json.dumps(dct, separators=(",", ":")).encode(), 1)
 
 

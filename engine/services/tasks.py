@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from forms.loader import load_schema
-from forms.validation import split_stored_fields
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +17,8 @@ from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, Validati
 from engine.formcheck import check_form
 from engine.models import Case, CaseNote, Category, Task, User
 from engine.referrals import find_agency
+from forms.loader import load_schema
+from forms.validation import split_stored_fields
 
 # Free-text fields the complainant sees on the tracking page; the rest stays internal.
 PUBLIC_NOTE_FIELDS = frozenset({"progress_note", "result_text", "public_note"})
