@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,11 @@ PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
 MAIN_PROCESS = "complaint"
 USER_TASK_LANES = {"screener", "agency_officer", "supervisor"}
 
+# Other processes may deploy: a version they deploy is picked up here within CURRENT_TTL_S.
+CURRENT_TTL_S = 5.0
+
 _parsed: dict[str, workflow.ParsedDefinition] = {}
+_current: dict[str, tuple[int, float]] = {}
 
 
 def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
@@ -101,11 +106,17 @@ def deploy(
     session.add(definition)
     session.flush()
     _parsed[digest] = parsed
+    _current.pop(process_id, None)
     return definition, True
 
 
 def current(session: Session, process_id: str = MAIN_PROCESS) -> ProcessDefinition:
     """The newest deployed version of a process; new cases start on it."""
+    cached = _current.get(process_id)
+    if cached is not None and time.monotonic() - cached[1] < CURRENT_TTL_S:
+        definition = session.get(ProcessDefinition, cached[0])
+        if definition is not None:
+            return definition
     definition = session.scalar(
         select(ProcessDefinition)
         .where(ProcessDefinition.process_id == process_id)
@@ -114,6 +125,7 @@ def current(session: Session, process_id: str = MAIN_PROCESS) -> ProcessDefiniti
     )
     if definition is None:
         raise DefinitionInvalid([f"process '{process_id}' is not deployed; run `damrong deploy`"])
+    _current[process_id] = (definition.id, time.monotonic())
     return definition
 
 

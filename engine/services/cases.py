@@ -48,7 +48,7 @@ def open_case(session: Session, clock: Clock, actor: Actor, data: dict) -> Opene
         tracking_code=_unique_tracking_code(session),
         secret_hash="",
         registration_number="",
-        center_id=_choose_center(session, actor, area_code),
+        center=_choose_center(session, actor, area_code),
         area_code=area_code,
         category_code=category.code,
         channel=channel,
@@ -138,43 +138,35 @@ def _unique_tracking_code(session: Session) -> str:
     return identity.new_tracking_code()
 
 
-def _choose_center(session: Session, actor: Actor, area_code: str) -> int:
+def _choose_center(session: Session, actor: Actor, area_code: str) -> OrgUnit:
     """Staff register cases at their own center; others go to the area's nearest center."""
     if actor.is_center_staff and actor.org_unit_id is not None:
-        return actor.org_unit_id
+        return session.get(OrgUnit, actor.org_unit_id)
     candidates = [area_code[:4], area_code[:2]] if len(area_code) >= 4 else [area_code[:2]]
-    for code in candidates:
-        unit_id = session.scalar(
-            select(OrgUnit.id).where(OrgUnit.code == f"c{code}", OrgUnit.active.is_(True))
-        )
-        if unit_id is not None:
-            return unit_id
-    central = session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "central"))
-    if central is None:
-        raise RuntimeError("no central center: run `damrong init`")
-    return central
+    codes = [f"c{code}" for code in candidates] + ["central"]
+    units = session.scalars(
+        select(OrgUnit).where(OrgUnit.code.in_(codes), OrgUnit.active.is_(True))
+    ).all()
+    by_code = {unit.code: unit for unit in units}
+    for code in codes:
+        if code in by_code:
+            return by_code[code]
+    raise RuntimeError("no central center: run `damrong init`")
 
 
 def _next_registration_number(session: Session, case: Case) -> str:
+    """The center's next running number this Buddhist year, in one atomic upsert."""
     year = identity.buddhist_year(case.created_at.astimezone(BANGKOK).date())
     insert = sqlite_insert if is_sqlite(session) else pg_insert
-    session.execute(
-        insert(RegistrationCounter)
-        .values(center_id=case.center_id, buddhist_year=year, last_number=0)
-        .on_conflict_do_nothing()
+    statement = insert(RegistrationCounter).values(
+        center_id=case.center_id, buddhist_year=year, last_number=1
     )
-    counter = session.scalar(
-        select(RegistrationCounter)
-        .where(
-            RegistrationCounter.center_id == case.center_id,
-            RegistrationCounter.buddhist_year == year,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    counter.last_number += 1
-    center_code = session.scalar(select(OrgUnit.code).where(OrgUnit.id == case.center_id))
-    return identity.format_registration_number(center_code, counter.last_number, year)
+    statement = statement.on_conflict_do_update(
+        index_elements=["center_id", "buddhist_year"],
+        set_={"last_number": RegistrationCounter.last_number + 1},
+    ).returning(RegistrationCounter.last_number)
+    number = session.execute(statement).scalar_one()
+    return identity.format_registration_number(case.center.code, number, year)
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> Case:
