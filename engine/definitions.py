@@ -23,7 +23,7 @@ USER_TASK_LANES = {"screener", "agency_officer", "supervisor"}
 CURRENT_TTL_S = 5.0
 
 _parsed: dict[str, workflow.ParsedDefinition] = {}
-_current: dict[str, tuple[int, float]] = {}
+_current: dict[str, tuple[int, str, float]] = {}
 
 
 def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
@@ -110,29 +110,35 @@ def deploy(
     return definition, True
 
 
-def current(session: Session, process_id: str = MAIN_PROCESS) -> ProcessDefinition:
-    """The newest deployed version of a process; new cases start on it."""
+def current(session: Session, process_id: str = MAIN_PROCESS) -> tuple[int, str]:
+    """(id, content hash) of the newest deployed version of a process; new cases start on it."""
     cached = _current.get(process_id)
-    if cached is not None and time.monotonic() - cached[1] < CURRENT_TTL_S:
-        definition = session.get(ProcessDefinition, cached[0])
-        if definition is not None:
-            return definition
-    definition = session.scalar(
-        select(ProcessDefinition)
+    if cached is not None and time.monotonic() - cached[2] < CURRENT_TTL_S:
+        return cached[0], cached[1]
+    row = session.execute(
+        select(ProcessDefinition.id, ProcessDefinition.content_hash)
         .where(ProcessDefinition.process_id == process_id)
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
-    )
-    if definition is None:
+    ).first()
+    if row is None:
         raise DefinitionInvalid([f"process '{process_id}' is not deployed; run `damrong deploy`"])
-    _current[process_id] = (definition.id, time.monotonic())
-    return definition
+    _current[process_id] = (row.id, row.content_hash, time.monotonic())
+    return row.id, row.content_hash
 
 
-def parsed_for(definition: ProcessDefinition) -> workflow.ParsedDefinition:
+def forget_current() -> None:
+    """Drop the cached newest version (after versions were removed by hand, e.g. in tests)."""
+    _current.clear()
+
+
+def parsed_for(
+    session: Session, definition_id: int, content_hash: str
+) -> workflow.ParsedDefinition:
     """The parsed specs of a stored version, restored once per process and kept."""
-    found = _parsed.get(definition.content_hash)
+    found = _parsed.get(content_hash)
     if found is None:
+        definition = session.get(ProcessDefinition, definition_id)
         found = workflow.load_spec(definition.content_hash, definition.spec, definition.process_id)
-        _parsed[definition.content_hash] = found
+        _parsed[content_hash] = found
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.errors import ValidationFailed
-from forms.loader import load_schema
+from forms.loader import shared_schema
 from forms.validation import validate
 
 
@@ -15,7 +15,7 @@ def check_form(form: str, data: object, context: Mapping[str, object] | None = N
         raise ValidationFailed.one(
             "", "ข้อมูลต้องอยู่ในรูปแบบออบเจ็กต์ JSON", "The data must be a JSON object."
         )
-    errors = validate(load_schema(form), data, context=context)
+    errors = validate(shared_schema(form), data, context=context)
     if errors:
         raise ValidationFailed({e.field: (e.message_th, e.message_en) for e in errors})
     return data

@@ -16,12 +16,13 @@ from engine import definitions, journal, views, workflow
 from engine.access import Actor
 from engine.clock import Clock
 from engine.errors import CaseNotFound, WorkflowFailed
-from engine.models import Case, Category, OrgUnit, WorkflowInstance
+from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowInstance
 from engine.notices import notify_event
 from engine.referrals import refer
 from engine.scripting import ScriptRejected, make_script_engine
 from engine.statuses import FINAL_STATUSES
 
+_definition_hashes: dict[int, str] = {}  # a stored version never changes its content
 POLICY_DURATIONS = {"info_wait": "P30D", "reopen_window": "P30D"}
 
 
@@ -85,21 +86,21 @@ def start(
     data: dict[str, object],
 ) -> None:
     """Start the current process version for a new case and run it to its first wait."""
-    definition = definitions.current(session)
-    parsed = definitions.parsed_for(definition)
+    definition_id, content_hash = definitions.current(session)
+    parsed = definitions.parsed_for(session, definition_id, content_hash)
     effects = Effects()
     wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects)))
     for ready in wf.get_tasks(state=TaskState.READY):
         ready.set_data(**data)  # the start task's data flows to every later task
     instance = WorkflowInstance(
         case_id=case.id,
-        definition_id=definition.id,
+        definition_id=definition_id,
         serializer_version=workflow.SERIALIZER_VERSION,
         state=b"",
         completed=False,
     )
     session.add(instance)
-    _run(session, clock, actor, case, instance, wf, effects, lambda _wf: None)
+    _run(session, clock, actor, case, instance, wf, effects, lambda _wf: None, new=True)
 
 
 def advance(
@@ -113,8 +114,7 @@ def advance(
     instance = session.get(WorkflowInstance, case.id)
     if instance is None:
         raise CaseNotFound(f"Case {case.id} has no workflow.", "เรื่องนี้ไม่มีกระบวนงาน")
-    definition = session.get(definitions.ProcessDefinition, instance.definition_id)
-    parsed = definitions.parsed_for(definition)
+    parsed = _parsed_of(session, instance)
     effects = Effects()
     engine = make_script_engine(_helpers(session, effects))
     wf = workflow.load_state(parsed, instance.state, engine)
@@ -125,12 +125,23 @@ def advance(
 def load(session: Session, case: Case) -> BpmnWorkflow:
     """Load a case's workflow read-only (for the diagram and checks); nothing is saved."""
     instance = session.get(WorkflowInstance, case.id)
-    definition = session.get(definitions.ProcessDefinition, instance.definition_id)
     engine = make_script_engine(_helpers(session, Effects()))
-    return workflow.load_state(definitions.parsed_for(definition), instance.state, engine)
+    return workflow.load_state(_parsed_of(session, instance), instance.state, engine)
 
 
-def _run(session, clock, actor, case, instance, wf, effects, action) -> None:  # type: ignore[no-untyped-def]
+def _parsed_of(session: Session, instance: WorkflowInstance) -> workflow.ParsedDefinition:
+    content_hash = _definition_hashes.get(instance.definition_id)
+    if content_hash is None:
+        content_hash = session.scalar(
+            select(ProcessDefinition.content_hash).where(
+                ProcessDefinition.id == instance.definition_id
+            )
+        )
+        _definition_hashes[instance.definition_id] = content_hash
+    return definitions.parsed_for(session, instance.definition_id, content_hash)
+
+
+def _run(session, clock, actor, case, instance, wf, effects, action, new=False) -> None:  # type: ignore[no-untyped-def]
     now = clock()
     before = case.status
     try:
@@ -153,7 +164,7 @@ def _run(session, clock, actor, case, instance, wf, effects, action) -> None:  #
     case.updated_at = now
     instance.state = workflow.dump_state(wf)
     instance.completed = wf.is_completed()
-    views.sync(session, case, wf, now)
+    views.sync(session, case, wf, now, new=new)
     if case.status != before and before is not None:
         journal.record(
             session,

@@ -82,10 +82,13 @@ def end_if_final(wf: BpmnWorkflow) -> None:
             return
 
 
-def sync(session: Session, case: Case, wf: BpmnWorkflow, now: datetime) -> None:
-    """Make the case's task and timer rows match the workflow, in the caller's transaction."""
-    _sync_tasks(session, case, wf, now)
-    _sync_timers(session, case, wf)
+def sync(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: bool = False) -> None:
+    """Make the case's task and timer rows match the workflow, in the caller's transaction.
+
+    A new case has no rows yet, so there is nothing to read first.
+    """
+    _sync_tasks(session, case, wf, now, new)
+    _sync_timers(session, case, wf, new)
 
 
 def _org_unit_for(session: Session, case: Case, role: str) -> int:
@@ -94,12 +97,10 @@ def _org_unit_for(session: Session, case: Case, role: str) -> int:
     return case.center_id
 
 
-def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime) -> None:
+def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: bool) -> None:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    existing = {
-        row.spiff_task_id: row
-        for row in session.scalars(select(Task).where(Task.case_id == case.id))
-    }
+    rows = [] if new else session.scalars(select(Task).where(Task.case_id == case.id))
+    existing = {row.spiff_task_id: row for row in rows}
     for spiff_id, row in existing.items():
         if spiff_id not in ready:
             session.delete(row)
@@ -147,13 +148,13 @@ def _timer_fire_time(task) -> datetime | None:  # type: ignore[no-untyped-def]
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _sync_timers(session: Session, case: Case, wf: BpmnWorkflow) -> None:
+def _sync_timers(session: Session, case: Case, wf: BpmnWorkflow, new: bool) -> None:
     wanted = set()
     for task in wf.get_tasks(state=TaskState.WAITING):
         fire_at = _timer_fire_time(task)
         if fire_at is not None:
             wanted.add((task.task_spec.name, fire_at))
-    rows = session.scalars(select(Timer).where(Timer.case_id == case.id)).all()
+    rows = [] if new else session.scalars(select(Timer).where(Timer.case_id == case.id)).all()
     have = {(r.event_name, r.fire_at): r for r in rows}
     for key, row in have.items():
         if key not in wanted:

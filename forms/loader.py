@@ -37,6 +37,13 @@ def load_schema(name: str) -> dict:
     return copy.deepcopy(_parsed(name))
 
 
+def shared_schema(name: str) -> dict:
+    """The cached schema itself, for read-only use on hot paths (validation); never modify it."""
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        raise FormNotFound(name)
+    return _parsed(name)
+
+
 @cache
 def _parsed(name: str) -> dict:
     path = schemas_dir() / f"{name}.json"

@@ -17,7 +17,7 @@ from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, Validati
 from engine.formcheck import check_form
 from engine.models import Case, CaseNote, Category, Task, User
 from engine.referrals import find_agency
-from forms.loader import load_schema
+from forms.loader import shared_schema
 from forms.validation import split_stored_fields
 
 # Free-text fields the complainant sees on the tracking page; the rest stays internal.
@@ -164,7 +164,7 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
         raise TaskNotReady("Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว")
     check_form(task.form, data)
     _check_references(session, case, data)
-    workflow_data, notes = split_stored_fields(load_schema(task.form), data)
+    workflow_data, notes = split_stored_fields(shared_schema(task.form), data)
     now = clock()
     spiff_id = UUID(task.spiff_task_id)
 

@@ -45,6 +45,7 @@ def test_a_running_case_stays_on_its_version_after_a_new_deploy(factory, clock, 
                 WorkflowInstance.__table__.delete().where(WorkflowInstance.definition_id == new.id)
             )
             session.delete(session.get(ProcessDefinition, new.id))
+        definitions.forget_current()
 
 
 @pytest.mark.parametrize(
