@@ -226,6 +226,23 @@ def document() -> dict:
         "/tasks/{task_id}/unclaim": {
             "post": _op("Unclaim", _json(TASK), 401, 403, 404, 409, params=[TASK_ID])
         },
+        "/tasks/{task_id}/reassign": {
+            "post": _op(
+                "Reassign (supervisors)",
+                _json(TASK),
+                401,
+                403,
+                404,
+                409,
+                422,
+                body={
+                    "type": "object",
+                    "required": ["user_id"],
+                    "properties": {"user_id": {"type": "integer"}},
+                },
+                params=[TASK_ID],
+            )
+        },
         "/tasks/{task_id}/complete": {
             "post": _op(
                 "Complete with {data}",

@@ -75,3 +75,17 @@ def complete_task(task_id: int):  # type: ignore[no-untyped-def]
     with writing() as session:
         case = task_service.complete_task(session, services().clock, actor, task_id, data)
         return {"case_id": case.id, "status": case.status}
+
+
+@blueprint.post("/tasks/<int:task_id>/reassign")
+def reassign_task(task_id: int):  # type: ignore[no-untyped-def]
+    """A supervisor hands the task to another official: {"user_id": n}."""
+    actor = current_actor()
+    user_id = json_body().get("user_id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise ValidationFailed.one(
+            "user_id", "กรุณาระบุ user_id เป็นตัวเลข", "Give the new assignee as an integer user_id."
+        )
+    with writing() as session:
+        task = task_service.reassign(session, services().clock, actor, task_id, user_id)
+        return task_json(task, lang())

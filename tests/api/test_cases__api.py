@@ -208,3 +208,20 @@ def test_reference_data_for_forms(client):
         ]["description"]
         == intake["properties"]["description"]
     )
+
+
+def test_a_supervisor_reassigns_within_the_unit_only(client, tokens, staff, factory):
+    client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"])
+    with factory() as session:
+        task_id = session.scalar(select(Task.id))
+    url = f"/api/v1/tasks/{task_id}/reassign"
+    to_screener = {"user_id": staff["screener"].user_id}
+    assert client.post(url, json=to_screener, headers=tokens["screener"]).status_code == 403
+    moved = client.post(url, json=to_screener, headers=tokens["supervisor"])
+    assert moved.status_code == 200 and moved.get_json()["assignee_id"] == to_screener["user_id"]
+    outsider = client.post(
+        url, json={"user_id": staff["screener_bkk"].user_id}, headers=tokens["supervisor"]
+    )
+    assert outsider.status_code == 422 and "user_id" in outsider.get_json()["error"]["fields"]
+    mine = client.get("/api/v1/tasks?scope=mine", headers=tokens["screener"]).get_json()
+    assert [t["id"] for t in mine["items"]] == [task_id]
