@@ -1,0 +1,91 @@
+"""`damrong init --demo --json` builds a world where every role can act, and prints its keys."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from damrong import cli
+from damrong.app import create_app
+from damrong.config import Config
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("DAMRONG_DATABASE_URL", url)
+    return url
+
+
+def test_demo_world_prints_users_with_working_tokens(sqlite_url, capsys):
+    assert cli.main(["init", "--demo", "--json"]) == 0
+    world = json.loads(capsys.readouterr().out)
+    roles = {u["role"] for u in world["users"]}
+    assert roles == {
+        "intake",
+        "screener",
+        "supervisor",
+        "agency_officer",
+        "executive",
+        "designer",
+        "admin",
+    }
+    assert world["partner_keys"] == []
+    client = create_app(Config(database_url=sqlite_url)).test_client()
+    screener = next(u for u in world["users"] if u["username"] == "screener1")
+    cases = client.get(
+        "/api/v1/cases?limit=200", headers={"Authorization": f"Bearer {screener['token']}"}
+    ).get_json()
+    statuses = {c["status"] for c in cases["items"]}
+    assert {
+        "screening",
+        "awaiting_information",
+        "referred",
+        "in_progress",
+        "under_review",
+        "resolved",
+        "rejected",
+        "withdrawn",
+    } <= statuses
+    labour = next(u for u in world["users"] if u["username"] == "labour1")
+    inbox = client.get(
+        "/api/v1/tasks?scope=group", headers={"Authorization": f"Bearer {labour['token']}"}
+    ).get_json()
+    assert inbox["total"] >= 1
+
+
+def test_init_twice_keeps_what_is_there(sqlite_url, capsys):
+    assert cli.main(["init", "--demo"]) == 0
+    assert cli.main(["init", "--demo"]) == 0
+    out = capsys.readouterr().out
+    assert "damrong users token screener1" in out
+    assert cli.main(["deploy"]) == 0
+    assert "unchanged" in capsys.readouterr().out
+
+
+def test_users_command_creates_a_user_and_issues_a_token(sqlite_url, capsys):
+    cli.main(["init"])
+    assert (
+        cli.main(
+            [
+                "users",
+                "create",
+                "somchai",
+                "--password",
+                "long-enough-1",
+                "--org-unit",
+                "c10",
+                "--roles",
+                "screener",
+            ]
+        )
+        == 0
+    )
+    assert cli.main(["users", "token", "somchai"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    client = create_app(Config(database_url=sqlite_url)).test_client()
+    assert (
+        client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+    assert cli.main(["users", "create", "bad", "--password", "x", "--org-unit", "c10"]) == 2
