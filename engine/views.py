@@ -70,8 +70,9 @@ def derive_status(wf: BpmnWorkflow) -> tuple[str | None, str | None]:
 def end_if_final(wf: BpmnWorkflow) -> None:
     """Reaching an end event with a final status ends the whole case.
 
-    SpiffWorkflow 3.2 does not interrupt the parent when an interrupting event sub-process
-    (the complainant's withdrawal) runs, so Damrong cancels what is still open itself.
+    The shipped diagrams use terminate end events for this; a designer's diagram that ends a
+    branch with "closed" while another branch still waits must not leave the case half-open.
+    (SpiffWorkflow 3.2 ignores isInterrupting on event sub-processes, so they cannot do it.)
     """
     if wf.is_completed():
         return
