@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from api.edge import blueprint, register_error_handlers
+
+
+class IdConverter(IntegerConverter):
+    """A row id: at most 18 digits, so an absurd number is a 404, not a database overflow."""
+
+    regex = r"\d{1,18}"
 
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprint and its error handlers."""
     from api import cases, openapi, reference, tasks, track  # noqa: F401  (routes register)
 
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(blueprint)
     register_error_handlers(app)

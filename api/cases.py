@@ -15,6 +15,7 @@ from engine.runner import lock_case
 from engine.services.cases import add_comment, get_case, list_cases, open_case
 from engine.services.messages import send_message
 from engine.statuses import STATUSES
+from engine.text import check_text
 
 
 @blueprint.post("/cases")
@@ -68,7 +69,7 @@ def get_cases():  # type: ignore[no-untyped-def]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-@blueprint.get("/cases/<int:case_id>")
+@blueprint.get("/cases/<id:case_id>")
 def get_one_case(case_id: int):  # type: ignore[no-untyped-def]
     """One case with its current tasks and what the caller may see of it."""
     actor = current_actor()
@@ -77,7 +78,7 @@ def get_one_case(case_id: int):  # type: ignore[no-untyped-def]
         return case_detail(session, actor, case, lang())
 
 
-@blueprint.get("/cases/<int:case_id>/events")
+@blueprint.get("/cases/<id:case_id>/events")
 def get_case_events(case_id: int):  # type: ignore[no-untyped-def]
     """The case's audit trail, oldest first."""
     actor = current_actor()
@@ -89,7 +90,7 @@ def get_case_events(case_id: int):  # type: ignore[no-untyped-def]
         return {"items": [event_json(e, lang()) for e in events]}
 
 
-@blueprint.post("/cases/<int:case_id>/comments")
+@blueprint.post("/cases/<id:case_id>/comments")
 def post_comment(case_id: int):  # type: ignore[no-untyped-def]
     """Add an internal comment, or a public one the complainant sees."""
     actor = current_actor()
@@ -106,7 +107,7 @@ def post_comment(case_id: int):  # type: ignore[no-untyped-def]
         return {"id": note.id, "public": note.public}, 201
 
 
-@blueprint.post("/cases/<int:case_id>/messages/<name>")
+@blueprint.post("/cases/<id:case_id>/messages/<name>")
 def post_message(case_id: int, name: str):  # type: ignore[no-untyped-def]
     """Deliver a message to the case's process (withdraw, info_provided, reopen, sla_breached)."""
     actor = current_actor()
@@ -117,7 +118,7 @@ def post_message(case_id: int, name: str):  # type: ignore[no-untyped-def]
         return {"id": case.id, "status": case.status}
 
 
-@blueprint.post("/cases/<int:case_id>/referrals")
+@blueprint.post("/cases/<id:case_id>/referrals")
 def post_referral(case_id: int):  # type: ignore[no-untyped-def]
     """A supervisor refers the case by hand (lead) or invites a co-handler."""
     actor = current_actor()
@@ -132,14 +133,7 @@ def post_referral(case_id: int):  # type: ignore[no-untyped-def]
     with writing() as session:
         get_case(session, actor, case_id)
         case = lock_case(session, case_id)
-        referral = refer(
-            session,
-            services().clock(),
-            actor,
-            case,
-            agency,
-            role,
-            data.get("reason") if isinstance(data.get("reason"), str) else None,
-        )
+        reason = check_text("reason", data.get("reason"), 2000, required=False)
+        referral = refer(session, services().clock(), actor, case, agency, role, reason)
         case.updated_at = services().clock()
         return {"agency": agency, "role": referral.role, "active": referral.active}, 201

@@ -113,6 +113,16 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+@blueprint.before_request
+def refuse_nul_in_url():  # type: ignore[no-untyped-def]
+    """NUL characters never reach the database (PostgreSQL refuses them with an error)."""
+    values = [*request.args.values(), *(str(v) for v in (request.view_args or {}).values())]
+    if any("\x00" in value for value in values):
+        raise errors.ValidationFailed.one(
+            "", "ที่อยู่คำขอมีอักขระที่ไม่อนุญาต", "The request URL contains a NUL character."
+        )
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain errors to HTTP in one place; nothing below the views calls abort()."""
 

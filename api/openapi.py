@@ -202,6 +202,68 @@ def document() -> dict:
                 params=[CASE_ID],
             )
         },
+        "/cases/{case_id}/comments": {
+            "post": _op(
+                "Comment on a case (public or internal)",
+                _json({"type": "object"}, "Created"),
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                body={
+                    "type": "object",
+                    "required": ["body"],
+                    "properties": {"body": {"type": "string"}, "public": {"type": "boolean"}},
+                },
+                params=[CASE_ID],
+                code="201",
+            )
+        },
+        "/cases/{case_id}/messages/{name}": {
+            "post": _op(
+                "Send a message to the case's process",
+                _json({"type": "object"}),
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                params=[
+                    CASE_ID,
+                    _param(
+                        "name",
+                        "path",
+                        {"enum": ["withdraw", "info_provided", "reopen", "sla_breached"]},
+                    ),
+                ],
+            )
+        },
+        "/cases/{case_id}/referrals": {
+            "post": _op(
+                "Refer by hand or invite a co-handler (supervisors)",
+                _json({"type": "object"}, "Created"),
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                body={
+                    "type": "object",
+                    "required": ["agency"],
+                    "properties": {
+                        "agency": {"type": "string"},
+                        "role": {"enum": ["lead", "co_handler"]},
+                        "reason": {"type": "string"},
+                    },
+                },
+                params=[CASE_ID],
+                code="201",
+            )
+        },
         "/tasks": {
             "get": _op(
                 "The inbox",
@@ -266,6 +328,22 @@ def document() -> dict:
                 public=True,
                 params=[
                     _param("code", "path"),
+                    _param("secret"),
+                    _param("X-Citizen-Secret", "header"),
+                ],
+            )
+        },
+        "/track/{code}/messages/{name}": {
+            "post": _op(
+                "The complainant withdraws, answers, or reopens (public, with the secret)",
+                _json(TRACK),
+                404,
+                409,
+                422,
+                public=True,
+                params=[
+                    _param("code", "path"),
+                    _param("name", "path", {"enum": ["withdraw", "info_provided", "reopen"]}),
                     _param("secret"),
                     _param("X-Citizen-Secret", "header"),
                 ],

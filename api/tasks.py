@@ -32,7 +32,7 @@ def get_tasks():  # type: ignore[no-untyped-def]
     return {"items": items, "total": page.total, "limit": limit, "offset": offset}
 
 
-@blueprint.get("/tasks/<int:task_id>")
+@blueprint.get("/tasks/<id:task_id>")
 def get_task(task_id: int):  # type: ignore[no-untyped-def]
     """One task with its JSON Schema form and a summary of its case."""
     actor = current_actor()
@@ -44,7 +44,7 @@ def get_task(task_id: int):  # type: ignore[no-untyped-def]
     return body
 
 
-@blueprint.post("/tasks/<int:task_id>/claim")
+@blueprint.post("/tasks/<id:task_id>/claim")
 def claim_task(task_id: int):  # type: ignore[no-untyped-def]
     """Claim a task from the group inbox."""
     actor = current_actor()
@@ -53,7 +53,7 @@ def claim_task(task_id: int):  # type: ignore[no-untyped-def]
         return task_json(task, lang())
 
 
-@blueprint.post("/tasks/<int:task_id>/unclaim")
+@blueprint.post("/tasks/<id:task_id>/unclaim")
 def unclaim_task(task_id: int):  # type: ignore[no-untyped-def]
     """Give a claimed task back to the group."""
     actor = current_actor()
@@ -62,7 +62,7 @@ def unclaim_task(task_id: int):  # type: ignore[no-untyped-def]
         return task_json(task, lang())
 
 
-@blueprint.post("/tasks/<int:task_id>/complete")
+@blueprint.post("/tasks/<id:task_id>/complete")
 def complete_task(task_id: int):  # type: ignore[no-untyped-def]
     """Submit a task's form as {"data": {...}}; the case moves on."""
     actor = current_actor()
@@ -77,7 +77,7 @@ def complete_task(task_id: int):  # type: ignore[no-untyped-def]
         return {"case_id": case.id, "status": case.status}
 
 
-@blueprint.post("/tasks/<int:task_id>/reassign")
+@blueprint.post("/tasks/<id:task_id>/reassign")
 def reassign_task(task_id: int):  # type: ignore[no-untyped-def]
     """A supervisor hands the task to another official: {"user_id": n}."""
     actor = current_actor()

@@ -17,6 +17,7 @@ from engine.db import is_sqlite, require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import Area, Case, CaseNote, Category, OrgUnit, RegistrationCounter
+from engine.text import check_text
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 STAFF_CHANNELS = {"phone", "walk_in", "letter"}
@@ -210,13 +211,7 @@ def add_comment(
     require_transaction(session)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
-    text = (body or "").strip()
-    if not text or len(text) > 5000:
-        raise ValidationFailed.one(
-            "body",
-            "กรุณากรอกความเห็น (ไม่เกิน 5,000 ตัวอักษร)",
-            "Write a comment of at most 5,000 characters.",
-        )
+    text = check_text("body", body, 5000)
     now = clock()
     note = CaseNote(
         case_id=case.id,

@@ -12,6 +12,7 @@ from engine.db import require_transaction
 from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import Case, CaseNote
 from engine.statuses import FINAL_STATUSES, status_label
+from engine.text import check_text
 
 # message -> who may send it ("citizen", "system", or a staff role)
 SENDERS: dict[str, frozenset[str]] = {
@@ -36,12 +37,7 @@ def send_message(
     if name not in SENDERS:
         raise ValidationFailed.one("message", f"ไม่รู้จักข้อความ «{name}»", f"Unknown message «{name}».")
     _check_sender(actor, name)
-    if text is not None and (not isinstance(text, str) or len(text) > TEXT_LIMIT):
-        raise ValidationFailed.one(
-            "text",
-            f"ข้อความต้องเป็นตัวอักษรไม่เกิน {TEXT_LIMIT:,} ตัว",
-            f"The text must be a string of at most {TEXT_LIMIT:,} characters.",
-        )
+    text = check_text("text", text, TEXT_LIMIT, required=False)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
     now = clock()
@@ -54,12 +50,12 @@ def send_message(
         except WorkflowException as exc:
             raise _not_waiting(name, case.status) from exc
 
-    if text and text.strip():
+    if text:
         session.add(
             CaseNote(
                 case_id=case.id,
                 kind=name,
-                body=text.strip(),
+                body=text,
                 public=False,
                 author_id=actor.user_id,
                 author_label=actor.label,

@@ -225,3 +225,36 @@ def test_a_supervisor_reassigns_within_the_unit_only(client, tokens, staff, fact
     assert outsider.status_code == 422 and "user_id" in outsider.get_json()["error"]["fields"]
     mine = client.get("/api/v1/tasks?scope=mine", headers=tokens["screener"]).get_json()
     assert [t["id"] for t in mine["items"]] == [task_id]
+
+
+def test_absurd_ids_are_not_found(client, tokens):
+    huge = "35151933593953149151411412351844352"
+    assert (
+        client.post(f"/api/v1/tasks/{huge}/unclaim", headers=tokens["screener"]).status_code == 404
+    )
+    assert client.get(f"/api/v1/cases/{huge}", headers=tokens["screener"]).status_code == 404
+
+
+def test_text_with_nul_bytes_is_refused_before_the_database(client, tokens):
+    case_id = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()[
+        "id"
+    ]
+    bad = client.post(
+        f"/api/v1/cases/{case_id}/comments", json={"body": "a\x00b"}, headers=tokens["screener"]
+    )
+    assert bad.status_code == 422 and "body" in bad.get_json()["error"]["fields"]
+    empty = client.post(
+        f"/api/v1/cases/{case_id}/comments", json={"body": "   "}, headers=tokens["screener"]
+    )
+    assert empty.status_code == 422
+    ok = client.post(
+        f"/api/v1/cases/{case_id}/comments",
+        json={"body": "โทรแจ้งผู้ร้องแล้ว"},
+        headers=tokens["screener"],
+    )
+    assert ok.status_code == 201
+
+
+def test_nul_in_query_parameters_is_a_clear_error(client, tokens):
+    response = client.get("/api/v1/cases?category=lab%00our", headers=tokens["screener"])
+    assert response.status_code == 422
