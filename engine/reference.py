@@ -80,8 +80,10 @@ def _generate_centers(session: Session, existing: dict[str, OrgUnit]) -> int:
                 name_th = "ศูนย์ดำรงธรรมกรุงเทพมหานคร"
         else:
             parent, kind = existing[f"c{area.parent_code}"], "district_center"
+            # Bangkok's districts are เขต and already carry the word in their names.
+            prefix = "" if area.name_th.startswith("เขต") else "อำเภอ"
             name_th, name_en = (
-                f"ศูนย์ดำรงธรรมอำเภอ{area.name_th}",
+                f"ศูนย์ดำรงธรรม{prefix}{area.name_th}",
                 f"{area.name_en} District Damrongdhamma Center",
             )
         unit = OrgUnit(
