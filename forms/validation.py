@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import reduce
@@ -233,14 +234,31 @@ def _position(schema: dict, field: str) -> tuple[int, ...]:
     return tuple(key)
 
 
+_VALIDATORS: OrderedDict[tuple[int, str | None], tuple[dict, dict, Draft202012Validator]] = (
+    OrderedDict()
+)
+
+
+def _validator(schema: dict, channel: str | None) -> tuple[dict, Draft202012Validator]:
+    """A compiled validator per schema object and channel; building one costs more than using it."""
+    key = (id(schema), channel)
+    entry = _VALIDATORS.get(key)
+    if entry is None or entry[0] is not schema:  # the entry keeps its schema alive, so ids hold
+        effective = with_channel_limits(schema, channel) if channel else schema
+        entry = (schema, effective, Draft202012Validator(effective, format_checker=_FORMATS))
+        _VALIDATORS[key] = entry
+        while len(_VALIDATORS) > 64:
+            _VALIDATORS.popitem(last=False)
+    return entry[1], entry[2]
+
+
 def validate(
     schema: dict, data: object, *, context: Mapping[str, object] | None = None
 ) -> list[FieldError]:
     """Every problem with `data`, each naming its field in Thai and English, in schema order."""
     channel = (context or {}).get("channel")
-    effective = with_channel_limits(schema, channel) if isinstance(channel, str) else schema
+    effective, validator = _validator(schema, channel if isinstance(channel, str) else None)
     found = [_error(schema, p, "bad_text", {}) for p in _bad_text(data, [])]
-    validator = Draft202012Validator(effective, format_checker=_FORMATS)
     for error in _leaves(validator.iter_errors(data)):
         found.extend(_translate(effective, data, error))
     bad_fields = {e.field for e in found if e.code == "bad_text"}
