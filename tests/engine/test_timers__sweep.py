@@ -45,3 +45,25 @@ def test_timer_fire_times_follow_the_injected_clock(factory, clock, staff):
     with factory() as session:
         timer = session.scalar(select(Timer).where(Timer.case_id == case_id))
     assert (timer.fire_at - clock()).days == 30
+
+
+def test_two_sweepers_at_once_fire_each_timer_once(factory, clock, staff):
+    import threading
+
+    cases = [_resolved_case(factory, clock, staff) for _ in range(3)]
+    clock.advance(days=31)
+    results = []
+    barrier = threading.Barrier(2)
+
+    def sweep() -> None:
+        barrier.wait()
+        results.append(fire_due_timers(factory, clock))
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.fired for r in results) == 3
+    assert sum(r.failed for r in results) == 0
+    assert [status_of(factory, c) for c in cases] == ["closed"] * 3
