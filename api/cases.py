@@ -75,7 +75,7 @@ def get_one_case(case_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with reading() as session:
         case = get_case(session, actor, case_id)
-        return case_detail(session, actor, case, lang())
+        return case_detail(session, actor, case, lang(), services().clock())
 
 
 @blueprint.get("/cases/<id:case_id>/events")

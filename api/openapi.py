@@ -39,6 +39,8 @@ TASK = {
         "assignee_id": {"type": ["integer", "null"]},
         "created_at": INSTANT,
         "due_at": INSTANT,
+        "sla_state": {"enum": ["on_track", "at_risk", "breached", "none"]},
+        "remaining_working_days": {"type": ["integer", "null"]},
     },
 }
 CASE_SUMMARY = {
@@ -272,6 +274,7 @@ def document() -> dict:
                 422,
                 params=[
                     _param("scope", schema={"enum": ["mine", "group"]}),
+                    _param("sla_state", schema={"enum": ["on_track", "at_risk", "breached"]}),
                     _param("step"),
                     _param("category"),
                     _param("area"),
@@ -348,6 +351,9 @@ def document() -> dict:
                     _param("X-Citizen-Secret", "header"),
                 ],
             )
+        },
+        "/sla-policies": {
+            "get": _op("Deadline policies in force", _json(_list({"type": "object"})), 401)
         },
         "/categories": {"get": _op("Categories", _json(_list({"type": "object"})), public=True)},
         "/areas": {

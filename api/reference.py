@@ -8,6 +8,7 @@ from flask import request
 from sqlalchemy import select
 
 from api.edge import blueprint, lang, reading
+from engine import sla
 from engine.errors import ValidationFailed
 from engine.models import Area, Category
 from forms.loader import load_schema
@@ -68,3 +69,22 @@ def get_areas():  # type: ignore[no-untyped-def]
 def get_form(name: str):  # type: ignore[no-untyped-def]
     """A form's JSON Schema (intake, or a task's form)."""
     return load_schema(name)
+
+
+@blueprint.get("/sla-policies")
+def get_sla_policies():  # type: ignore[no-untyped-def]
+    """The deadline policies in force, by step and category."""
+    with reading() as session:
+        rows = sla.policies(session).values()
+        items = [
+            {
+                "step": p.step,
+                "category": p.category_code,
+                "unit": p.unit,
+                "duration": p.duration,
+                "reminders": p.reminders,
+                "breach_action": p.breach_action,
+            }
+            for p in sorted(rows, key=lambda p: (p.step, p.category_code or ""))
+        ]
+    return {"items": items}

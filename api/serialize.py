@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import identity
+from engine import identity, sla
 from engine.access import Actor, may_see_complainant, may_see_full_national_id
 from engine.models import AuditEvent, Case, CaseNote, Task
 from engine.referrals import active_referrals
 from engine.statuses import STATUSES, status_label
+from engine.workdays import GovernmentCalendar
 
 
 def instant(value: datetime | None) -> str | None:
@@ -19,8 +20,9 @@ def instant(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def task_json(task: Task, lang: str) -> dict:
-    """A task as the inbox lists it."""
+def task_json(task: Task, lang: str, now: datetime, calendar: GovernmentCalendar) -> dict:
+    """A task as the inbox lists it, with its SLA state and working days left."""
+    remaining = calendar.working_days_between(now, task.due_at) if task.due_at else None
     return {
         "id": task.id,
         "case_id": task.case_id,
@@ -34,6 +36,8 @@ def task_json(task: Task, lang: str) -> dict:
         "assignee_id": task.assignee_id,
         "created_at": instant(task.created_at),
         "due_at": instant(task.due_at),
+        "sla_state": sla.state_now(task.due_at, task.at_risk_at, now),
+        "remaining_working_days": remaining,
     }
 
 
@@ -57,7 +61,7 @@ def case_summary(case: Case, lang: str) -> dict:
     }
 
 
-def case_detail(session: Session, actor: Actor, case: Case, lang: str) -> dict:
+def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: datetime) -> dict:
     """A case in full, with only the personal data this caller may see."""
     body = case_summary(case, lang)
     body.update(
@@ -80,7 +84,7 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str) -> dict:
             for r in active_referrals(session, case.id)
         ],
         tasks=[
-            task_json(t, lang)
+            task_json(t, lang, now, sla.calendar(session))
             for t in session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id))
         ],
         notes=[

@@ -6,6 +6,7 @@ from flask import request
 
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_summary, task_json
+from engine import sla
 from engine.errors import ValidationFailed
 from engine.models import Case
 from engine.services import tasks as task_service
@@ -17,6 +18,14 @@ def get_tasks():  # type: ignore[no-untyped-def]
     """The caller's inbox: scope=mine (claimed) or group (claimable), sorted by due time."""
     actor = current_actor()
     limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10_000_000)
+    now = services().clock()
+    state = request.args.get("sla_state") or None
+    if state is not None and state not in sla.SLA_STATES:
+        raise ValidationFailed.one(
+            "sla_state",
+            "sla_state ต้องเป็น on_track, at_risk หรือ breached",
+            "sla_state must be on_track, at_risk or breached.",
+        )
     with reading() as session:
         page = task_service.list_tasks(
             session,
@@ -25,10 +34,12 @@ def get_tasks():  # type: ignore[no-untyped-def]
             step=request.args.get("step") or None,
             category=request.args.get("category") or None,
             area=request.args.get("area") or None,
+            sla_state=state,
+            now=now,
             limit=limit,
             offset=offset,
         )
-        items = [task_json(t, lang()) for t in page.items]
+        items = [task_json(t, lang(), now, sla.calendar(session)) for t in page.items]
     return {"items": items, "total": page.total, "limit": limit, "offset": offset}
 
 
@@ -38,7 +49,7 @@ def get_task(task_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with reading() as session:
         task = task_service.get_task(session, actor, task_id)
-        body = task_json(task, lang())
+        body = task_json(task, lang(), services().clock(), sla.calendar(session))
         body["form"] = load_schema(task.form)
         body["case"] = case_summary(session.get(Case, task.case_id), lang())
     return body
@@ -50,7 +61,7 @@ def claim_task(task_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with writing() as session:
         task = task_service.claim(session, services().clock, actor, task_id)
-        return task_json(task, lang())
+        return task_json(task, lang(), services().clock(), sla.calendar(session))
 
 
 @blueprint.post("/tasks/<id:task_id>/unclaim")
@@ -59,7 +70,7 @@ def unclaim_task(task_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with writing() as session:
         task = task_service.unclaim(session, services().clock, actor, task_id)
-        return task_json(task, lang())
+        return task_json(task, lang(), services().clock(), sla.calendar(session))
 
 
 @blueprint.post("/tasks/<id:task_id>/complete")
@@ -88,4 +99,4 @@ def reassign_task(task_id: int):  # type: ignore[no-untyped-def]
         )
     with writing() as session:
         task = task_service.reassign(session, services().clock, actor, task_id, user_id)
-        return task_json(task, lang())
+        return task_json(task, lang(), services().clock(), sla.calendar(session))

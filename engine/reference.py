@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine import areas
-from engine.models import Area, Category, OrgUnit
+from engine.models import Area, Category, OrgUnit, SlaPolicy
 
 SEED_DIR = Path(__file__).parent / "seed"
 
@@ -132,10 +132,34 @@ def load_categories(session: Session) -> int:
     return added
 
 
+def load_sla_policies(session: Session) -> int:
+    """The seed's deadline policies that are not there yet."""
+    have = {(p.step, p.category_code) for p in session.scalars(select(SlaPolicy))}
+    added = 0
+    for row in _seed("sla_policies.json"):
+        if (row["step"], row["category"]) in have:
+            continue
+        session.add(
+            SlaPolicy(
+                step=row["step"],
+                category_code=row["category"],
+                unit=row["unit"],
+                duration=row["duration"],
+                reminders=row["reminders"],
+                breach_action=row.get("breach_action", "escalate"),
+                active=True,
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
 def load_all(session: Session) -> dict[str, int]:
     """Load every kind of reference data; safe to run again (adds only what is missing)."""
     return {
         "areas": load_areas(session),
         "org_units": load_org_units(session),
         "categories": load_categories(session),
+        "sla_policies": load_sla_policies(session),
     }

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import journal
+from engine import journal, sla
 from engine.models import Case, Task, Timer
 from engine.referrals import lead_agency_id
 from engine.statuses import FINAL_STATUSES, STATUSES
@@ -114,6 +114,7 @@ def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, n
             row.category_code, row.area_code = case.category_code, case.area_code
             continue
         props = _properties(task)
+        due = sla.deadline(session, task.task_spec.name, case.category_code, now)
         row = Task(
             case_id=case.id,
             spiff_task_id=spiff_id,
@@ -127,6 +128,8 @@ def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, n
             category_code=case.category_code,
             case_status=case.status,
             created_at=now,
+            due_at=due.due_at if due else None,
+            at_risk_at=due.at_risk_at if due else None,
         )
         session.add(row)
         journal.enqueue(

@@ -11,6 +11,7 @@ from engine.models.cases import (
     WorkflowInstance,
 )
 from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
+from engine.models.sla import HolidayOverride, SlaPolicy
 from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
 
 __all__ = [
@@ -22,12 +23,14 @@ __all__ = [
     "Case",
     "CaseNote",
     "Category",
+    "HolidayOverride",
     "IdempotencyRecord",
     "OrgUnit",
     "OutboxMessage",
     "ProcessDefinition",
     "Referral",
     "RegistrationCounter",
+    "SlaPolicy",
     "Task",
     "Timer",
     "User",

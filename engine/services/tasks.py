@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import journal, runner
+from engine import journal, runner, sla
 from engine.access import Actor, check_can_work, task_visibility
 from engine.clock import Clock
 from engine.db import require_transaction
@@ -40,6 +41,8 @@ def list_tasks(
     step: str | None = None,
     category: str | None = None,
     area: str | None = None,
+    sla_state: str | None = None,
+    now: datetime | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> TaskPage:
@@ -59,6 +62,8 @@ def list_tasks(
         query = query.where(Task.category_code == category)
     if area:
         query = query.where(Task.area_code.startswith(area, autoescape=True))
+    if sla_state:
+        query = query.where(sla.state_of(now) == sla_state)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = (Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
     items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()

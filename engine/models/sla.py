@@ -1,0 +1,35 @@
+"""SLA reference data: calendar overrides and deadline policies, both edited by administrators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base, JSONType
+
+
+class HolidayOverride(Base):
+    """A special holiday the Cabinet announces, an office closure, or a working Saturday."""
+
+    __tablename__ = "holiday_overrides"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name_th: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SlaPolicy(Base):
+    """How long a step may take, per category (or for every category when none is given)."""
+
+    __tablename__ = "sla_policies"
+    __table_args__ = (UniqueConstraint("step", "category_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step: Mapped[str] = mapped_column(String(64))
+    category_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+    unit: Mapped[str] = mapped_column(String(16))  # working_days | calendar_days | hours
+    duration: Mapped[int] = mapped_column(Integer)
+    reminders: Mapped[list[int]] = mapped_column(JSONType, default=list)  # percent of the time
+    breach_action: Mapped[str] = mapped_column(String(32), default="escalate")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
