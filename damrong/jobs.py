@@ -11,6 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock
+from engine.services.deadlines import sweep_deadlines
 from engine.services.timers import fire_due_timers
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,10 @@ class Job:
 
 def job_list(sweep_seconds: int) -> list[Job]:
     """Every background job Damrong runs."""
-    return [Job("timer_sweep", fire_due_timers, sweep_seconds)]
+    return [
+        Job("timer_sweep", fire_due_timers, sweep_seconds),
+        Job("deadline_sweep", sweep_deadlines, sweep_seconds),
+    ]
 
 
 def run_once(factory: sessionmaker[Session], clock: Clock, jobs: list[Job]) -> dict[str, object]:

@@ -88,7 +88,11 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: boo
 
     A new case has no rows yet, so there is nothing to read first.
     """
-    _sync_tasks(session, case, wf, now, new)
+    rows = _sync_tasks(session, case, wf, now, new)
+    # The case is due when its main path is: a supervisor's escalation task has its own clock.
+    main = [r for r in rows if r.role != "supervisor" and r.due_at is not None]
+    case.due_at = min((r.due_at for r in main), default=None)
+    case.at_risk_at = min((r.at_risk_at for r in main if r.at_risk_at), default=None)
     _sync_timers(session, case, wf, new)
 
 
@@ -98,13 +102,16 @@ def _org_unit_for(session: Session, case: Case, role: str) -> int:
     return case.center_id
 
 
-def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: bool) -> None:
+def _sync_tasks(
+    session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: bool
+) -> list[Task]:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
     rows = [] if new else session.scalars(select(Task).where(Task.case_id == case.id))
     existing = {row.spiff_task_id: row for row in rows}
     for spiff_id, row in existing.items():
         if spiff_id not in ready:
             session.delete(row)
+    current = []
     for spiff_id, task in ready.items():
         role = task.task_spec.lane or "screener"
         org_unit_id = _org_unit_for(session, case, role)
@@ -112,6 +119,7 @@ def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, n
         if row is not None:
             row.org_unit_id, row.case_status = org_unit_id, case.status
             row.category_code, row.area_code = case.category_code, case.area_code
+            current.append(row)
             continue
         props = _properties(task)
         due = sla.deadline(session, task.task_spec.name, case.category_code, now)
@@ -132,6 +140,7 @@ def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, n
             at_risk_at=due.at_risk_at if due else None,
         )
         session.add(row)
+        current.append(row)
         journal.enqueue(
             session,
             case,
@@ -140,6 +149,7 @@ def _sync_tasks(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, n
             now,
             {"case_id": case.id, "step": row.step},
         )
+    return current
 
 
 def _timer_fire_time(task) -> datetime | None:  # type: ignore[no-untyped-def]

@@ -64,6 +64,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     center: Mapped[OrgUnit] = relationship(lazy="joined")
 

@@ -31,11 +31,15 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     draft: Mapped[dict | None] = mapped_column(JSONType)
 
 
 Index("ix_tasks_inbox", Task.org_unit_id, Task.role, Task.assignee_id, Task.due_at)
 Index("ix_tasks_assignee_due", Task.assignee_id, Task.due_at)
+Index("ix_tasks_breach_sweep", Task.breached_at, Task.due_at)
+Index("ix_tasks_reminder_sweep", Task.reminded_at, Task.at_risk_at)
 
 
 class Timer(Base):
