@@ -68,6 +68,9 @@ CASE_DETAIL = {
     "type": "object",
     "properties": {
         "description": {"type": "string"},
+        "due_at": INSTANT,
+        "sla_state": {"enum": ["on_track", "at_risk", "breached", "none"]},
+        "remaining_working_days": {"type": ["integer", "null"]},
         "tasks": {"type": "array", "items": TASK},
         "referrals": {"type": "array"},
         "notes": {"type": "array"},

@@ -64,7 +64,13 @@ def case_summary(case: Case, lang: str) -> dict:
 def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: datetime) -> dict:
     """A case in full, with only the personal data this caller may see."""
     body = case_summary(case, lang)
+    calendar = sla.calendar(session)
     body.update(
+        due_at=instant(case.due_at),
+        sla_state=sla.state_now(case.due_at, case.at_risk_at, now),
+        remaining_working_days=(
+            calendar.working_days_between(now, case.due_at) if case.due_at else None
+        ),
         description=case.description,
         address_text=case.address_text,
         lat=case.lat,
@@ -84,7 +90,7 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
             for r in active_referrals(session, case.id)
         ],
         tasks=[
-            task_json(t, lang, now, sla.calendar(session))
+            task_json(t, lang, now, calendar)
             for t in session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id))
         ],
         notes=[

@@ -40,3 +40,13 @@ def test_policies_in_force_are_listed(client, tokens):
     assert handle[("agency_handle", None)]["duration"] == 15
     assert handle[("agency_handle", "online_fraud")]["duration"] == 7
     assert handle[("screen", None)]["unit"] == "working_days"
+
+
+def test_a_case_shows_when_its_main_path_is_due(client, tokens, clock):
+    clock.set(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+    case_id = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()[
+        "id"
+    ]
+    case = client.get(f"/api/v1/cases/{case_id}", headers=tokens["screener"]).get_json()
+    assert case["due_at"] == "2026-11-26T09:30:00+00:00"  # screening: 3 working days
+    assert (case["sla_state"], case["remaining_working_days"]) == ("on_track", 3)
