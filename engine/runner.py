@@ -12,7 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from engine import definitions, journal, views, workflow
+from engine import definitions, journal, sla, views, workflow
 from engine.access import Actor
 from engine.clock import Clock
 from engine.errors import CaseNotFound, WorkflowFailed
@@ -20,7 +20,7 @@ from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowIn
 from engine.notices import notify_event
 from engine.referrals import refer
 from engine.scripting import ScriptRejected, make_script_engine
-from engine.statuses import FINAL_STATUSES
+from engine.statuses import FINAL_STATUSES, STATUSES
 
 _definition_hashes: dict[int, str] = {}  # a stored version never changes its content
 POLICY_DURATIONS = {"info_wait": "P30D", "reopen_window": "P30D"}
@@ -164,6 +164,7 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
     case.updated_at = now
     instance.state = workflow.dump_state(wf)
     instance.completed = wf.is_completed()
+    _pause_or_resume_clock(session, actor, case, before, now)
     views.sync(session, case, wf, now, new=new)
     if case.status != before and before is not None:
         journal.record(
@@ -177,6 +178,31 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
             public=True,
         )
     session.flush()
+
+
+def _pause_or_resume_clock(session, actor, case, before, now) -> None:  # type: ignore[no-untyped-def]
+    """Stop the SLA clock while the complainant is asked for information; resume what was left."""
+    if STATUSES[case.status].clock_runs == STATUSES[before].clock_runs or case.status in (
+        FINAL_STATUSES | {"resolved"}
+    ):
+        return
+    if not STATUSES[case.status].clock_runs and case.due_at is not None:
+        remaining = max(sla.calendar(session).working_days_between(now, case.due_at), 0)
+        case.sla_paused_at, case.sla_remaining_days = now, remaining
+        journal.record(session, case, actor, "sla_paused", now, detail={"remaining": remaining})
+    elif STATUSES[case.status].clock_runs and case.sla_paused_at is not None:
+        journal.record(
+            session,
+            case,
+            actor,
+            "sla_resumed",
+            now,
+            detail={
+                "remaining": case.sla_remaining_days,
+                "paused_at": case.sla_paused_at.isoformat(),
+            },
+        )
+        case.sla_paused_at = None  # sync gives the next task the remaining days, then clears them
 
 
 def _apply_effects(session: Session, now: datetime, actor: Actor, case: Case, effects: Effects):  # type: ignore[no-untyped-def]

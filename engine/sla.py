@@ -67,13 +67,20 @@ def policies(session: Session) -> dict[tuple[str, str | None], SlaPolicy]:
     return _cached("policies", load)
 
 
-def deadline(session: Session, step: str, category: str, start: datetime) -> Deadline | None:
-    """The deadline of a task that opens at `start`, or None when no policy covers the step."""
+def deadline(
+    session: Session, step: str, category: str, start: datetime, carry_over: int | None = None
+) -> Deadline | None:
+    """The deadline of a task that opens at `start`, or None when no policy covers the step.
+
+    `carry_over` is what was left when the clock paused: the resumed task gets those days.
+    """
     found = policies(session)
     policy = found.get((step, category)) or found.get((step, None))
     if policy is None:
         return None
-    if policy.unit == "working_days":
+    if carry_over is not None and policy.unit == "working_days":
+        due = calendar(session).add_working_days(start, carry_over)
+    elif policy.unit == "working_days":
         due = calendar(session).add_working_days(start, policy.duration)
     elif policy.unit == "calendar_days":
         due = start + timedelta(days=policy.duration)

@@ -122,7 +122,15 @@ def _sync_tasks(
             current.append(row)
             continue
         props = _properties(task)
-        due = sla.deadline(session, task.task_spec.name, case.category_code, now)
+        due = sla.deadline(
+            session,
+            task.task_spec.name,
+            case.category_code,
+            now,
+            carry_over=case.sla_remaining_days,
+        )
+        if role != "supervisor":
+            case.sla_remaining_days = None  # the carried-over days are used once
         row = Task(
             case_id=case.id,
             spiff_task_id=spiff_id,

@@ -66,6 +66,9 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # While the complainant is asked for information the SLA clock stops; what was left resumes.
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_remaining_days: Mapped[int | None] = mapped_column(Integer)
 
     center: Mapped[OrgUnit] = relationship(lazy="joined")
 

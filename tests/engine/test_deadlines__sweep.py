@@ -63,3 +63,36 @@ def test_a_task_done_before_the_deadline_is_not_escalated(factory, clock, staff)
     assert _events(factory, "sla_breached") == []
     with factory() as session:
         assert session.scalar(select(Task.id)) is None
+
+
+def test_the_clock_stops_while_the_complainant_is_asked_and_resumes_with_what_was_left(
+    factory, clock, staff
+):
+    from engine.access import Actor
+    from tests.engine.helpers import send
+
+    clock.set(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))  # Monday; screening due Thursday
+    case_id, *_ = open_case(factory, clock, staff["intake"])
+    clock.set(datetime(2026, 11, 24, 3, 0, tzinfo=UTC))  # Tuesday: 2 working days left
+    complete(
+        factory,
+        clock,
+        staff["screener"],
+        case_id,
+        "screen",
+        {"decision": "request_info", "question": "ขอสำเนาสัญญาจ้าง"},
+    )
+    clock.set(datetime(2026, 12, 14, 3, 0, tzinfo=UTC))  # three weeks later, a Monday
+    send(factory, clock, Actor.citizen(case_id), case_id, "info_provided", "แนบสัญญาแล้ว")
+    [task] = open_tasks(factory, case_id)
+    # Two working days from Monday 14 December: Wednesday 16 December, close of office.
+    assert task.due_at == datetime(2026, 12, 16, 9, 30, tzinfo=UTC)
+    with factory() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.case_id == case_id)
+        ).all()
+        details = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "sla_paused")
+        ).all()
+    assert "sla_paused" in actions and "sla_resumed" in actions
+    assert details == [{"remaining": 2}]

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 01:13:02.082952
+Create Date: 2026-11-23 01:17:56.037794
 """
 
 from collections.abc import Sequence
@@ -58,6 +58,10 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("at_risk_at", engine.models.base.UTCDateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("sla_paused_at", engine.models.base.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("sla_remaining_days", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_cases_due_at"), ["due_at"], unique=False)
 
     with op.batch_alter_table("tasks", schema=None) as batch_op:
@@ -85,6 +89,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_due_at"))
+        batch_op.drop_column("sla_remaining_days")
+        batch_op.drop_column("sla_paused_at")
         batch_op.drop_column("at_risk_at")
         batch_op.drop_column("due_at")
 
