@@ -30,8 +30,3 @@ class MovableClock:
     def set(self, instant: datetime) -> None:
         """Put the clock at an instant (timezone-aware)."""
         self.now = instant
-
-
-def as_utc(value: datetime) -> datetime:
-    """Give a naive datetime read back from SQLite its UTC zone."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access import Actor
-from engine.errors import ValidationFailed
+from engine.errors import Conflict, ValidationFailed
 from engine.models import Case, OrgUnit, Referral, Task
+from engine.statuses import FINAL_STATUSES
 
 ROLES = ("lead", "co_handler")
 
@@ -53,6 +54,12 @@ def refer(
     """Refer a case to an agency as lead (replacing the current lead) or as co-handler."""
     if role not in ROLES:
         raise ValidationFailed.one("role", "บทบาทการส่งต่อไม่ถูกต้อง", f"Unknown role «{role}».")
+    if case.status in FINAL_STATUSES:
+        raise Conflict(
+            f"The case is {case.status}; reopen it before referring it again.",
+            "เรื่องนี้ยุติแล้ว ต้องเปิดเรื่องใหม่ก่อนจึงจะส่งต่อได้",
+            status=case.status,
+        )
     agency = find_agency(session, agency_code)
     current = active_referrals(session, case.id)
     for referral in current:

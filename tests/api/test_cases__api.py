@@ -258,3 +258,28 @@ def test_text_with_nul_bytes_is_refused_before_the_database(client, tokens):
 def test_nul_in_query_parameters_is_a_clear_error(client, tokens):
     response = client.get("/api/v1/cases?category=lab%00our", headers=tokens["screener"])
     assert response.status_code == 422
+
+
+def test_a_closed_case_cannot_be_referred_again(client, tokens):
+    opened = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()
+    client.post(
+        f"/api/v1/track/{opened['tracking_code']}/messages/withdraw",
+        json={},
+        headers={"X-Citizen-Secret": opened["citizen_secret"]},
+    )
+    refused = client.post(
+        f"/api/v1/cases/{opened['id']}/referrals",
+        json={"agency": "mol"},
+        headers=tokens["supervisor"],
+    )
+    assert refused.status_code == 409
+    assert (
+        "reopen"
+        in client.post(
+            f"/api/v1/cases/{opened['id']}/referrals?lang=en",
+            json={"agency": "mol"},
+            headers=tokens["supervisor"],
+        ).get_json()["error"]["message"]
+    )
+    case = client.get(f"/api/v1/cases/{opened['id']}", headers=tokens["supervisor"]).get_json()
+    assert case["referrals"] == []
