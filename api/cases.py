@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api import idempotency
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
@@ -80,14 +80,16 @@ def get_one_case(case_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/cases/<id:case_id>/events")
 def get_case_events(case_id: int):  # type: ignore[no-untyped-def]
-    """The case's audit trail, oldest first."""
+    """The case's audit trail, oldest first, paged."""
     actor = current_actor()
+    limit, offset = int_arg("limit", 200, 1, 500), int_arg("offset", 0, 0, 10_000_000)
     with reading() as session:
         get_case(session, actor, case_id)
-        events = session.scalars(
-            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)
-        ).all()
-        return {"items": [event_json(e, lang()) for e in events]}
+        query = select(AuditEvent).where(AuditEvent.case_id == case_id)
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        events = session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset)).all()
+        items = [event_json(e, lang()) for e in events]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @blueprint.post("/cases/<id:case_id>/comments")

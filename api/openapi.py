@@ -200,11 +200,12 @@ def document() -> dict:
         "/cases/{case_id}/events": {
             "get": _op(
                 "Case audit trail",
-                _json(_list({"type": "object"})),
+                _json(_page({"type": "object"})),
                 401,
                 403,
                 404,
-                params=[CASE_ID],
+                422,
+                params=[CASE_ID, *PAGING],
             )
         },
         "/cases/{case_id}/comments": {

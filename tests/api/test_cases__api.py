@@ -283,3 +283,16 @@ def test_a_closed_case_cannot_be_referred_again(client, tokens):
     )
     case = client.get(f"/api/v1/cases/{opened['id']}", headers=tokens["supervisor"]).get_json()
     assert case["referrals"] == []
+
+
+def test_the_timeline_is_paged(client, tokens):
+    case_id = client.post("/api/v1/cases", json=intake_data(), headers=tokens["intake"]).get_json()[
+        "id"
+    ]
+    url = f"/api/v1/cases/{case_id}/events"
+    everything = client.get(url, headers=tokens["screener"]).get_json()
+    assert everything["total"] == len(everything["items"]) >= 2
+    first = client.get(url + "?limit=1", headers=tokens["screener"]).get_json()
+    second = client.get(url + "?limit=1&offset=1", headers=tokens["screener"]).get_json()
+    assert [first["items"][0], second["items"][0]] == everything["items"][:2]
+    assert client.get(url + "?limit=0", headers=tokens["screener"]).status_code == 422
