@@ -163,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `damrong` console script."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # SpiffWorkflow logs every task state change at INFO: far too much for an operator's log.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     try:
         return args.fn(args, Config.from_env())

@@ -20,8 +20,8 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to `revision` (head by default)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database schema up to `revision` (every head by default, so parallel branches all apply)."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
