@@ -14,7 +14,12 @@ $(BIN)/damrong: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(BIN)/damrong
 
-install: $(BIN)/damrong
+# Front-end files (the Thai web font) come from npm, pinned in package-lock.json, served locally.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(BIN)/damrong node_modules/.package-lock.json
 
 run: install
 	mkdir -p var

@@ -42,6 +42,12 @@ class Unauthenticated(DamrongError):
     code = "unauthenticated"
 
 
+class SignInLocked(Unauthenticated):
+    """Too many wrong passwords: the username is locked for a while."""
+
+    code = "sign_in_locked"
+
+
 class ValidationFailed(DamrongError):
     """Submitted data is wrong; `fields` maps a field path to (thai, english) messages."""
 

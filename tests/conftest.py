@@ -25,6 +25,7 @@ from engine.models import (
     OutboxMessage,
     Referral,
     RegistrationCounter,
+    SignInThrottle,
     Task,
     Timer,
     User,
@@ -45,6 +46,7 @@ MUTABLE_TABLES = [
     Case,
     ApiToken,
     User,
+    SignInThrottle,
 ]
 
 

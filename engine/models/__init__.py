@@ -12,6 +12,7 @@ from engine.models.cases import (
 )
 from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy
+from engine.models.staffweb import SignInThrottle
 from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ProcessDefinition",
     "Referral",
     "RegistrationCounter",
+    "SignInThrottle",
     "SlaPolicy",
     "Task",
     "Timer",
