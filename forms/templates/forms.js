@@ -1,0 +1,65 @@
+/* Enhancements for forms rendered by forms/render.py; every form works without them. */
+(function () {
+  "use strict";
+  if (window.damrongForms) { return; }
+  window.damrongForms = true;
+  document.documentElement.classList.add("js");
+
+  function fill(select, items, lang, placeholder) {
+    select.innerHTML = "";
+    var first = document.createElement("option");
+    first.value = ""; first.textContent = placeholder;
+    select.appendChild(first);
+    items.forEach(function (a) {
+      var o = document.createElement("option");
+      o.value = a.code; o.textContent = lang === "en" ? a.name_en : a.name_th;
+      select.appendChild(o);
+    });
+    select.disabled = items.length === 0;
+  }
+
+  function setupArea(box) {
+    var url = box.getAttribute("data-areas-url"), lang = box.getAttribute("data-lang");
+    var selects = box.querySelectorAll("select[data-level]");
+    Array.prototype.forEach.call(selects, function (select, i) {
+      if (i === selects.length - 1) { return; }
+      select.addEventListener("change", function () {
+        var next = selects[i + 1], placeholder = next.options[0] ? next.options[0].textContent : "";
+        for (var j = i + 2; j < selects.length; j++) {
+          fill(selects[j], [], lang, selects[j].options[0] ? selects[j].options[0].textContent : "");
+        }
+        if (!select.value) { fill(next, [], lang, placeholder); return; }
+        fetch(url + encodeURIComponent(select.value), {headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.ok ? r.json() : {items: []}; })
+          .then(function (body) { fill(next, body.items || [], lang, placeholder); })
+          .catch(function () { box.classList.add("form-area--offline"); });
+      });
+    });
+  }
+
+  function setupCategory(select) {
+    var help = document.getElementById(select.getAttribute("data-category-help"));
+    if (!help) { return; }
+    var shown = document.createElement("p");
+    shown.className = "form-hint form-category-help__chosen";
+    shown.setAttribute("aria-live", "polite");
+    help.parentNode.insertBefore(shown, help);
+    function update() {
+      var item = help.querySelector('[data-category="' + select.value + '"] dd');
+      shown.textContent = item ? item.textContent : "";
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".js-hide"), function (el) { el.hidden = true; });
+    Array.prototype.forEach.call(document.querySelectorAll(".form-area"), setupArea);
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-category-help]"), setupCategory);
+    var summary = document.querySelector(".form-error-summary");
+    if (summary) { summary.focus(); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else { start(); }
+})();
