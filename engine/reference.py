@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from engine import areas
+from engine import areas, directory
 from engine.models import Area, Category, OrgUnit, SlaPolicy
 
 SEED_DIR = Path(__file__).parent / "seed"
@@ -162,4 +162,5 @@ def load_all(session: Session) -> dict[str, int]:
         "org_units": load_org_units(session),
         "categories": load_categories(session),
         "sla_policies": load_sla_policies(session),
+        "directory": directory.load_directory(session),
     }

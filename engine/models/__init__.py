@@ -1,5 +1,12 @@
 """Typed SQLAlchemy 2 models; importing this package registers every table."""
 
+from engine.models.agency import (
+    CaseAttachment,
+    CaseRedaction,
+    DirectoryEntry,
+    FeedCounter,
+    FeedEvent,
+)
 from engine.models.base import Base
 from engine.models.cases import (
     Case,
@@ -22,8 +29,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseAttachment",
     "CaseNote",
+    "CaseRedaction",
     "Category",
+    "DirectoryEntry",
+    "FeedCounter",
+    "FeedEvent",
     "HolidayOverride",
     "IdempotencyRecord",
     "OrgUnit",

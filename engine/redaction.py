@@ -1,0 +1,137 @@
+"""Identity protection for everything an agency receives: text is filtered before it leaves.
+
+Three layers, applied in this order by `Redactor.text`:
+1. the words an officer redacted from the case (`case_redactions`), always;
+2. for a confidential or anonymous complainant: their name, phone, e-mail and national ID, and
+   whatever looks like a name after a title, a phone number or an e-mail address;
+3. national ID numbers (13 digits, with or without dashes) are never sent in full: masked.
+`suggest` finds the candidates of layer 2 in any text, for an officer to review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import identity
+from engine.models import Case, CaseRedaction
+
+MARK = "[ปกปิด]"
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# 1-2345-67890-12-3, 1 2345 67890 12 3 or 1234567890123 (Thai digits too, via translate)
+NATIONAL_ID = re.compile(r"(?<!\d)\d(?:[- ]?\d){12}(?!\d)")
+# Thai mobile and landline numbers, +66 forms, with dashes, dots or spaces between groups
+PHONE = re.compile(r"(?<!\d)(?:\+66[- .]?|0)\d{1,2}(?:[- .]?\d){6,7}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A title, then a given name and maybe a surname: นายสมชาย ใจดี, น.ส. สมหญิง, Mr John Smith
+NAME = re.compile(
+    r"(?:นางสาว|นาง|นาย|น\.ส\.|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|คุณ)\s?[ก-๙]{2,}(?:\s[ก-๙]{2,})?"
+    r"|(?:Mr|Mrs|Ms|Miss)\.?\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A piece of text that looks like personal data: where it is and what it seems to be."""
+
+    start: int
+    end: int
+    kind: str  # national_id | phone | email | name
+    text: str
+
+
+def suggest(text: str) -> list[Suggestion]:
+    """Everything in a text that looks like a name, phone number, e-mail or national ID."""
+    plain = (text or "").translate(_THAI_DIGITS)
+    found: list[Suggestion] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in (("national_id", NATIONAL_ID), ("email", EMAIL), ("phone", PHONE)):
+        for m in pattern.finditer(plain):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                taken.append(m.span())
+                found.append(Suggestion(m.start(), m.end(), kind, text[m.start() : m.end()]))
+    for m in NAME.finditer(plain):
+        found.append(Suggestion(m.start(), m.end(), "name", text[m.start() : m.end()]))
+    return sorted(found, key=lambda s: s.start)
+
+
+def mask_national_ids(text: str) -> str:
+    """Every 13-digit number masked as x-xxxx-xxxxx-12-3."""
+    plain = text.translate(_THAI_DIGITS)
+    out, last = [], 0
+    for m in NATIONAL_ID.finditer(plain):
+        digits = re.sub(r"\D", "", m.group())
+        out += [text[last : m.start()], identity.mask_national_id(digits)]
+        last = m.end()
+    return "".join(out) + text[last:]
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A term matched case-insensitively; digits match across dashes and spaces."""
+    parts = []
+    for ch in term.translate(_THAI_DIGITS):
+        parts.append(re.escape(ch) + (r"[- .]?" if ch.isdigit() else ""))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+@dataclass
+class Redactor:
+    """Filters the text of one case for one agency."""
+
+    terms: list[str] = field(default_factory=list)
+    protect_identity: bool = False
+
+    def text(self, value: str | None) -> str | None:
+        """The text as the agency may read it."""
+        if not value:
+            return value
+        out = value
+        # Longest first: "สมหญิง รักงาน" goes before "สมหญิง" leaves " รักงาน" behind.
+        for term in sorted(self.terms, key=len, reverse=True):
+            out = _term_pattern(term).sub(MARK, out.translate(_THAI_DIGITS))
+        if self.protect_identity:
+            for s in reversed(suggest(out)):
+                out = out[: s.start] + MARK + out[s.end :]
+        return mask_national_ids(out)
+
+    def value(self, data: object) -> object:
+        """Strings inside lists and dicts filtered too (feed payloads, form data)."""
+        if isinstance(data, str):
+            return self.text(data)
+        if isinstance(data, dict):
+            return {k: self.value(v) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self.value(v) for v in data]
+        return data
+
+
+def _identity_terms(case: Case) -> Iterable[str]:
+    name = (case.complainant_name or "").strip()
+    if name:
+        yield name
+        yield from (part for part in name.split() if len(part) >= 3)
+    for value in (case.complainant_phone, case.complainant_national_id):
+        digits = re.sub(r"\D", "", (value or "").translate(_THAI_DIGITS))
+        if len(digits) >= 6:
+            yield digits
+            if digits.startswith("0"):
+                yield "+66" + digits[1:]
+    if case.complainant_email:
+        yield case.complainant_email.strip()
+    if case.complainant_line_user_id:
+        yield case.complainant_line_user_id
+
+
+def for_case(session: Session, case: Case) -> Redactor:
+    """The filter for what agencies receive about this case."""
+    terms = list(
+        session.scalars(select(CaseRedaction.term).where(CaseRedaction.case_id == case.id))
+    )
+    protect = bool(case.confidential or case.anonymous)
+    if protect:
+        terms += list(_identity_terms(case))
+    return Redactor(terms=[t for t in terms if t], protect_identity=protect)

@@ -1,0 +1,401 @@
+"""What an agency's own system may do: read its cases (filtered) and act on them.
+
+Every action completes the same READY user task, through the same `complete_task` service, as
+the matching choice in Damrong's inbox (processes/agency_handling.bpmn): acknowledging completes
+`agency_acknowledge`; progress, result, questions, declining, forwarding and inviting complete
+`agency_handle` with the form's `action`. No side channel: the BPMN decides what happens next.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import identity, journal, redaction, runner
+from engine.access import Actor, check_can_see, may_see_complainant
+from engine.clock import Clock
+from engine.db import require_transaction
+from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
+from engine.models import (
+    Case,
+    CaseAttachment,
+    CaseNote,
+    CaseRedaction,
+    FeedEvent,
+    Referral,
+    Task,
+)
+from engine.services.tasks import complete_task
+from engine.statuses import status_label
+from engine.text import check_text
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 1024 * 1024
+# Checked by content, never by the name or type the sender claims.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+@dataclass(frozen=True)
+class Action:
+    """An agency action: the user task it completes and the form data it sends."""
+
+    step: str
+    form_action: str | None
+    fields: tuple[str, ...]
+
+
+ACTIONS: dict[str, Action] = {
+    "acknowledge": Action("agency_acknowledge", None, ("note", "officer_name")),
+    "progress": Action("agency_handle", "progress", ("progress_note",)),
+    "result": Action("agency_handle", "result", ("result_text",)),
+    "info_request": Action("agency_handle", "info_request", ("question",)),
+    "decline": Action("agency_handle", "decline", ("reason",)),
+    "forward": Action("agency_handle", "forward", ("agency", "reason")),
+    "invite": Action("agency_handle", "invite", ("agency", "reason")),
+}
+STEP_ACTIONS = {
+    "agency_acknowledge": ["acknowledge"],
+    "agency_handle": [a for a, spec in ACTIONS.items() if spec.step == "agency_handle"],
+}
+
+
+def check_agency_officer(actor: Actor) -> None:
+    """Only an agency officer's token reaches the agency API; its org unit is its scope."""
+    if not (actor.is_agency_staff and actor.has("agency_officer")):
+        raise PermissionDenied(
+            "The agency API is for agency officers' tokens.",
+            "ส่วนนี้สำหรับโทเคนของเจ้าหน้าที่หน่วยงานเท่านั้น",
+        )
+
+
+def held_referral(session: Session, actor: Actor, case_id: int) -> Referral:
+    """The actor's agency's active referral of the case; a case it does not hold is not found."""
+    check_agency_officer(actor)
+    referral = session.scalar(
+        select(Referral).where(
+            Referral.case_id == case_id,
+            Referral.agency_id == actor.org_unit_id,
+            Referral.active.is_(True),
+        )
+    )
+    if referral is None:
+        raise CaseNotFound(
+            f"Case {case_id} is not referred to your agency.",
+            f"ไม่พบเรื่องเลขที่ {case_id} ที่ส่งต่อถึงหน่วยงานของท่าน",
+        )
+    return referral
+
+
+def waiting_for(session: Session, actor: Actor, case_id: int) -> list[str]:
+    """The agency actions the case is waiting for from this agency now."""
+    steps = session.scalars(
+        select(Task.step).where(
+            Task.case_id == case_id,
+            Task.org_unit_id == actor.org_unit_id,
+            Task.role == "agency_officer",
+        )
+    )
+    return [action for step in steps for action in STEP_ACTIONS.get(step, [])]
+
+
+def act(
+    session: Session, clock: Clock, actor: Actor, case_id: int, action: str, body: dict
+) -> Case:
+    """Do one agency action on a case; 409 with the current stage if it is not awaited."""
+    require_transaction(session)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise ValidationFailed.one("action", f"ไม่รู้จักการดำเนินการ «{action}»", f"Unknown «{action}».")
+    files = check_attachments(body.get("attachments")) if action == "result" else []
+    unknown = set(body) - set(spec.fields) - ({"attachments"} if action == "result" else set())
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationFailed.one(name, f"ไม่รู้จักช่อง «{name}»", f"Unknown field «{name}».")
+    case = runner.lock_case(session, case_id)
+    held_referral(session, actor, case_id)
+    task = session.scalar(
+        select(Task).where(
+            Task.case_id == case_id,
+            Task.step == spec.step,
+            Task.org_unit_id == actor.org_unit_id,
+            Task.role == "agency_officer",
+        )
+    )
+    if task is None:
+        raise not_waiting(session, actor, case, action)
+    data = {k: body[k] for k in spec.fields if body.get(k) is not None}
+    if spec.form_action:
+        data["action"] = spec.form_action
+    case = complete_task(session, clock, actor, task.id, data)
+    for filename, content_type, content in files:
+        _store_attachment(session, case, actor, spec.step, filename, content_type, content, clock())
+    return case
+
+
+def not_waiting(session: Session, actor: Actor, case: Case, action: str) -> NotWaiting:
+    """409: what the case is doing instead, and what it would accept from this agency."""
+    awaited = waiting_for(session, actor, case.id)
+    return NotWaiting(
+        f"The case is not waiting for «{action}»; it is {status_label(case.status, 'en')}"
+        f" (waiting for: {', '.join(awaited) or 'nothing from your agency'}).",
+        f"เรื่องนี้ไม่ได้รอ «{action}» ขณะนี้สถานะคือ {status_label(case.status)}",
+        status=case.status,
+        waiting_for=awaited,
+    )
+
+
+def check_attachments(raw: object) -> list[tuple[str, str, bytes]]:
+    """Decode and check attached files: at most 5, 1 MB each, PDF, PNG or JPEG by content."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_ATTACHMENTS:
+        raise ValidationFailed.one(
+            "attachments",
+            f"แนบไฟล์ได้ไม่เกิน {MAX_ATTACHMENTS} ไฟล์ เป็นรายการ",
+            f"Send at most {MAX_ATTACHMENTS} attachments as a list.",
+        )
+    return [_check_one(i, item) for i, item in enumerate(raw)]
+
+
+def _check_one(index: int, item: object) -> tuple[str, str, bytes]:
+    field = f"attachments/{index}"
+    if not isinstance(item, dict) or not isinstance(item.get("content_base64"), str):
+        raise ValidationFailed.one(
+            field, "ไฟล์แนบต้องมี filename และ content_base64", "Give filename and content_base64."
+        )
+    name = item.get("filename")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise ValidationFailed.one(
+            field + "/filename", "ชื่อไฟล์ยาว 1–200 ตัวอักษร", "A filename has 1-200 characters."
+        )
+    try:
+        content = base64.b64decode(item["content_base64"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed.one(
+            field, "เนื้อหาไฟล์ไม่ใช่ base64 ที่ถูกต้อง", "content_base64 is not valid base64."
+        ) from exc
+    if not content or len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed.one(
+            field,
+            f"ไฟล์ต้องมีขนาด 1 ไบต์ ถึง {MAX_ATTACHMENT_BYTES // 1024} KB",
+            f"A file must have 1 byte to {MAX_ATTACHMENT_BYTES // 1024} KB.",
+        )
+    content_type = next((t for sig, t in SIGNATURES if content.startswith(sig)), None)
+    if content_type is None:
+        raise ValidationFailed.one(
+            field, "รับเฉพาะไฟล์ PDF, PNG หรือ JPEG", "Only PDF, PNG and JPEG files are accepted."
+        )
+    safe = _UNSAFE_NAME.sub("_", name.strip().rsplit("/", 1)[-1])
+    return safe, content_type, content
+
+
+def _store_attachment(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    step: str,
+    filename: str,
+    content_type: str,
+    content: bytes,
+    now: datetime,
+) -> CaseAttachment:
+    row = CaseAttachment(
+        case_id=case.id,
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        step=step,
+        org_unit_id=actor.org_unit_id,
+        uploaded_by=actor.label,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_attachment(session: Session, actor: Actor, case_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """An attachment of a case the agency holds."""
+    held_referral(session, actor, case_id)
+    row = session.scalar(
+        select(CaseAttachment).where(
+            CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
+        )
+    )
+    if row is None:
+        raise CaseNotFound("There is no such attachment.", "ไม่พบไฟล์แนบนี้")
+    return row
+
+
+def redactor_for(session: Session, case: Case) -> redaction.Redactor:
+    """The identity filter for this case (see engine/redaction.py)."""
+    return redaction.for_case(session, case)
+
+
+# -- what the agency reads ---------------------------------------------------------------------
+
+# Notes an agency reads: its own steps' and the center's answers and send-backs, never the
+# screening notes (which may name the complainant or discuss them).
+AGENCY_NOTE_STEPS = frozenset({"agency_acknowledge", "agency_handle", "answer_agency", "review"})
+INTERNAL_NOTE_KINDS = frozenset({"officer_name"})
+
+
+def list_held(
+    session: Session, actor: Actor, *, status: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[tuple[Case, Referral]], int]:
+    """The cases referred to the actor's agency (lead or co-handler), newest change first."""
+    check_agency_officer(actor)
+    query = (
+        select(Case, Referral)
+        .join(Referral, Referral.case_id == Case.id)
+        .where(Referral.agency_id == actor.org_unit_id, Referral.active.is_(True))
+    )
+    if status:
+        query = query.where(Case.status == status)
+    total = len(session.execute(query.with_only_columns(Case.id)).all())
+    rows = session.execute(
+        query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit).offset(offset)
+    )
+    return [(case, referral) for case, referral in rows], total
+
+
+def visible_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote]:
+    """The case's notes this agency may read, oldest first."""
+    notes = session.scalars(
+        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
+    )
+    return [
+        n
+        for n in notes
+        if n.kind not in INTERNAL_NOTE_KINDS
+        and (n.step in AGENCY_NOTE_STEPS or n.public or n.org_unit_id == actor.org_unit_id)
+    ]
+
+
+def add_redaction(
+    session: Session, clock: Clock, actor: Actor, case_id: int, term: str
+) -> CaseRedaction:
+    """A center officer removes a word or number from everything agencies receive."""
+    require_transaction(session)
+    if not (actor.is_center_staff and actor.roles & {"intake", "screener", "supervisor"}):
+        raise PermissionDenied(
+            "Only center officers redact what agencies see.",
+            "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่ปกปิดข้อความก่อนส่งหน่วยงานได้",
+        )
+    case = runner.lock_case(session, case_id)
+    check_can_see(session, actor, case_id)
+    text = check_text("term", term, 200)
+    if len(text) < 2:
+        raise ValidationFailed.one(
+            "term", "ข้อความที่ปกปิดต้องยาวอย่างน้อย 2 ตัวอักษร", "Redact 2 characters or more."
+        )
+    now = clock()
+    row = CaseRedaction(case_id=case.id, term=text, created_by=actor.label, created_at=now)
+    session.add(row)
+    case.updated_at = now
+    journal.record(session, case, actor, "redacted", now)  # the term itself is never logged
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """Feed entries after a cursor, and the cursor to ask with next time."""
+
+    items: list[FeedEvent]
+    next_cursor: int
+
+
+def read_feed(session: Session, actor: Actor, since: int, limit: int = 100) -> FeedPage:
+    """The agency's feed after `since`, in commit order (positions never appear late)."""
+    check_agency_officer(actor)
+    rows = session.scalars(
+        select(FeedEvent)
+        .where(FeedEvent.agency_id == actor.org_unit_id, FeedEvent.position > since)
+        .order_by(FeedEvent.position)
+        .limit(limit)
+    ).all()
+    return FeedPage(list(rows), rows[-1].position if rows else since)
+
+
+def case_view(session: Session, actor: Actor, case_id: int, now: datetime, lang: str) -> dict:
+    """A case as an agency receives it: identity filtered, free text redacted, IDs masked."""
+    referral = held_referral(session, actor, case_id)
+    case = session.get(Case, case_id)
+    clean = redactor_for(session, case)
+    complainant = None
+    if may_see_complainant(actor, case):
+        nid = case.complainant_national_id
+        complainant = {
+            "name": case.complainant_name,
+            "national_id": identity.mask_national_id(nid) if nid else None,
+            "phone": case.complainant_phone,
+            "email": case.complainant_email,
+        }
+    attachments = session.execute(
+        select(
+            CaseAttachment.id,
+            CaseAttachment.filename,
+            CaseAttachment.content_type,
+            CaseAttachment.size,
+            CaseAttachment.created_at,
+        )
+        .where(CaseAttachment.case_id == case.id)
+        .order_by(CaseAttachment.id)
+    ).all()
+    return {
+        "id": case.id,
+        "tracking_code": case.tracking_code,
+        "registration_number": case.registration_number,
+        "status": case.status,
+        "status_label": status_label(case.status, lang),
+        "role": referral.role,
+        "referred_at": referral.created_at.isoformat(),
+        "waiting_for": waiting_for(session, actor, case.id),
+        "category": case.category_code,
+        "area_code": case.area_code,
+        "title": clean.text(case.title),
+        "description": clean.text(case.description),
+        "address_text": clean.text(case.address_text),
+        "lat": case.lat,
+        "lon": case.lon,
+        "confidential": bool(case.confidential or case.anonymous),
+        "complainant": complainant,
+        "due_at": case.due_at.isoformat() if case.due_at else None,
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
+        "notes": [
+            {
+                "kind": n.kind,
+                "step": n.step,
+                "body": clean.text(n.body),
+                "from_your_agency": n.org_unit_id == actor.org_unit_id,
+                "created_at": n.created_at.isoformat(),
+            }
+            for n in visible_notes(session, actor, case.id)
+        ],
+        "attachments": [
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in attachments
+        ],
+    }
