@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import request
 
-from api.edge import blueprint, lang, reading, services, writing
+from api.edge import blueprint, error_response, lang, reading, services, writing
+from engine import throttle
 from engine.access import Actor
-from engine.errors import ValidationFailed
+from engine.errors import CaseNotFound, RateLimited, ValidationFailed
 from engine.services.messages import send_message
 from engine.services.tracking import find_own_case, public_view
 
@@ -18,12 +21,34 @@ def _secret() -> str | None:
     return request.headers.get("X-Citizen-Secret") or request.args.get("secret")
 
 
+def _guarded(lookup: Callable[[], dict]):  # type: ignore[no-untyped-def]
+    """Run a lookup by code + secret; wrong guesses from one address are slowed down (429)."""
+    key = f"track:{request.remote_addr}"
+    try:
+        with reading() as session:
+            throttle.check_guessing(session, key, services().clock())
+        try:
+            return lookup()
+        except CaseNotFound:
+            with writing() as session:
+                throttle.record_wrong_guess(session, key, services().clock())
+            raise
+    except RateLimited as exc:  # the same answer whether the code exists or not
+        response = error_response(exc.code, exc.message(lang()), 429)
+        response[0].headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+
 @blueprint.get("/track/<code>")
 def track(code: str):  # type: ignore[no-untyped-def]
     """Status and public timeline of one's own case."""
-    with reading() as session:
-        case = find_own_case(session, code, _secret())
-        return public_view(session, case, lang())
+
+    def lookup() -> dict:
+        with reading() as session:
+            case = find_own_case(session, code, _secret())
+            return public_view(session, case, lang())
+
+    return _guarded(lookup)
 
 
 @blueprint.post("/track/<code>/messages/<name>")
@@ -31,9 +56,15 @@ def citizen_message(code: str, name: str):  # type: ignore[no-untyped-def]
     """The complainant withdraws, answers a request for information, or reopens."""
     data = request.get_json(silent=True) or {}
     text = data.get("text") if isinstance(data, dict) else None
-    with writing() as session:
-        case = find_own_case(session, code, _secret())
-        if name not in CITIZEN_MESSAGES:
-            raise ValidationFailed.one("message", f"ไม่รู้จัก «{name}»", f"Unknown message «{name}».")
-        send_message(session, services().clock, Actor.citizen(case.id), case.id, name, text)
-        return public_view(session, case, lang())
+
+    def act() -> dict:
+        with writing() as session:
+            case = find_own_case(session, code, _secret())
+            if name not in CITIZEN_MESSAGES:
+                raise ValidationFailed.one(
+                    "message", f"ไม่รู้จัก «{name}»", f"Unknown message «{name}»."
+                )
+            send_message(session, services().clock, Actor.citizen(case.id), case.id, name, text)
+            return public_view(session, case, lang())
+
+    return _guarded(act)

@@ -41,6 +41,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         config=config,
     )
     api.init_app(app)
+    app.register_blueprint(__import__("portal.open311", fromlist=["blueprint"]).blueprint)
 
     @app.get("/")
     def index():  # type: ignore[no-untyped-def]

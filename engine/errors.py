@@ -100,6 +100,19 @@ class TooLarge(DamrongError):
     code = "too_large"
 
 
+class RateLimited(DamrongError):
+    """Too many requests (or wrong guesses) from one address or key: wait `retry_after` s."""
+
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many attempts; try again in {retry_after} seconds.",
+            f"ลองหลายครั้งเกินไป กรุณารออีก {retry_after} วินาทีแล้วลองใหม่",
+        )
+        self.retry_after = retry_after
+
+
 class WorkflowFailed(DamrongError):
     """A BPMN element failed while running (a script or expression error)."""
 

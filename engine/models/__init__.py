@@ -17,6 +17,7 @@ from engine.models.cases import (
     RegistrationCounter,
     WorkflowInstance,
 )
+from engine.models.open311 import Open311Key, Open311Request, RateLimit
 from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy
 from engine.models.staffweb import SignInThrottle
@@ -38,9 +39,12 @@ __all__ = [
     "FeedEvent",
     "HolidayOverride",
     "IdempotencyRecord",
+    "Open311Key",
+    "Open311Request",
     "OrgUnit",
     "OutboxMessage",
     "ProcessDefinition",
+    "RateLimit",
     "Referral",
     "RegistrationCounter",
     "SignInThrottle",

@@ -1,0 +1,220 @@
+"""Open311 GeoReport v2 in engine terms: client keys, filing a request, and redacted records.
+
+The web edge (portal/open311.py) parses parameters and renders JSON or XML; everything that
+decides — who may file, where a request goes, what the public may read — lives here.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import areas, identity, throttle
+from engine.access import Actor
+from engine.clock import Clock
+from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.models import Category, Open311Key, Open311Request
+from engine.services.cases import open_case
+
+KEY_PREFIX = "o311_"
+DEFAULT_SPAN = timedelta(days=90)  # the spec's default and longest date range
+MAX_RESULTS = 1000
+
+
+def issue_key(session: Session, now: datetime, name: str, requests_per_minute: int = 30) -> str:
+    """A new client key for a partner app; the plain key is returned once and never stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        Open311Key(
+            name=name,
+            key_hash=identity.hash_token(key),
+            requests_per_minute=requests_per_minute,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return key
+
+
+def revoke_key(session: Session, now: datetime, key_id: int) -> None:
+    """Stop a key from working; requests it filed stay."""
+    row = session.get(Open311Key, key_id)
+    if row is None:
+        raise NotFound(f"No Open311 key {key_id}.", f"ไม่พบกุญแจ Open311 หมายเลข {key_id}")
+    row.revoked_at = row.revoked_at or now
+
+
+def use_key(session: Session, now: datetime, plain: str | None) -> Open311Key:
+    """The live key behind `api_key`, counted against its per-minute limit (403 if bad)."""
+    row = None
+    if plain:
+        row = session.scalar(
+            select(Open311Key).where(Open311Key.key_hash == identity.hash_token(plain))
+        )
+    if row is None or row.revoked_at is not None:
+        raise PermissionDenied(
+            "The api_key is missing, wrong or revoked.",
+            "ไม่มี api_key หรือ api_key ไม่ถูกต้องหรือถูกเพิกถอนแล้ว",
+        )
+    throttle.hit(
+        session, f"open311-key:{row.id}", now, row.requests_per_minute, timedelta(minutes=1)
+    )
+    row.last_used_at = now
+    return row
+
+
+def key_actor(key: Open311Key) -> Actor:
+    """The actor a request filed with this key acts as: a partner app, seeing no cases."""
+    return Actor(kind="partner", label=f"open311:{key.name}"[:200])
+
+
+@dataclass
+class Submission:
+    """A POST requests, parsed; the edge has already turned lat/long into a province code."""
+
+    service_code: str
+    description: str
+    area_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    address_string: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    media_url: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    language: str = "th"
+
+
+def check_service(session: Session, code: str) -> Category:
+    """The active category this service code names, or NotFound."""
+    category = session.get(Category, code) if code else None
+    if category is None or not category.active:
+        raise NotFound(
+            f"There is no service with code «{code}».", f"ไม่พบบริการ (ประเภทเรื่อง) รหัส «{code}»"
+        )
+    return category
+
+
+def check_address_id(code: str) -> str:
+    """A current DOPA subdistrict code; abolished codes name the codes that replaced them."""
+    try:
+        current = areas.check_area_code(code)
+    except areas.UnknownArea as exc:
+        raise ValidationFailed.one("address_id", exc.message_th, exc.message_en) from exc
+    if len(current) != 6:
+        raise ValidationFailed.one(
+            "address_id",
+            "address_id ต้องเป็นรหัสตำบล 6 หลักของกรมการปกครอง",
+            "address_id must be a 6-digit DOPA subdistrict code.",
+        )
+    return current
+
+
+_PROVINCE_MARK = re.compile(r"(?:จังหวัด|จ\.)\s*([^\s,]+)")
+
+
+def province_named_in(text: str) -> str | None:
+    """The province an address names ("จ.เชียงใหม่", "จังหวัด…", "กรุงเทพฯ", "Chiang Mai")."""
+    if re.search(r"กรุงเทพ|กทม|bangkok", text, re.IGNORECASE):
+        return "10"
+    provinces = areas.children(None)
+    for mark in _PROVINCE_MARK.findall(text):
+        for province in provinces:
+            if mark.startswith(province.name_th):
+                return province.code
+    lowered = f" {re.sub(r'[^a-z]+', ' ', text.lower())} "
+    for province in sorted(provinces, key=lambda p: -len(p.name_en)):
+        if f" {province.name_en.lower()} " in lowered:
+            return province.code
+    return None
+
+
+def _phone(raw: str | None) -> str | None:
+    digits = re.sub(r"[\s\-().]", "", raw or "")
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    return digits or None
+
+
+def _flag(attributes: dict[str, str], name: str) -> bool:
+    return attributes.get(name, "").strip().lower() in {"true", "1", "yes"}
+
+
+def _title(description: str, given: str | None) -> str:
+    if given and given.strip():
+        return given.strip()
+    text = " ".join(description.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def intake_data(sub: Submission, area_code: str) -> dict:
+    """The intake form's data for a submission (the form then checks every field)."""
+    attrs = sub.attributes
+    name = " ".join(p.strip() for p in (sub.first_name, sub.last_name) if p and p.strip())
+    person = {
+        "name": name or None,
+        "phone": _phone(sub.phone),
+        "email": (sub.email or "").strip() or None,
+        "preferred_language": sub.language,
+    }
+    data: dict = {
+        "title": _title(sub.description, attrs.get("title")),
+        "description": sub.description,
+        "category": sub.service_code,
+        "area_code": area_code,
+        "channel": "open311",
+        "consent": _flag(attrs, "consent") or None,
+        "anonymous": _flag(attrs, "anonymous"),
+        "confidential": _flag(attrs, "confidential"),
+        "complainant": {k: v for k, v in person.items() if v},
+    }
+    optional = {
+        "address_text": (sub.address_string or "").strip() or None,
+        "lat": sub.lat,
+        "lon": sub.lon,
+        "occurred_on": attrs.get("occurred_on") or None,
+    }
+    data.update({k: v for k, v in optional.items() if v is not None})
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def submit(session: Session, clock: Clock, key: Open311Key, sub: Submission) -> Open311Request:
+    """File a request as a new case (channel open311) at the center its location points to."""
+    try:
+        check_service(session, sub.service_code)
+    except NotFound as exc:  # a bad parameter of a POST is a 400, as the spec has it
+        raise ValidationFailed.one("service_code", exc.message_th, exc.message_en) from exc
+    area_code = sub.area_code
+    if area_code is None and sub.address_string:
+        area_code = province_named_in(sub.address_string)
+        if area_code is None:
+            raise ValidationFailed.one(
+                "address_string",
+                "ไม่พบชื่อจังหวัดใน address_string กรุณาระบุจังหวัด หรือส่ง lat/long หรือ address_id",
+                "address_string names no province; add the province, or send lat/long or"
+                " address_id.",
+            )
+    if area_code is None:
+        raise ValidationFailed.one(
+            "location",
+            "ต้องระบุสถานที่: lat และ long, address_string หรือ address_id",
+            "A location is required: lat and long, address_string, or address_id.",
+        )
+    opened = open_case(session, clock, key_actor(key), intake_data(sub, area_code))
+    row = Open311Request(
+        case_id=opened.case.id,
+        key_id=key.id,
+        token=secrets.token_urlsafe(16),
+        media_url=sub.media_url,
+        created_at=clock(),
+    )
+    session.add(row)
+    session.flush()
+    return row

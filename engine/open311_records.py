@@ -1,0 +1,189 @@
+"""What Open311's public GET endpoints may show: services, their definitions, redacted requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import areas
+from engine.errors import NotFound, ValidationFailed
+from engine.models import Case, Category, Open311Request
+from engine.open311 import DEFAULT_SPAN, MAX_RESULTS, check_service
+from engine.referrals import active_referrals
+from engine.statuses import STATUSES, status_label
+from forms.loader import field_labels, shared_schema
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+# Intake fields an Open311 client sends as attribute[code]; the rest map to standard parameters.
+ATTRIBUTES = ("title", "occurred_on", "anonymous", "confidential", "consent")
+_DATATYPES = {"string": "string", "number": "number", "boolean": "singlevaluelist"}
+
+
+def may_publish_details(case: Case, category: Category | None) -> bool:
+    """Description, media and exact position are public only for a public category and only
+    when the complainant did not ask for confidentiality (anonymity is about the name alone)."""
+    return bool(category is not None and category.public and not case.confidential)
+
+
+def w3c(value: datetime | None) -> str | None:
+    """An instant as W3C/ISO 8601 with the Bangkok offset, e.g. 2026-11-23T09:00:00+07:00."""
+    return value.astimezone(BANGKOK).isoformat(timespec="seconds") if value else None
+
+
+def list_services(session: Session, lang: str) -> list[dict]:
+    """Every active category as an Open311 service, with its group and keywords."""
+    rows = session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.code)
+    ).all()
+    return [
+        {
+            "service_code": c.code,
+            "service_name": c.name_en if lang == "en" else c.name_th,
+            "description": c.description_en if lang == "en" else c.description_th,
+            "metadata": True,
+            "type": "realtime",
+            "keywords": ", ".join(c.keywords or []),
+            "group": c.group_name,
+        }
+        for c in rows
+    ]
+
+
+def service_definition(session: Session, code: str, lang: str) -> dict:
+    """A service's attributes, taken from the intake form's fields."""
+    check_service(session, code)
+    schema = shared_schema("intake")
+    required = set(schema.get("required", []))
+    attributes = []
+    for order, name in enumerate(ATTRIBUTES, start=1):
+        node = schema["properties"][name]
+        label_th, label_en = field_labels(schema, [name])
+        datatype = "datetime" if node.get("format") == "date" else _DATATYPES[node["type"]]
+        hint = node.get("x-description-en") if lang == "en" else node.get("description")
+        attribute = {
+            "variable": True,
+            "code": name,
+            "datatype": datatype,
+            "required": name in required and name != "title",  # a title is made if left out
+            "datatype_description": hint or None,
+            "order": order,
+            "description": label_en if lang == "en" else label_th,
+        }
+        if datatype == "singlevaluelist":
+            yes, no = ("Yes", "No") if lang == "en" else ("ใช่", "ไม่ใช่")
+            values = [{"key": "true", "name": yes}]
+            attribute["values"] = (
+                values if "const" in node else [*values, {"key": "false", "name": no}]
+            )
+        attributes.append(attribute)
+    return {"service_code": code, "attributes": attributes}
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """The filters of GET requests; `ids` overrides every other one, as the spec says."""
+
+    ids: tuple[int, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # open | closed
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def _date_range(query: RequestQuery, now: datetime) -> tuple[datetime, datetime]:
+    start, end = query.start, query.end
+    if start is None and end is None:
+        return now - DEFAULT_SPAN, now
+    if start is None:
+        start = end - DEFAULT_SPAN  # type: ignore[operator]
+    if end is None:
+        end = start + DEFAULT_SPAN
+    if end < start:
+        raise ValidationFailed.one(
+            "end_date", "end_date ต้องไม่ก่อน start_date", "end_date is before start_date."
+        )
+    if end - start > DEFAULT_SPAN:
+        raise ValidationFailed.one(
+            "end_date",
+            "ช่วง start_date ถึง end_date ต้องไม่เกิน 90 วัน",
+            "start_date to end_date may not span more than 90 days.",
+        )
+    return start, end
+
+
+def find_requests(session: Session, now: datetime, query: RequestQuery) -> list[Case]:
+    """Cases matching the filters, newest first, at most 1,000."""
+    statement = select(Case)
+    if query.ids:
+        statement = statement.where(Case.id.in_(query.ids))
+    else:
+        start, end = _date_range(query, now)
+        statement = statement.where(Case.created_at >= start, Case.created_at <= end)
+        if query.service_codes:
+            statement = statement.where(Case.category_code.in_(query.service_codes))
+        if query.statuses:
+            wanted = [c for c, s in STATUSES.items() if s.open311 in query.statuses]
+            statement = statement.where(Case.status.in_(wanted))
+    statement = statement.order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_RESULTS)
+    return list(session.scalars(statement))
+
+
+def get_request(session: Session, case_id: int) -> Case:
+    """One case by its service_request_id, or NotFound."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"There is no service request {case_id}.", f"ไม่พบคำร้องหมายเลข {case_id}")
+    return case
+
+
+def request_for_token(session: Session, token: str) -> Open311Request:
+    """The request a POST's token stands for, or NotFound."""
+    row = session.scalar(select(Open311Request).where(Open311Request.token == token))
+    if row is None:
+        raise NotFound("There is no request with this token.", "ไม่พบคำร้องที่ตรงกับ token นี้")
+    return row
+
+
+def _address(code: str, lang: str) -> str:
+    names = []
+    while code:
+        area = areas.get_area(code)
+        if area is None:
+            break
+        names.append(area.name_en if lang == "en" else area.name_th)
+        code = area.parent_code or ""
+    return ", ".join(names)
+
+
+def public_record(session: Session, case: Case, lang: str) -> dict:
+    """A case as Open311 shows it to anyone: never personal data; details only if publishable."""
+    category = session.get(Category, case.category_code)
+    publish = may_publish_details(case, category)
+    leads = [r for r in active_referrals(session, case.id) if r.role == "lead"]
+    holder = leads[0].agency if leads else case.center
+    media = session.get(Open311Request, case.id)
+    return {
+        "service_request_id": str(case.id),
+        "status": STATUSES[case.status].open311,
+        "status_notes": status_label(case.status, lang),
+        "service_name": (category.name_en if lang == "en" else category.name_th)
+        if category
+        else case.category_code,
+        "service_code": case.category_code,
+        "description": case.description if publish else None,
+        "agency_responsible": holder.name_en if lang == "en" else holder.name_th,
+        "service_notice": None,
+        "requested_datetime": w3c(case.created_at),
+        "updated_datetime": w3c(case.updated_at),
+        "expected_datetime": w3c(case.due_at),
+        "address": _address(case.area_code, lang),
+        "address_id": case.area_code,
+        "zipcode": None,
+        "lat": case.lat if publish else None,
+        "long": case.lon if publish else None,
+        "media_url": media.media_url if publish and media else None,
+    }
