@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import admin
 import api
 from damrong.config import Config
 from engine.clock import Clock, system_clock
@@ -41,10 +42,14 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         config=config,
     )
     api.init_app(app)
+    admin.init_app(app)
     app.register_blueprint(__import__("portal.open311", fromlist=["blueprint"]).blueprint)
 
+    @app.get("/api")
     @app.get("/")
     def index():  # type: ignore[no-untyped-def]
+        if request.path == "/" and admin.wants_page(request):
+            return redirect(url_for("staff.home"))  # a browser gets the staff sign-in / inbox
         return {
             "name": "Damrong",
             "name_th": "ระบบรับเรื่องร้องเรียน ศูนย์ดำรงธรรม",

@@ -93,6 +93,25 @@ def task_visibility(actor: Actor) -> ColumnElement[bool]:
     return Task.org_unit_id == actor.org_unit_id
 
 
+def task_oversight(actor: Actor) -> ColumnElement[bool]:
+    """A SQL condition selecting every open task a supervisor oversees: all units, their area."""
+    if actor.kind != "staff" or not actor.has("supervisor") or not actor.is_center_staff:
+        return false()
+    if actor.org_unit_kind == "central" or not actor.area_code:
+        return true()
+    return Task.area_code.startswith(actor.area_code, autoescape=True)
+
+
+def may_work(actor: Actor, task: Task) -> bool:
+    """Whether the actor could claim or complete the task now (for showing buttons)."""
+    return (
+        actor.kind == "staff"
+        and actor.has(task.role)
+        and actor.org_unit_id == task.org_unit_id
+        and task.assignee_id in (None, actor.user_id)
+    )
+
+
 def check_can_see(session, actor: Actor, case_id: int) -> None:  # type: ignore[no-untyped-def]
     """Raise PermissionDenied unless the actor may see the case."""
     visible = session.scalar(select(Case.id).where(Case.id == case_id, case_visibility(actor)))

@@ -16,7 +16,15 @@ from engine.clock import Clock
 from engine.db import is_sqlite, require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
 from engine.formcheck import check_form
-from engine.models import Area, Case, CaseNote, Category, OrgUnit, RegistrationCounter
+from engine.models import (
+    Area,
+    AuditEvent,
+    Case,
+    CaseNote,
+    Category,
+    OrgUnit,
+    RegistrationCounter,
+)
 from engine.text import check_text
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -228,3 +236,14 @@ def add_comment(
     journal.record(session, case, actor, "commented", now, public=public)
     session.flush()
     return note
+
+
+def case_events(
+    session: Session, actor: Actor, case_id: int, limit: int = 50, offset: int = 0
+) -> tuple[list[AuditEvent], int]:
+    """A case's audit trail, oldest first, one page of it, with the total."""
+    get_case(session, actor, case_id)
+    query = select(AuditEvent).where(AuditEvent.case_id == case_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset)).all()
+    return list(rows), int(total)

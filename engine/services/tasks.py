@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import journal, runner, sla
-from engine.access import Actor, check_can_work, task_visibility
+from engine.access import Actor, check_can_work, task_oversight, task_visibility
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, ValidationFailed
 from engine.formcheck import check_form
-from engine.models import Case, CaseNote, Category, Task, User
+from engine.models import Case, CaseNote, Category, OrgUnit, Task, User
 from engine.referrals import find_agency
 from forms.loader import shared_schema
 from forms.validation import split_stored_fields
@@ -33,6 +33,44 @@ class TaskPage:
     total: int
 
 
+def _scoped(actor: Actor, scope: str) -> Select:
+    """The tasks of one inbox tab, before filters."""
+    if scope == "all":
+        if not actor.has("supervisor"):
+            raise PermissionDenied(
+                "Only supervisors see every open task in their area.",
+                "เฉพาะหัวหน้างานเท่านั้นที่ดูงานค้างทั้งหมดในพื้นที่ได้",
+            )
+        return select(Task).where(task_oversight(actor))
+    query = select(Task).where(task_visibility(actor), Task.role.in_(actor.roles))
+    if scope == "mine":
+        return query.where(Task.assignee_id == actor.user_id)
+    if scope == "group":
+        return query.where(or_(Task.assignee_id.is_(None), Task.assignee_id == actor.user_id))
+    if scope == "unclaimed":
+        return query.where(Task.assignee_id.is_(None))
+    raise ValidationFailed.one(
+        "scope",
+        "ขอบเขตต้องเป็น mine, group, unclaimed หรือ all",
+        "scope must be 'mine', 'group', 'unclaimed' or 'all'.",
+    )
+
+
+def _filtered(query: Select, now: datetime | None, filters: dict) -> Select:
+    if filters.get("step"):
+        query = query.where(Task.step == filters["step"])
+    if filters.get("category"):
+        query = query.where(Task.category_code == filters["category"])
+    if filters.get("area"):
+        query = query.where(Task.area_code.startswith(filters["area"], autoescape=True))
+    if filters.get("agency"):
+        agency_id = select(OrgUnit.id).where(OrgUnit.code == filters["agency"]).scalar_subquery()
+        query = query.where(Task.org_unit_id == agency_id)
+    if filters.get("sla_state"):
+        query = query.where(sla.state_of(now or datetime.now(UTC)) == filters["sla_state"])
+    return query
+
+
 def list_tasks(
     session: Session,
     actor: Actor,
@@ -42,32 +80,57 @@ def list_tasks(
     category: str | None = None,
     area: str | None = None,
     sla_state: str | None = None,
+    agency: str | None = None,
     now: datetime | None = None,
     limit: int = 50,
     offset: int = 0,
+    latest_due_first: bool = False,
 ) -> TaskPage:
-    """The actor's inbox from the tasks table alone: `mine` (claimed) or `group` (claimable)."""
-    query = select(Task).where(task_visibility(actor), Task.role.in_(actor.roles))
-    if scope == "mine":
-        query = query.where(Task.assignee_id == actor.user_id)
-    elif scope == "group":
-        query = query.where(or_(Task.assignee_id.is_(None), Task.assignee_id == actor.user_id))
-    else:
-        raise ValidationFailed.one(
-            "scope", "ขอบเขตต้องเป็น mine หรือ group", "scope must be 'mine' or 'group'."
-        )
-    if step:
-        query = query.where(Task.step == step)
-    if category:
-        query = query.where(Task.category_code == category)
-    if area:
-        query = query.where(Task.area_code.startswith(area, autoescape=True))
-    if sla_state:
-        query = query.where(sla.state_of(now) == sla_state)
+    """An inbox tab from the tasks table alone: `mine` (claimed), `group` (claimable or mine),
+    `unclaimed`, or `all` open tasks in a supervisor's area; sorted by due time."""
+    filters = dict(step=step, category=category, area=area, sla_state=sla_state, agency=agency)
+    query = _filtered(_scoped(actor, scope), now, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = (Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
+    due = Task.due_at.desc() if latest_due_first else Task.due_at
+    order = (Task.due_at.is_(None), due, Task.created_at, Task.id)
     items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
     return TaskPage(list(items), int(total))
+
+
+def count_tasks(
+    session: Session, actor: Actor, scopes: list[str], now: datetime, **filters: str | None
+) -> dict[str, int]:
+    """How many tasks each inbox tab holds with these filters (tabs not the actor's left out)."""
+    counts = {}
+    for scope in scopes:
+        if scope == "all" and not actor.has("supervisor"):
+            continue
+        query = _filtered(_scoped(actor, scope), now, filters)
+        counts[scope] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return counts
+
+
+def step_choices(session: Session, actor: Actor, scope: str) -> list[tuple[str, str, str]]:
+    """(step, Thai name, English name) of the steps present in an inbox tab, for its filter."""
+    query = _scoped(actor, scope).with_only_columns(Task.step, Task.name_th, Task.name_en)
+    rows = session.execute(query.distinct().order_by(Task.step)).all()
+    seen: dict[str, tuple[str, str, str]] = {}
+    for step, name_th, name_en in rows:
+        seen.setdefault(step, (step, name_th, name_en))
+    return list(seen.values())
+
+
+def save_draft(session: Session, clock: Clock, actor: Actor, task_id: int, data: dict) -> Task:
+    """Keep a half-filled form on the task until it is submitted (not validated, not audited)."""
+    require_transaction(session)
+    task = get_task(session, actor, task_id)
+    if task.assignee_id is not None and task.assignee_id != actor.user_id:
+        raise TaskNotReady("Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว")
+    if not isinstance(data, dict):
+        raise ValidationFailed.one("", "ข้อมูลร่างไม่ถูกต้อง", "The draft must be an object.")
+    task.draft = data
+    session.flush()
+    return task
 
 
 def get_task(session: Session, actor: Actor, task_id: int) -> Task:
@@ -192,6 +255,10 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
         detail={k: v for k, v in workflow_data.items() if isinstance(v, str | int | bool)},
     )
     runner.advance(session, clock, actor, case, run_task)
+    if task.form == "supervise":
+        from engine.services import supervision  # a cycle: supervision completes this task
+
+        supervision.apply(session, clock, actor, case, data)  # remind, extend, escalate
     return case
 
 

@@ -1,0 +1,127 @@
+"""Signing in and out, the language switch, one's password and API tokens."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+
+from admin.edge import blueprint, reading, safe_next, services, start_session, writing
+from admin.i18n import LANGS, current_lang, t
+from engine import accounts
+from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
+
+
+@blueprint.route("/signin", methods=["GET", "POST"])
+def signin():  # type: ignore[no-untyped-def]
+    """The sign-in form; five wrong passwords in a row lock the name for 15 minutes."""
+    target = safe_next(request.values.get("next"), url_for("staff.home"))
+    if request.method == "GET":
+        if g.user is not None:
+            return redirect(target)
+        return render_template("staff/signin.html", next=target, username="", error=None)
+    username = request.form.get("username", "")
+    failure = None
+    with writing() as db:
+        # The failure is counted in this transaction, so it commits even though sign-in failed.
+        try:
+            user = accounts.sign_in(
+                db, services().clock(), username, request.form.get("password", "")
+            )
+            start_session(user)
+        except Unauthenticated as exc:
+            failure = exc
+    if isinstance(failure, SignInLocked):
+        return _signin_failed(username, target, failure.message(current_lang()), 429)
+    if failure is not None:
+        message = t("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong username or password.")
+        return _signin_failed(username, target, message, 401)
+    return redirect(target)
+
+
+def _signin_failed(username: str, target: str, message: str, status: int):  # type: ignore[no-untyped-def]
+    page = render_template("staff/signin.html", next=target, username=username, error=message)
+    return page, status
+
+
+@blueprint.post("/signout")
+def signout():  # type: ignore[no-untyped-def]
+    """End the session (a POST with the CSRF token, so no other site can sign anyone out)."""
+    lang = current_lang()
+    session.clear()
+    session["lang"] = lang
+    return redirect(url_for("staff.signin"))
+
+
+@blueprint.get("/lang/<code>")
+def set_language(code: str):  # type: ignore[no-untyped-def]
+    """Switch between Thai and English for this browser session."""
+    if code in LANGS:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
+
+
+@blueprint.get("/")
+def home():  # type: ignore[no-untyped-def]
+    """Where a signed-in official starts: the inbox if their roles have one, else the cases."""
+    if g.user.roles & {"screener", "agency_officer", "supervisor"}:
+        return redirect(url_for("staff.inbox"))
+    return redirect(url_for("staff.cases"))
+
+
+@blueprint.get("/account")
+def account():  # type: ignore[no-untyped-def]
+    """One's password form and API tokens."""
+    return _account_page()
+
+
+def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    with reading() as db:
+        tokens = accounts.list_tokens(db, g.user.id)
+    page = render_template(
+        "staff/account.html", tokens=tokens, new_token=new_token, errors=errors or {}
+    )
+    return page, status
+
+
+def _field_messages(exc: ValidationFailed) -> dict[str, str]:
+    return {k: v[1 if current_lang() == "en" else 0] for k, v in exc.fields.items()}
+
+
+@blueprint.post("/account/password")
+def change_password():  # type: ignore[no-untyped-def]
+    """Change one's own password; other sessions of this user end (their stamp is stale)."""
+    form = request.form
+    try:
+        with writing() as db:
+            user = accounts.change_password(
+                db,
+                g.user.id,
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                form.get("repeat_password", ""),
+            )
+            start_session(user)
+    except ValidationFailed as exc:
+        return _account_page(errors=_field_messages(exc), status=422)
+    flash(t("เปลี่ยนรหัสผ่านแล้ว", "Your password has been changed."))
+    return redirect(url_for("staff.account"))
+
+
+@blueprint.post("/account/tokens")
+def create_token():  # type: ignore[no-untyped-def]
+    """A new API token, shown on this page once and never again (only its hash is kept)."""
+    try:
+        with writing() as db:
+            name = request.form.get("name", "")
+            token = accounts.create_token(db, services().clock(), g.user.id, name)
+    except ValidationFailed as exc:
+        return _account_page(errors=_field_messages(exc), status=422)
+    return _account_page(new_token=token)
+
+
+@blueprint.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    """Revoke one of one's own tokens."""
+    with writing() as db:
+        accounts.revoke_token(db, services().clock(), g.user.id, token_id)
+    flash(t("เพิกถอนโทเคนแล้ว", "The token has been revoked."))
+    return redirect(url_for("staff.account"))

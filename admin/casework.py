@@ -1,0 +1,136 @@
+"""The case workspace: summary, complainant (as the role may see), timeline, comments, SLA."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from admin.edge import actor, blueprint, reading, services, writing
+from admin.i18n import current_lang, t
+from engine import areas, identity, sla
+from engine.access import Actor, may_see_complainant, may_see_full_national_id, may_work
+from engine.errors import ValidationFailed
+from engine.models import Case, CaseNote, Category, Task
+from engine.referrals import active_referrals
+from engine.services import cases as case_service
+from engine.statuses import STATUSES
+
+EVENTS_PER_PAGE = 50
+CASES_PER_PAGE = 25
+ACTIONS = {
+    "opened": ("รับเรื่องร้องเรียน", "Complaint registered"),
+    "claimed": ("รับงาน", "Task claimed"),
+    "unclaimed": ("คืนงานให้กลุ่ม", "Task returned to the group"),
+    "reassigned": ("มอบหมายงานใหม่", "Task reassigned"),
+    "task_completed": ("บันทึกผลการดำเนินงาน", "Task completed"),
+    "commented": ("เพิ่มความเห็น", "Comment added"),
+    "status_changed": ("เปลี่ยนสถานะ", "Status changed"),
+    "referred": ("ส่งต่อหน่วยงาน", "Referred to an agency"),
+    "redacted": ("ปกปิดข้อมูลส่วนบุคคล", "Personal data redacted"),
+    "sla_paused": ("หยุดนับเวลา (รอข้อมูล)", "SLA clock paused"),
+    "sla_resumed": ("นับเวลาต่อ", "SLA clock resumed"),
+    "sla_reminder": ("แจ้งเตือนใกล้ครบกำหนด", "Deadline reminder"),
+    "sla_breached": ("เกินกำหนดเวลา", "Deadline passed"),
+}
+
+
+def complainant_view(me: Actor, case: Case) -> dict | None:
+    """The complainant as this official may see them; None when their identity is withheld."""
+    if not may_see_complainant(me, case):
+        return None
+    nid = case.complainant_national_id
+    if nid and not may_see_full_national_id(me):
+        nid = identity.mask_national_id(nid)
+    return {
+        "name": case.complainant_name,
+        "national_id": nid,
+        "phone": case.complainant_phone,
+        "email": case.complainant_email,
+    }
+
+
+def _page_arg(name: str) -> int:
+    raw = request.args.get(name, "1")
+    return max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
+
+
+@blueprint.get("/cases")
+def cases():  # type: ignore[no-untyped-def]
+    """Cases in the official's scope, newest first."""
+    status = request.args.get("status") or None
+    if status not in STATUSES:
+        status = None
+    page = _page_arg("page")
+    with reading() as db:
+        rows, total = case_service.list_cases(
+            db, actor(), status=status, limit=CASES_PER_PAGE, offset=(page - 1) * CASES_PER_PAGE
+        )
+        return render_template(
+            "staff/cases.html",
+            rows=rows,
+            total=total,
+            page=page,
+            pages=max(1, -(-total // CASES_PER_PAGE)),
+            status=status,
+            statuses=STATUSES,
+            now=services().clock(),
+        )
+
+
+@blueprint.get("/cases/<int:case_id>")
+def case(case_id: int):  # type: ignore[no-untyped-def]
+    """Everything about one case this official may see."""
+    return _workspace(case_id)
+
+
+def _workspace(case_id: int, comment: str = "", errors: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    me, now = actor(), services().clock()
+    page = _page_arg("events_page")
+    with reading() as db:
+        found = case_service.get_case(db, me, case_id)
+        events, total = case_service.case_events(
+            db, me, case_id, EVENTS_PER_PAGE, (page - 1) * EVENTS_PER_PAGE
+        )
+        tasks = db.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.id)).all()
+        notes = db.scalars(
+            select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
+        ).all()
+        area = areas.get_area(found.area_code)
+        calendar = sla.calendar(db)
+        return render_template(
+            "staff/case.html",
+            case=found,
+            category=db.get(Category, found.category_code),
+            area=area,
+            complainant=complainant_view(me, found),
+            referrals=active_referrals(db, case_id),
+            tasks=[(task, may_work(me, task)) for task in tasks],
+            notes=notes,
+            events=events,
+            events_total=total,
+            events_page=page,
+            events_pages=max(1, -(-total // EVENTS_PER_PAGE)),
+            actions=ACTIONS,
+            status_label=STATUSES[found.status],
+            statuses=STATUSES,
+            sla_state=sla.state_now(found.due_at, found.at_risk_at, now),
+            remaining=calendar.working_days_between(now, found.due_at) if found.due_at else None,
+            comment=comment,
+            errors=errors or {},
+        ), status
+
+
+@blueprint.post("/cases/<int:case_id>/comments")
+def comment(case_id: int):  # type: ignore[no-untyped-def]
+    """Add an internal comment, or one the complainant will see on the tracking page."""
+    body = request.form.get("body", "")
+    public = request.form.get("public") == "1"
+    try:
+        with writing() as db:
+            case_service.add_comment(db, services().clock, actor(), case_id, body, public)
+    except ValidationFailed as exc:
+        index = 1 if current_lang() == "en" else 0
+        errors = {k or "body": v[index] for k, v in exc.fields.items()}
+        return _workspace(case_id, body, errors, 422)
+    flash(t("เพิ่มความเห็นแล้ว", "Comment added."))
+    return redirect(url_for("staff.case", case_id=case_id) + "#comments")

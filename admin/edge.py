@@ -1,0 +1,189 @@
+"""The staff web's edge: the signed-in user, CSRF, transactions and error pages."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
+
+from admin.i18n import current_lang, pick, t
+from engine import errors
+from engine.access import Actor
+from engine.accounts import password_stamp
+from engine.db import translate_db_errors
+from engine.models import User
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint(
+    "staff",
+    __name__,
+    url_prefix="/staff",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+# Pages anyone may open without signing in.
+PUBLIC_ENDPOINTS = {"staff.signin", "staff.static", "staff.vendor", "staff.set_language"}
+STATUS_BY_ERROR: list[tuple[type[errors.DamrongError], int]] = [
+    (errors.NotFound, 404),
+    (errors.PermissionDenied, 403),
+    (errors.Unauthenticated, 401),
+    (errors.ValidationFailed, 422),
+    (errors.TooLarge, 413),
+    (errors.Conflict, 409),
+    (errors.WorkflowFailed, 409),
+]
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    """What pages show of the signed-in official (detached from any database session)."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    unit_name: tuple[str, str]
+
+
+def services():  # type: ignore[no-untyped-def]
+    """The composition root's services for this app."""
+    return current_app.extensions["damrong"]
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """A write transaction owned by the request: commit on success, roll back on error."""
+    with translate_db_errors(), services().writer.begin() as db:
+        yield db
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only session for a request."""
+    with translate_db_errors(), services().reader() as db:
+        yield db
+
+
+def actor() -> Actor:
+    """The signed-in official as the engine sees them."""
+    return g.actor
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, made on first use; every POST form carries it."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def start_session(user: User) -> None:
+    """A fresh session for a user who just signed in (a new CSRF token, no fixation)."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(uid=user.id, stamp=password_stamp(user), csrf=secrets.token_urlsafe(32))
+    session["lang"] = lang if lang in ("th", "en") else user.language or "th"
+    session.permanent = False
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _load_user() -> None:
+    g.user = g.actor = None
+    uid = session.get("uid")
+    if uid is None:
+        return
+    with reading() as db:
+        user = db.get(User, uid)
+        if user is None or not user.active or session.get("stamp") != password_stamp(user):
+            session.clear()  # deactivated, or the password changed since this session began
+            return
+        unit = user.org_unit
+        g.actor = Actor.for_user(user)
+        g.user = StaffUser(
+            user.id,
+            user.username,
+            user.display_name,
+            frozenset(user.roles),
+            (unit.name_th, unit.name_en),
+        )
+
+
+@blueprint.before_request
+def guard():  # type: ignore[no-untyped-def]
+    """Check CSRF on every POST, load the user, and send strangers to the sign-in page."""
+    if request.method == "POST":
+        sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+        expected = session.get("csrf")
+        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+            message = t(
+                "แบบฟอร์มหมดอายุหรือไม่ได้ส่งมาจากหน้านี้ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
+                "The form expired or did not come from this site. Reload the page and try again.",
+            )
+            return render_template("staff/error.html", message=message, status=400), 400
+    _load_user()
+    if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        return redirect(url_for("staff.signin", next=request.full_path.rstrip("?")))
+    return None
+
+
+@blueprint.after_request
+def no_store(response):  # type: ignore[no-untyped-def]
+    """Pages with personal data are not cached by the browser or proxies."""
+    if request.endpoint != "staff.static" and request.endpoint != "staff.vendor":
+        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@blueprint.errorhandler(errors.DamrongError)
+def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
+    """A domain error as a page in the visitor's language; never a stack trace."""
+    status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+    return render_template(
+        "staff/error.html", message=exc.message(current_lang()), status=status
+    ), status
+
+
+@blueprint.context_processor
+def template_helpers() -> dict:
+    """Helpers every staff template may use."""
+    from admin import i18n
+
+    return {
+        "t": t,
+        "pick": pick,
+        "lang": current_lang,
+        "be_date": i18n.be_date,
+        "remaining_text": i18n.remaining_text,
+        "csrf_token": csrf_token,
+        "current_user": lambda: g.get("user"),
+        "nav_items": nav_items,
+    }
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, Thai, English) of the pages this user's roles may use."""
+    user = g.get("user")
+    if user is None:
+        return []
+    items = []
+    if user.roles & {"screener", "agency_officer", "supervisor"}:
+        items.append(("staff.inbox", "กล่องงาน", "Inbox"))
+    if user.roles & {"intake", "screener", "supervisor", "executive", "agency_officer", "admin"}:
+        items.append(("staff.cases", "เรื่องร้องเรียน", "Cases"))
+    items.append(("staff.account", "บัญชีของฉัน", "My account"))
+    return items
