@@ -1,0 +1,202 @@
+"""The channels: e-mail over SMTP, an SMS gateway, LINE push, and signed agency webhooks.
+
+Standard library only, an explicit timeout on every connection. A channel raises
+DeliveryFailed; `permanent` failures are dead-lettered at once, others are retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from notifications.settings import Settings
+
+USER_AGENT = "Damrong-Notifications/1"
+RETRYABLE_HTTP = frozenset({408, 425, 429})
+
+
+class DeliveryFailed(Exception):
+    """A send did not succeed; `permanent` means retrying the same thing cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A leased delivery, copied out of the database so sending needs no session."""
+
+    id: int
+    channel: str
+    address: str
+    idempotency_key: str
+    rendered: dict[str, Any]
+    attempts: int
+    secret: str | None = None  # webhooks: the agency's signing secret
+
+
+def send(message: Outgoing, settings: Settings, now: datetime) -> None:
+    """Deliver one message on its channel, or raise DeliveryFailed."""
+    senders = {"email": send_email, "sms": send_sms, "line": send_line, "webhook": send_webhook}
+    sender = senders.get(message.channel)
+    if sender is None:
+        raise DeliveryFailed(f"unknown channel {message.channel!r}", permanent=True)
+    sender(message, settings, now)
+
+
+# ---- e-mail -------------------------------------------------------------------------------
+
+
+def build_email(message: Outgoing, settings: Settings, now: datetime) -> EmailMessage:
+    """A MIME message: Thai subject (RFC 2047), UTF-8 text plus an HTML alternative."""
+    mail = EmailMessage()
+    mail["Subject"] = message.rendered.get("subject", "")
+    mail["From"] = settings.mail_from
+    mail["To"] = message.address
+    mail["Date"] = formatdate(now.timestamp(), localtime=False)
+    # The same Message-ID on every attempt lets mail systems drop a duplicate after a crash.
+    mail["Message-ID"] = f"<{message.idempotency_key}@damrong>"
+    mail["X-Damrong-Idempotency-Key"] = message.idempotency_key
+    mail.set_content(message.rendered.get("text", ""), charset="utf-8")
+    if message.rendered.get("html"):
+        mail.add_alternative(message.rendered["html"], subtype="html", charset="utf-8")
+    return mail
+
+
+def send_email(message: Outgoing, settings: Settings, now: datetime) -> None:
+    """Send over SMTP as DAMRONG_SMTP_URL says: smtp:// plain, ?starttls=required, smtps://."""
+    if not settings.smtp_url:
+        raise DeliveryFailed("DAMRONG_SMTP_URL is not set")
+    url = urlsplit(settings.smtp_url)
+    options = parse_qs(url.query)
+    user = unquote(url.username) if url.username else settings.smtp_user
+    password = unquote(url.password) if url.password else settings.smtp_password
+    host, timeout = url.hostname or "localhost", settings.timeout_seconds
+    try:
+        if url.scheme == "smtps":
+            context = ssl.create_default_context()
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                host, url.port or 465, timeout=timeout, context=context
+            )
+        elif url.scheme == "smtp":
+            client = smtplib.SMTP(host, url.port or 25, timeout=timeout)
+        else:
+            raise DeliveryFailed(f"unsupported SMTP URL scheme {url.scheme!r}", permanent=True)
+        with client:
+            if options.get("starttls", [""])[0] == "required":
+                client.ehlo()
+                if not client.has_extn("starttls"):
+                    # Never fall back to plain text when TLS was asked for.
+                    raise DeliveryFailed("the SMTP server does not offer STARTTLS")
+                client.starttls(context=ssl.create_default_context())
+                client.ehlo()
+            if user:
+                client.login(user, password or "")
+            client.send_message(build_email(message, settings, now))
+    except smtplib.SMTPResponseException as exc:
+        permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code != 535  # 535: fix the login
+        message_text = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"
+        raise DeliveryFailed(message_text, permanent=permanent) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
+
+
+# ---- HTTP channels ------------------------------------------------------------------------
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST a JSON body; return the status, or raise DeliveryFailed on failure statuses."""
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", "application/json; charset=utf-8")
+    request.add_header("User-Agent", USER_AGENT)
+    for name, value in headers.items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read(65536)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace")
+        retryable = exc.code >= 500 or exc.code in RETRYABLE_HTTP
+        raise DeliveryFailed(f"HTTP {exc.code}: {detail}", permanent=not retryable) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def send_sms(message: Outgoing, settings: Settings, now: datetime) -> None:
+    """POST {"to", "message", "reference"} to the SMS gateway (DAMRONG_SMS_URL)."""
+    if not settings.sms_url:
+        raise DeliveryFailed("DAMRONG_SMS_URL is not set")
+    body = {
+        "to": message.address,
+        "message": message.rendered.get("short") or message.rendered.get("text", ""),
+        "reference": message.idempotency_key,
+    }
+    headers = {"Idempotency-Key": message.idempotency_key}
+    if settings.sms_token:
+        headers["Authorization"] = f"Bearer {settings.sms_token}"
+    post_json(settings.sms_url, _json(body), headers, settings.timeout_seconds)
+
+
+def line_retry_key(idempotency_key: str) -> str:
+    """LINE wants a UUID as X-Line-Retry-Key; the same message always gives the same one."""
+    return str(uuid.UUID(hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]))
+
+
+def send_line(message: Outgoing, settings: Settings, now: datetime) -> None:
+    """Push a text message through the LINE Messaging API to the complainant's userId."""
+    if not settings.line_channel_token:
+        raise DeliveryFailed("DAMRONG_LINE_CHANNEL_TOKEN is not set")
+    text = message.rendered.get("short") or message.rendered.get("text", "")
+    body = {"to": message.address, "messages": [{"type": "text", "text": text[:5000]}]}
+    headers = {
+        "Authorization": f"Bearer {settings.line_channel_token}",
+        "X-Line-Retry-Key": line_retry_key(message.idempotency_key),
+    }
+    url = settings.line_api_base.rstrip("/") + "/v2/bot/message/push"
+    try:
+        post_json(url, _json(body), headers, settings.timeout_seconds)
+    except DeliveryFailed as exc:
+        if str(exc).startswith("HTTP 409"):
+            return  # LINE already accepted this retry key: delivered before a crash
+        raise
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The webhook signature: hex HMAC-SHA256 over `timestamp + "." + body`."""
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def send_webhook(message: Outgoing, settings: Settings, now: datetime) -> None:
+    """POST the event to an agency's endpoint, signed with its secret, with an Idempotency-Key."""
+    if not message.secret:
+        raise DeliveryFailed("the agency endpoint has no secret", permanent=True)
+    body = _json(message.rendered.get("webhook", {}))
+    timestamp = str(int(now.timestamp()))
+    headers = {
+        "X-Damrong-Timestamp": timestamp,
+        "X-Damrong-Signature": sign(message.secret, timestamp, body),
+        "X-Damrong-Event": str(message.rendered.get("webhook", {}).get("event", "")),
+        "Idempotency-Key": message.idempotency_key,
+    }
+    post_json(message.address, body, headers, settings.timeout_seconds)

@@ -1,0 +1,202 @@
+"""What a template may use: a small, fixed dictionary, never a model object.
+
+Staff and agency messages carry no complainant identity at all (confidential complainants'
+names never reach agencies); a citizen's message greets them by name unless anonymous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Area, Case, CaseNote, Category, OrgUnit, Referral, Task
+from engine.statuses import STATUSES
+
+TRACK_PATH = "/track/{code}"  # the citizen portal's tracking page
+CASE_PATH = "/staff/cases/{id}"  # the staff web's case workspace
+NOTE_EVENTS = frozenset(
+    {
+        "progress_reported",
+        "result_ready",
+        "info_requested",
+        "case_rejected",
+        "case_closed_unresolvable",
+    }
+)
+
+
+def template_name(event: str, recipient: str, audience: str) -> str:
+    """The template for an event and audience (`citizen/…` or `staff/…`)."""
+    if audience == "citizen":
+        return f"citizen/{event}"
+    if event == "task_created":
+        return "staff/new_task"
+    if event == "sla_breached" and recipient.endswith(":supervisor"):
+        return "staff/escalation"  # the deadline sweep tells supervisors: they must act
+    return f"staff/{event}"
+
+
+def build(
+    session: Session,
+    case_id: int | None,
+    event: str,
+    payload: Mapping[str, Any],
+    audience: str,
+    lang: str,
+    base_url: str,
+) -> dict[str, Any]:
+    """The template context for one message."""
+    base_url = base_url.rstrip("/")
+    context: dict[str, Any] = {
+        "lang": lang,
+        "event": event,
+        "base_url": base_url,
+        "case": None,
+        "name": None,
+        "tracking_url": base_url,
+        "case_url": base_url,
+        "agency": None,
+        "role": payload.get("role"),
+        "note": None,
+        "task": None,
+        "items": list(payload.get("items") or []),
+        "counts": payload.get("counts"),
+        "today": payload.get("date"),
+    }
+    case = session.get(Case, case_id) if case_id is not None else None
+    if case is None:
+        return context
+    context["case"] = _case(session, case, lang)
+    context["tracking_url"] = base_url + TRACK_PATH.format(code=case.tracking_code)
+    context["case_url"] = base_url + CASE_PATH.format(id=case.id)
+    if audience == "citizen" and not case.anonymous:
+        context["name"] = case.complainant_name
+    context["agency"] = _agency_name(session, case, payload, lang)
+    if audience == "citizen" and event in NOTE_EVENTS:
+        context["note"] = _latest_public_note(session, case.id)
+    if payload.get("step"):
+        context["task"] = _task(session, case.id, str(payload["step"]), payload, lang)
+    return context
+
+
+def _case(session: Session, case: Case, lang: str) -> dict[str, Any]:
+    category = session.get(Category, case.category_code)
+    area = session.get(Area, case.area_code)
+    status = STATUSES.get(case.status)
+    pick = lambda th, en: th if lang == "th" else en  # noqa: E731
+    return {
+        "id": case.id,
+        "tracking_code": case.tracking_code,
+        "registration_number": case.registration_number,
+        "title": case.title,
+        "status": case.status,
+        "status_label": pick(status.name_th, status.name_en) if status else case.status,
+        "category": pick(category.name_th, category.name_en) if category else case.category_code,
+        "area": pick(area.name_th, area.name_en) if area else case.area_code,
+        "center": pick(case.center.name_th, case.center.name_en),
+        "created_at": case.created_at,
+        "due_at": case.due_at,
+    }
+
+
+def _agency_name(session: Session, case: Case, payload: Mapping[str, Any], lang: str) -> str | None:
+    unit = None
+    if payload.get("agency"):
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == str(payload["agency"])))
+    if unit is None:
+        referral = session.scalar(
+            select(Referral)
+            .where(Referral.case_id == case.id, Referral.role == "lead")
+            .order_by(Referral.active.desc(), Referral.id.desc())
+            .limit(1)
+        )
+        unit = referral.agency if referral else None
+    if unit is None:
+        return None
+    return unit.name_th if lang == "th" else unit.name_en
+
+
+def _latest_public_note(session: Session, case_id: int) -> str | None:
+    return session.scalar(
+        select(CaseNote.body)
+        .where(CaseNote.case_id == case_id, CaseNote.public.is_(True))
+        .order_by(CaseNote.id.desc())
+        .limit(1)
+    )
+
+
+def _task(
+    session: Session, case_id: int, step: str, payload: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    task = session.scalar(
+        select(Task).where(Task.case_id == case_id, Task.step == step).order_by(Task.id.desc())
+    )
+    due = payload.get("due_at") or (task.due_at if task else None)
+    if isinstance(due, str):
+        due = datetime.fromisoformat(due)
+    name = (task.name_th if lang == "th" else task.name_en) if task else step
+    return {"step": step, "name": name, "due_at": due}
+
+
+def webhook_body(
+    session: Session, case_id: int | None, event: str, payload: Mapping[str, Any], key: str
+) -> dict[str, Any]:
+    """The JSON an agency's system receives: ids and status, never the complainant."""
+    body: dict[str, Any] = {"id": key, "event": event, "case_id": case_id}
+    case = session.get(Case, case_id) if case_id is not None else None
+    if case is not None:
+        body.update(
+            tracking_code=case.tracking_code,
+            registration_number=case.registration_number,
+            status=case.status,
+            category=case.category_code,
+            area_code=case.area_code,
+            title=case.title,
+            due_at=case.due_at.isoformat() if case.due_at else None,
+            api_url=f"/api/v1/cases/{case.id}",
+        )
+    body["data"] = {k: v for k, v in payload.items() if k in ("agency", "role", "step", "due_at")}
+    return body
+
+
+SAMPLE: dict[str, Any] = {
+    "event": "sample",
+    "base_url": "https://damrong.example.go.th",
+    "case": {
+        "id": 1,
+        "tracking_code": "K7Q2M9XD",
+        "registration_number": "ดธ.5001/2569/000123",
+        "title": "นายจ้างค้างจ่ายค่าจ้าง",
+        "status": "referred",
+        "status_label": "ส่งต่อหน่วยงานแล้ว",
+        "category": "แรงงาน",
+        "area": "ศรีภูมิ",
+        "center": "ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่",
+        "created_at": datetime.fromisoformat("2026-11-23T02:15:00+00:00"),
+        "due_at": datetime.fromisoformat("2026-12-14T09:30:00+00:00"),
+    },
+    "name": "สมหญิง รักงาน",
+    "tracking_url": "https://damrong.example.go.th/track/K7Q2M9XD",
+    "case_url": "https://damrong.example.go.th/staff/cases/1",
+    "agency": "กระทรวงแรงงาน",
+    "role": "lead",
+    "note": "เจ้าหน้าที่ได้ลงพื้นที่ตรวจสอบแล้ว",
+    "task": {
+        "step": "agency_handle",
+        "name": "ดำเนินการตามเรื่อง",
+        "due_at": datetime.fromisoformat("2026-12-14T09:30:00+00:00"),
+    },
+    "items": [
+        {
+            "at": datetime.fromisoformat("2026-11-23T03:00:00+00:00"),
+            "subject": "งานใหม่: ตรวจสอบเรื่อง",
+            "case_id": 1,
+        }
+    ],
+    "counts": {"breached": 2, "at_risk": 3, "open": 11},
+    "today": datetime.fromisoformat("2026-11-24T01:00:00+00:00"),
+}
