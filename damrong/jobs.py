@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import Clock
 from engine.services.deadlines import sweep_deadlines
 from engine.services.timers import fire_due_timers
+from notifications.digest import send_daily_digests
+from notifications.dispatcher import dispatch_outbox
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ def job_list(sweep_seconds: int) -> list[Job]:
     return [
         Job("timer_sweep", fire_due_timers, sweep_seconds),
         Job("deadline_sweep", sweep_deadlines, sweep_seconds),
+        Job("outbox_dispatch", dispatch_outbox, min(sweep_seconds, 10)),
+        Job("daily_digest", send_daily_digests, 300),
     ]
 
 

@@ -16,14 +16,17 @@ from engine.clock import MovableClock
 from engine.db import make_engine, make_sessionmaker
 from engine.migrate import upgrade
 from engine.models import (
+    AgencyEndpoint,
     ApiToken,
     AuditEvent,
     Case,
     CaseAttachment,
     CaseNote,
     CaseRedaction,
+    ComplainantPreference,
     FeedEvent,
     IdempotencyRecord,
+    NotificationTemplate,
     Open311Key,
     Open311Request,
     OrgUnit,
@@ -32,6 +35,7 @@ from engine.models import (
     Referral,
     RegistrationCounter,
     SignInThrottle,
+    StaffPreference,
     Task,
     Timer,
     User,
@@ -40,6 +44,10 @@ from engine.models import (
 
 # Children before parents, so deleting never trips a foreign key.
 MUTABLE_TABLES = [
+    ComplainantPreference,
+    StaffPreference,
+    AgencyEndpoint,
+    NotificationTemplate,
     Task,
     Timer,
     AuditEvent,

@@ -17,6 +17,12 @@ from engine.models.cases import (
     RegistrationCounter,
     WorkflowInstance,
 )
+from engine.models.notifications import (
+    AgencyEndpoint,
+    ComplainantPreference,
+    NotificationTemplate,
+    StaffPreference,
+)
 from engine.models.open311 import Open311Key, Open311Request, RateLimit
 from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy
@@ -25,6 +31,7 @@ from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
 
 __all__ = [
     "ROLES",
+    "AgencyEndpoint",
     "ApiToken",
     "Area",
     "AuditEvent",
@@ -37,8 +44,10 @@ __all__ = [
     "DirectoryEntry",
     "FeedCounter",
     "FeedEvent",
+    "ComplainantPreference",
     "HolidayOverride",
     "IdempotencyRecord",
+    "NotificationTemplate",
     "Open311Key",
     "Open311Request",
     "OrgUnit",
@@ -49,6 +58,7 @@ __all__ = [
     "RegistrationCounter",
     "SignInThrottle",
     "SlaPolicy",
+    "StaffPreference",
     "Task",
     "Timer",
     "User",

@@ -92,6 +92,13 @@ class OutboxMessage(Base):
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A message to an audience (org_unit:7) is resolved into one child row per delivery.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    channel: Mapped[str | None] = mapped_column(String(16))  # email | sms | line | webhook | digest
+    address: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str | None] = mapped_column(String(2))
+    rendered: Mapped[dict | None] = mapped_column(JSONType)  # subject, text, html, short
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 Index("ix_outbox_due", OutboxMessage.state, OutboxMessage.next_attempt_at)
