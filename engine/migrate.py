@@ -21,7 +21,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the database schema up to `revision` (every head by default, so parallel branches all apply)."""
+    """Bring the database schema up to `revision` (every head by default)."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -23,10 +23,11 @@ _cache: dict[str, tuple[float, object]] = {}
 
 @dataclass(frozen=True)
 class Deadline:
-    """When a task is due, and from when it counts as at risk."""
+    """When a task is due, from when it counts as at risk, and when to remind."""
 
     due_at: datetime
     at_risk_at: datetime
+    reminders: tuple[datetime, ...] = ()
 
 
 def forget_cached() -> None:
@@ -67,6 +68,12 @@ def policies(session: Session) -> dict[tuple[str, str | None], SlaPolicy]:
     return _cached("policies", load)
 
 
+def policy_for(session: Session, step: str, category: str) -> SlaPolicy | None:
+    """The policy in force for a step and category (the category's own first)."""
+    found = policies(session)
+    return found.get((step, category)) or found.get((step, None))
+
+
 def deadline(
     session: Session, step: str, category: str, start: datetime, carry_over: int | None = None
 ) -> Deadline | None:
@@ -74,8 +81,7 @@ def deadline(
 
     `carry_over` is what was left when the clock paused: the resumed task gets those days.
     """
-    found = policies(session)
-    policy = found.get((step, category)) or found.get((step, None))
+    policy = policy_for(session, step, category)
     if policy is None:
         return None
     if carry_over is not None and policy.unit == "working_days":
@@ -86,8 +92,30 @@ def deadline(
         due = start + timedelta(days=policy.duration)
     else:
         due = start + timedelta(hours=policy.duration)
-    share = max(policy.reminders or [80]) / 100
-    return Deadline(due, start + (due - start) * share)
+    return plan(session, policy, start, due)
+
+
+def plan(session: Session, policy: SlaPolicy, start: datetime, due: datetime) -> Deadline:
+    """Reminder points and the at-risk point of a task running from `start` to `due`.
+
+    A working-day policy reminds at its share of the working days (half of 15 working days is
+    the close of the 7th), not of calendar time, so a weekend or Songkran does not bring a
+    reminder forward; shorter spans and other units use the share of elapsed time.
+    """
+    shares = sorted({p for p in (policy.reminders or []) if 0 < p < 100}) or [80]
+    points: list[datetime] = []
+    total = calendar(session).working_days_between(start, due)
+    for share in shares:
+        days = total * share // 100
+        if policy.unit == "working_days" and days >= 1:
+            point = calendar(session).add_working_days(start, days)
+        else:
+            point = start + (due - start) * share / 100
+        if start < point < due and point not in points:
+            points.append(point)
+    points.sort()
+    at_risk = points[-1] if points else start + (due - start) * 0.8
+    return Deadline(due, at_risk, tuple(points))
 
 
 def state_of(now: datetime) -> ColumnElement[str]:

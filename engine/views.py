@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import journal, sla
-from engine.models import Case, Task, Timer
+from engine.models import Case, OrgUnit, SlaRecord, Task, Timer
 from engine.referrals import lead_agency_id
 from engine.statuses import FINAL_STATUSES, STATUSES
 
@@ -99,7 +99,54 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: boo
 def _org_unit_for(session: Session, case: Case, role: str) -> int:
     if role == "agency_officer":
         return lead_agency_id(session, case.id) or case.center_id
+    if role == "supervisor":
+        return escalation_unit_id(session, case)
     return case.center_id
+
+
+def escalation_unit_id(session: Session, case: Case, level: int | None = None) -> int:
+    """The center whose supervisors handle the case at an escalation level.
+
+    Level 0 is the owning center, each level above is its parent (the province's center, then
+    the central center); the ladder stops at the top.
+    """
+    unit_id = case.center_id
+    for _ in range(case.escalation_level if level is None else level):
+        parent = session.scalar(select(OrgUnit.parent_id).where(OrgUnit.id == unit_id))
+        if parent is None:
+            break
+        unit_id = parent
+    return unit_id
+
+
+def set_deadline(row: Task, due: sla.Deadline | None, now: datetime) -> None:
+    """Give a task row its due time, at-risk point and the reminders still to come."""
+    row.due_at = due.due_at if due else None
+    row.at_risk_at = due.at_risk_at if due else None
+    upcoming = [p for p in due.reminders if p > now] if due else []
+    row.reminder_plan = [p.isoformat() for p in upcoming]
+    row.next_reminder_at = upcoming[0] if upcoming else None
+
+
+def _record_outcome(session: Session, case: Case, row: Task, now: datetime) -> None:
+    """Keep whether a finished task met its deadline (the compliance figures count these)."""
+    if row.due_at is None:
+        return
+    session.add(
+        SlaRecord(
+            case_id=case.id,
+            step=row.step,
+            role=row.role,
+            org_unit_id=row.org_unit_id,
+            center_id=case.center_id,
+            category_code=row.category_code,
+            area_code=row.area_code,
+            due_at=row.due_at,
+            finished_at=now,
+            met=row.breach_count == 0 and now <= row.due_at,
+            breach_count=row.breach_count,
+        )
+    )
 
 
 def _sync_tasks(
@@ -110,6 +157,7 @@ def _sync_tasks(
     existing = {row.spiff_task_id: row for row in rows}
     for spiff_id, row in existing.items():
         if spiff_id not in ready:
+            _record_outcome(session, case, row, now)
             session.delete(row)
     current = []
     for spiff_id, task in ready.items():
@@ -144,9 +192,9 @@ def _sync_tasks(
             category_code=case.category_code,
             case_status=case.status,
             created_at=now,
-            due_at=due.due_at if due else None,
-            at_risk_at=due.at_risk_at if due else None,
+            breach_count=0,
         )
+        set_deadline(row, due, now)
         session.add(row)
         current.append(row)
         journal.enqueue(

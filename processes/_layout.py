@@ -710,7 +710,10 @@ AGENCY = Process(
     documentation=(
         "The responsible agency acknowledges the referral and handles it: progress reports, "
         "questions to the center, co-handlers, forwarding, declining, and the result. A "
-        "supervisor is brought in when the engine sends sla_breached."
+        "parallel branch waits for sla_breached, which the engine sends at every breach of the "
+        "agency's deadline: it opens the supervisor's task (at the level the case is escalated "
+        "to) and, after a remind, extend, escalate or reassign, waits for the next breach. The "
+        "agency's terminate end events end that branch too."
     ),
     messages=["sla_breached"],
     last_col=10.6,
@@ -720,7 +723,8 @@ AGENCY = Process(
         Lane("lane_supervisor", V, 5.65, 8.75, "หัวหน้างาน"),
     ],
     nodes=[
-        Node("handling_started", "start", "รับเรื่องที่ส่งต่อ", 0, M, A),
+        Node("handling_started", "start", "รับเรื่องที่ส่งต่อ", -0.5, M, A),
+        Node("supervision_fork", "and", None, 0, M, A),
         join("referral_join", A, 1, M),
         Node("ack_check", "xor", "ตอบรับแล้ว?", 2, M, A, label="down-right"),
         user("agency_acknowledge", "ตอบรับเรื่อง", "Acknowledge the referral", A, 3, M, "referred"),
@@ -773,34 +777,18 @@ AGENCY = Process(
             'agency_outcome = "declined"\nacknowledged = False',
         ),
         end("declined_end", "คืนเรื่องให้ศูนย์", A, 9, R_DECLINE, kind="terminate"),
+        join("supervise_join", V, 3, SV),
         Node(
-            "sla_breached_acknowledge",
-            "boundary",
-            "เกินกำหนดตอบรับ",
-            3,
-            0,
-            A,
+            "await_breach",
+            "message",
+            "เกินกำหนด (ทุกครั้ง)",
+            5,
+            SV,
+            V,
             message="sla_breached",
-            attached_to="agency_acknowledge",
-            interrupting=False,
-            label="down-right",
         ),
-        Node(
-            "sla_breached_handle",
-            "boundary",
-            "เกินกำหนด",
-            6,
-            0,
-            A,
-            message="sla_breached",
-            attached_to="agency_handle",
-            interrupting=False,
-            label="down-right",
-        ),
-        join("supervise_join", V, 6, SV),
         user("supervise", "พิจารณา เรื่องล่าช้า", "Deal with the overdue case", V, 7, SV, "in_progress"),
         Node("supervisor_decision", "xor", "คำสั่ง?", 8, SV, V, label="down-left"),
-        end("supervised", "เตือน / ขยายเวลา / ยกระดับ", V, 9, SV),
         script(
             "reassign",
             "มอบหมาย หน่วยงานใหม่",
@@ -809,12 +797,13 @@ AGENCY = Process(
             SV2,
             'refer_case(agency, "lead")\nacknowledged = False',
         ),
-        end("reassigned", "มอบหมายแล้ว", V, 10, SV2),
         script("mark_unresolvable", "แก้ไขไม่ได้", V, 9, SV3, 'agency_outcome = "unresolvable"'),
         end("unresolvable", "ยุติการดำเนินการ", V, 10, SV3, kind="terminate"),
     ],
     flows=[
-        Flow("handling_started", "referral_join"),
+        Flow("handling_started", "supervision_fork"),
+        Flow("supervision_fork", "referral_join"),
+        Flow("supervision_fork", "supervise_join", route=[("y", SV), ("x", 3)]),
         Flow("referral_join", "ack_check"),
         Flow(
             "ack_check",
@@ -841,12 +830,11 @@ AGENCY = Process(
         Flow("forward_referral", "referral_join", route=[("x", 9.55), ("y", TF), ("x", 1)]),
         Flow("agency_action", "decline_referral", 'action == "decline"', "ปฏิเสธ"),
         Flow("decline_referral", "declined_end"),
-        Flow("sla_breached_acknowledge", "supervise_join"),
-        Flow("sla_breached_handle", "supervise_join"),
-        Flow("supervise_join", "supervise"),
+        Flow("supervise_join", "await_breach"),
+        Flow("await_breach", "supervise"),
         Flow("supervise", "supervisor_decision"),
         Flow("supervisor_decision", "reassign", 'supervisor_action == "reassign"', "มอบหมายใหม่"),
-        Flow("reassign", "reassigned"),
+        Flow("reassign", "supervise_join", route=[("x", 9.6), ("y", SV - 0.45), ("x", 3)]),
         Flow(
             "supervisor_decision",
             "mark_unresolvable",
@@ -854,7 +842,14 @@ AGENCY = Process(
             "ยุติเรื่อง",
         ),
         Flow("mark_unresolvable", "unresolvable"),
-        Flow("supervisor_decision", "supervised", name="อื่น ๆ", default=True),
+        Flow(
+            "supervisor_decision",
+            "supervise_join",
+            name="เตือน / ขยายเวลา / ยกระดับ",
+            default=True,
+            route=[("y", SV - 0.45), ("x", 3)],
+            label_at=(4.2, SV - 0.75),
+        ),
     ],
 )
 

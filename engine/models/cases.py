@@ -69,6 +69,8 @@ class Case(Base):
     # While the complainant is asked for information the SLA clock stops; what was left resumes.
     sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_remaining_days: Mapped[int | None] = mapped_column(Integer)
+    # The supervisors in charge of an overdue case: 0 its own center, 1 the province, 2 central.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     center: Mapped[OrgUnit] = relationship(lazy="joined")
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.models.base import Base, JSONType
+from engine.models.base import Base, JSONType, UTCDateTime
 
 
 class HolidayOverride(Base):
@@ -33,3 +33,28 @@ class SlaPolicy(Base):
     reminders: Mapped[list[int]] = mapped_column(JSONType, default=list)  # percent of the time
     breach_action: Mapped[str] = mapped_column(String(32), default="escalate")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SlaRecord(Base):
+    """A finished task that had a deadline: met or breached, for the compliance figures.
+
+    Task rows disappear when the task is done; this keeps what the dashboard counts.
+    """
+
+    __tablename__ = "sla_records"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    step: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    center_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    category_code: Mapped[str] = mapped_column(String(32))
+    area_code: Mapped[str] = mapped_column(String(6))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    met: Mapped[bool] = mapped_column(Boolean)
+    breach_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+Index("ix_sla_records_finished", SlaRecord.finished_at, SlaRecord.step)

@@ -32,14 +32,19 @@ class Task(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Reminder points still to come (ISO instants, from the policy's percentages); the next one
+    # is in next_reminder_at so the sweep finds it by index.
+    reminder_plan: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    breach_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     draft: Mapped[dict | None] = mapped_column(JSONType)
 
 
 Index("ix_tasks_inbox", Task.org_unit_id, Task.role, Task.assignee_id, Task.due_at)
 Index("ix_tasks_assignee_due", Task.assignee_id, Task.due_at)
 Index("ix_tasks_breach_sweep", Task.breached_at, Task.due_at)
-Index("ix_tasks_reminder_sweep", Task.reminded_at, Task.at_risk_at)
+Index("ix_tasks_reminder_sweep", Task.next_reminder_at)
 
 
 class Timer(Base):

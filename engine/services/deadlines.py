@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import journal, runner, workflow
+from engine import escalation, journal, runner, views, workflow
 from engine.access import Actor
 from engine.clock import Clock
-from engine.models import OrgUnit, Task
+from engine.models import Case, Task
 
 log = logging.getLogger(__name__)
 SLA_CLOCK = Actor.system("sla-clock")
@@ -36,7 +37,8 @@ def sweep_deadlines(
     with factory.begin() as session:
         to_remind = session.scalars(
             select(Task.id)
-            .where(Task.reminded_at.is_(None), Task.at_risk_at <= now, Task.due_at > now)
+            .where(Task.next_reminder_at <= now, Task.due_at > now)
+            .order_by(Task.next_reminder_at)
             .limit(limit)
         ).all()
         to_breach = session.scalars(
@@ -66,18 +68,33 @@ def _locked_task(session: Session, task_id: int) -> Task | None:
 
 def _remind(session: Session, clock: Clock, task_id: int) -> bool:
     task = _locked_task(session, task_id)
-    if task is None or task.reminded_at is not None:
-        return False  # done meanwhile, or another sweeper got there first
     now = clock()
+    if task is None or task.next_reminder_at is None or task.next_reminder_at > now:
+        return False  # done meanwhile, or another sweeper got there first
+    later = [p for p in task.reminder_plan if datetime.fromisoformat(p) > now]
+    task.reminder_plan = later
+    task.next_reminder_at = datetime.fromisoformat(later[0]) if later else None
+    case = runner.lock_case(session, task.case_id)
+    send_reminder(session, case, task, SLA_CLOCK, now)
+    return True
+
+
+def send_reminder(
+    session: Session, case: Case, task: Task, actor: Actor, now: datetime, reason: str = ""
+) -> None:
+    """Remind whoever holds the task (or its group) that it is coming due, or overdue."""
     task.reminded_at = now
     recipient = (
         f"user:{task.assignee_id}" if task.assignee_id else f"group:{task.org_unit_id}:{task.role}"
     )
-    case = runner.lock_case(session, task.case_id)
     payload = {"case_id": case.id, "step": task.step, "due_at": task.due_at.isoformat()}
+    if reason:
+        payload["reason"] = reason
     journal.enqueue(session, case, "sla_reminder", recipient, now, payload)
-    journal.record(session, case, SLA_CLOCK, "sla_reminder", now, step=task.step)
-    return True
+    detail = {"to": recipient, "due_at": task.due_at.isoformat()}
+    if reason:
+        detail["reason"] = reason
+    journal.record(session, case, actor, "sla_reminder", now, step=task.step, detail=detail)
 
 
 def _breach(session: Session, clock: Clock, task_id: int) -> bool:
@@ -86,6 +103,8 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
         return False
     now = clock()
     task.breached_at = now
+    task.breach_count += 1
+    task.next_reminder_at, task.reminder_plan = None, []
     case = runner.lock_case(session, task.case_id)
     step = task.step
     journal.record(
@@ -95,8 +114,12 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
         "sla_breached",
         now,
         step=step,
-        detail={"due_at": task.due_at.isoformat()},
+        detail={"due_at": task.due_at.isoformat(), "breach": task.breach_count},
     )
+    # The ladder: a supervisor's own overdue task, or an agency's second breach, goes a level up.
+    climbs = task.role == "supervisor" or (task.role == "agency_officer" and task.breach_count > 1)
+    if climbs and escalation.raise_level(session, case, SLA_CLOCK, now, "second_breach"):
+        runner.advance(session, clock, SLA_CLOCK, case, lambda _wf: None)  # re-home the task
     for recipient in _escalation_recipients(session, case, task):
         journal.enqueue(
             session, case, "sla_breached", recipient, now, {"case_id": case.id, "step": step}
@@ -106,7 +129,8 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
         return True  # centers' own steps have no escalation path in the diagram: the notice is it
 
     def escalate(wf) -> None:  # type: ignore[no-untyped-def]
-        # The agency's steps wait for this message; it opens the supervisor's task beside them.
+        # The diagram's supervision branch waits for this message at every breach; while the
+        # supervisor's task is already open it does not, and the notice above is enough.
         with contextlib.suppress(WorkflowException):
             wf.send_event(workflow.message_event("sla_breached"))
 
@@ -114,10 +138,6 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
     return True
 
 
-def _escalation_recipients(session: Session, case, task: Task) -> list[str]:  # type: ignore[no-untyped-def]
-    """The owning center's supervisors; a supervisor's own overdue task goes a level up."""
-    center = session.get(OrgUnit, case.center_id)
-    if task.role != "supervisor":
-        return [f"group:{center.id}:supervisor"]
-    parent = center.parent_id or center.id
-    return [f"group:{parent}:supervisor"]
+def _escalation_recipients(session: Session, case: Case, task: Task) -> list[str]:
+    """The supervisors at the case's escalation level."""
+    return [f"group:{views.escalation_unit_id(session, case)}:supervisor"]

@@ -116,7 +116,7 @@ def test_inbox_claim_and_complete_through_the_api(client, tokens):
         json={"data": {"decision": "refer"}},
         headers=tokens["screener"],
     )
-    assert twice.status_code in (404, 409)
+    assert twice.status_code in (404, 409), twice.get_json()
     labour = client.get("/api/v1/tasks?scope=group", headers=tokens["labour"]).get_json()
     assert [t["case_id"] for t in labour["items"]] == [case_id]
 
