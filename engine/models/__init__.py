@@ -25,7 +25,7 @@ from engine.models.notifications import (
 )
 from engine.models.open311 import Open311Key, Open311Request, RateLimit
 from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
-from engine.models.sla import HolidayOverride, SlaPolicy
+from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
 from engine.models.staffweb import SignInThrottle
 from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
 
@@ -58,6 +58,7 @@ __all__ = [
     "RegistrationCounter",
     "SignInThrottle",
     "SlaPolicy",
+    "SlaRecord",
     "StaffPreference",
     "Task",
     "Timer",
