@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, current_app, json, request
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine import errors, open311, open311_records, throttle
 from engine.db import translate_db_errors
@@ -49,7 +49,12 @@ def _services():  # type: ignore[no-untyped-def]
 
 def _lang() -> str | None:
     """`lang=th` or `lang=en` picks one language; without it data is Thai, errors bilingual."""
-    wanted = request.values.get("lang", "")
+    wanted = request.args.get("lang", "")
+    if not wanted and request.method == "POST":
+        try:
+            wanted = request.form.get("lang", "")
+        except HTTPException:  # a body too large to read still gets its error described
+            wanted = ""
     return wanted if wanted in ("th", "en") else None
 
 
@@ -72,12 +77,15 @@ def _reading() -> Iterator[Session]:
 # --- rendering ------------------------------------------------------------------------------
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))  # XML 1.0 cannot carry control characters
 
 
 def _xml_into(parent: ElementTree.Element, name: str, value: object) -> None:
@@ -150,9 +158,21 @@ def _domain_error(exc: errors.DamrongError) -> Response:
 
 
 @blueprint.errorhandler(HTTPException)
+@blueprint.errorhandler(RequestEntityTooLarge)  # by code too, or the app's own 413 handler wins
 def _http_error(exc: HTTPException) -> Response:
-    status = exc.code or 400
-    return _errors(status, [(exc.name, exc.description or exc.name)])
+    if isinstance(exc, RequestEntityTooLarge):
+        return _errors(413, [("ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "The request is too large.")])
+    return _errors(exc.code or 400, [(exc.name, exc.description or exc.name)])
+
+
+@blueprint.before_request
+def _refuse_nul() -> None:
+    """NUL characters never reach the database (PostgreSQL refuses them with an error)."""
+    values = [*request.values.values(), *(str(v) for v in (request.view_args or {}).values())]
+    if any("\x00" in value for value in values):
+        raise errors.ValidationFailed.one(
+            "", "คำขอมีอักขระที่ไม่อนุญาต (NUL)", "The request contains a NUL character."
+        )
 
 
 # --- request parsing ------------------------------------------------------------------------

@@ -147,3 +147,29 @@ def test_each_key_has_its_own_rate_limit(client, factory, clock):
     assert count_cases(factory) == 2
     clock.advance(seconds=61)
     assert client.post("/open311/v2/requests.json", data=report(api_key=slow)).status_code == 201
+
+
+def test_nul_characters_and_oversize_bodies_are_refused_in_the_spec_shape(client, factory, api_key):
+    response = client.post(
+        "/open311/v2/requests.xml", data=report(api_key=api_key, service_code="lab\x00our")
+    )
+    assert response.status_code == 400 and xml(response).findtext("./error/code") == "400"
+    response = client.get("/open311/v2/requests.json?service_code=a%00b")
+    assert response.status_code == 400 and "NUL" in response.get_json()[0]["description"]
+    response = client.post(
+        "/open311/v2/requests.json", data={"api_key": api_key, "description": "x" * 3_000_000}
+    )
+    assert response.status_code == 413 and response.get_json()[0]["code"] == 413
+    assert count_cases(factory) == 0
+
+
+def test_control_characters_in_stored_text_still_make_well_formed_xml(client, factory, api_key):
+    request_id = post_one(client, api_key, description="ไฟดับทั้งซอย\x01\x1b ตั้งแต่เมื่อวาน")
+    root = xml(client.get(f"/open311/v2/requests/{request_id}.xml"))
+    assert root.findtext("./request/description").startswith("ไฟดับทั้งซอย")
+
+
+def post_one(client, api_key, **overrides) -> str:  # type: ignore[no-untyped-def]
+    response = client.post("/open311/v2/requests.json", data=report(api_key=api_key, **overrides))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()[0]["service_request_id"]
