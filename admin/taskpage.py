@@ -90,7 +90,10 @@ def submit_task(task_id: int):  # type: ignore[no-untyped-def]
     with reading() as db:
         form = task_service.get_task(db, actor(), task_id).form
     data, problems = _parse(form)
-    values = {k: v for k, v in data.items()}
+    values = dict(data)
+    renderer = _renderer()
+    if renderer is not None and renderer.is_refresh(request.form):
+        return _page(task_id, values, {})  # only the area lists were asked for (no JavaScript)
     if request.form.get("action") == "draft":
         with writing() as db:
             task_service.save_draft(db, services().clock, actor(), task_id, values)
@@ -106,3 +109,11 @@ def submit_task(task_id: int):  # type: ignore[no-untyped-def]
         return _page(task_id, values, exc.fields, 422)
     flash(t(f"บันทึกงานของเรื่อง {code} แล้ว", f"Task of case {code} done."))
     return redirect(url_for("staff.inbox"))
+
+
+@blueprint.get("/forms.css")
+def form_stylesheet():  # type: ignore[no-untyped-def]
+    """The shared form renderer's stylesheet."""
+    renderer = _renderer()
+    css = renderer.stylesheet() if renderer is not None else ""
+    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=3600"}

@@ -7,13 +7,13 @@ from functools import cache
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from damrong.app import create_app
 from damrong.config import Config
 from engine.models import User
 from engine.services.cases import open_case
-from tests.conftest import intake_data
+from tests.conftest import intake_data, make_user
 
 PASSWORD = "damrong1567"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -71,6 +71,7 @@ def sign_in(client, username: str, password: str = PASSWORD):  # type: ignore[no
     )
 
 
-def user_id(factory, username: str) -> int:  # type: ignore[no-untyped-def]
-    with factory() as session:
-        return session.scalar(select(User.id).where(User.username == username))
+def add_official(factory, username: str, unit: str, roles: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """One more official who can sign in with PASSWORD."""
+    with factory.begin() as session:
+        make_user(session, username, unit, roles).password_hash = password_hash()

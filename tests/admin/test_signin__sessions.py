@@ -1,4 +1,4 @@
-"""Signing in and out, the lock-out, CSRF, password changes and API tokens, as a browser sees them."""
+"""Signing in and out, lock-out, CSRF, password changes and API tokens, as a browser sees them."""
 
 from __future__ import annotations
 
