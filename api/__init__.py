@@ -16,7 +16,7 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprint and its error handlers."""
-    from api import agency, cases, openapi, reference, tasks, track  # noqa: F401  (routes register)
+    from api import agency, cases, openapi, reference, sla, tasks, track  # noqa: F401  (routes)
 
     app.url_map.converters["id"] = IdConverter
     app.register_blueprint(blueprint)

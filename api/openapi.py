@@ -148,6 +148,22 @@ def _param(name: str, where: str = "query", schema: dict | None = None, required
     }
 
 
+COMPLIANCE_ROW = {
+    "type": "object",
+    "required": ["key", "met", "breached", "open_at_risk", "compliance_rate"],
+    "properties": {
+        "key": {"type": "string"},
+        "name_th": {"type": "string"},
+        "name_en": {"type": "string"},
+        "met": {"type": "integer"},
+        "breached": {"type": "integer"},
+        "finished_late": {"type": "integer"},
+        "open_on_track": {"type": "integer"},
+        "open_at_risk": {"type": "integer"},
+        "open_breached": {"type": "integer"},
+        "compliance_rate": {"type": ["number", "null"]},
+    },
+}
 CASE_ID = _param("case_id", "path", {"type": "integer"})
 TASK_ID = _param("task_id", "path", {"type": "integer"})
 PAGING = (
@@ -359,6 +375,60 @@ def document() -> dict:
         "/sla-policies": {
             "get": _op("Deadline policies in force", _json(_list({"type": "object"})), 401)
         },
+        "/cases/{case_id}/supervision": {
+            "post": _op(
+                "Supervisor's action on an overdue case: remind, extend, escalate, reassign, close",
+                _json(CASE_DETAIL),
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                body={k: v for k, v in load_schema("supervise").items() if k not in ("$schema",)},
+                params=[CASE_ID],
+            )
+        },
+        "/sla/compliance": {
+            "get": _op(
+                "SLA compliance per agency, center or category",
+                _json(
+                    {
+                        "type": "object",
+                        "required": ["group_by", "items"],
+                        "properties": {
+                            "group_by": {"enum": ["agency", "center", "category"]},
+                            "at": {"type": "string"},
+                            "items": {"type": "array", "items": COMPLIANCE_ROW},
+                        },
+                    }
+                ),
+                401,
+                403,
+                422,
+                params=[
+                    _param("group_by", schema={"enum": ["agency", "center", "category"]}),
+                    _param("since", schema={"type": "string", "format": "date-time"}),
+                    _param("until", schema={"type": "string", "format": "date-time"}),
+                    _param("step"),
+                ],
+            )
+        },
+        "/incidents": {
+            "get": _op(
+                "Failing timers (administrators)", _json(_list({"type": "object"})), 401, 403
+            )
+        },
+        "/incidents/{case_id}/retry": {
+            "post": _op(
+                "Retry a failing case's timers (administrators)",
+                _json({"type": "object"}),
+                401,
+                403,
+                404,
+                params=[CASE_ID],
+            )
+        },
         "/categories": {"get": _op("Categories", _json(_list({"type": "object"})), public=True)},
         "/areas": {
             "get": _op(
@@ -379,6 +449,9 @@ def document() -> dict:
             )
         },
     }
+    from api.agency_docs import agency_paths  # late: it builds on this module's helpers
+
+    paths.update(agency_paths())
     return {
         "openapi": "3.1.0",
         "info": {
