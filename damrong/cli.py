@@ -88,6 +88,20 @@ def cmd_users(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_open311_key(args: argparse.Namespace, config: Config) -> int:
+    """Issue an Open311 client key (printed once) or revoke one by its id."""
+    from engine import open311
+
+    _engine, factory = _factory(config)
+    with factory.begin() as session:
+        if args.action == "revoke":
+            open311.revoke_key(session, system_clock(), int(args.target))
+            print(f"revoked {args.target}")
+        else:
+            print(open311.issue_key(session, system_clock(), args.target, args.per_minute))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the web app with waitress, with the scheduler embedded unless told otherwise."""
     from waitress import serve
@@ -149,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
     users.add_argument("--org-unit", default="central")
     users.add_argument("--roles", default="screener")
     users.set_defaults(fn=cmd_users)
+    keys = sub.add_parser("open311-key", help="issue (NAME) or revoke (ID) an Open311 api_key")
+    keys.add_argument("action", choices=["create", "revoke"])
+    keys.add_argument("target", help="the partner app's name, or the id of the key to revoke")
+    keys.add_argument("--per-minute", type=int, default=30, help="requests allowed per minute")
+    keys.set_defaults(fn=cmd_open311_key)
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
