@@ -44,6 +44,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     api.init_app(app)
     admin.init_app(app)
     app.register_blueprint(__import__("portal.open311", fromlist=["blueprint"]).blueprint)
+    app.register_blueprint(__import__("portal.pages", fromlist=["blueprint"]).blueprint)
 
     @app.get("/api")
     @app.get("/")

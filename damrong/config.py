@@ -23,6 +23,9 @@ class Config:
     base_url: str = "http://127.0.0.1:8000"
     timer_sweep_seconds: int = 30
     max_request_bytes: int = 2 * 1024 * 1024
+    map_tile_url: str = ""  # e.g. an OpenStreetMap tile server's {z}/{x}/{y} URL; none: outlines
+    map_tile_attribution: str = ""
+    reopen_window_days: int = 30
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -37,4 +40,9 @@ class Config:
             values["base_url"] = env["DAMRONG_BASE_URL"]
         if env.get("DAMRONG_TIMER_SWEEP_SECONDS"):
             values["timer_sweep_seconds"] = int(env["DAMRONG_TIMER_SWEEP_SECONDS"])
+        for name in ("map_tile_url", "map_tile_attribution"):
+            if env.get(f"DAMRONG_{name.upper()}"):
+                values[name] = env[f"DAMRONG_{name.upper()}"]
+        if env.get("DAMRONG_REOPEN_WINDOW_DAYS"):
+            values["reopen_window_days"] = int(env["DAMRONG_REOPEN_WINDOW_DAYS"])
         return cls(**values)  # type: ignore[arg-type]

@@ -30,7 +30,16 @@ from forms.formdata import (
 from forms.loader import field_labels, field_schema, properties, shared_schema, value_labels
 from forms.validation import FieldError
 
-__all__ = ["Field", "is_refresh", "parse_form", "render_field", "render_form", "stylesheet"]
+__all__ = [
+    "Field",
+    "error_summary",
+    "is_refresh",
+    "parse_form",
+    "render_custom",
+    "render_field",
+    "render_form",
+    "stylesheet",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEED = Path(__file__).resolve().parent.parent / "engine" / "seed"
@@ -273,8 +282,16 @@ def render_field(
     return Markup(macros.field(built, _texts(lang)))  # type: ignore[attr-defined]
 
 
-def error_summary(form_name: str, errors: object, lang: str = "th") -> Markup:
-    """The summary of errors that heads a form, each linking to its field."""
+def render_custom(built: Field, lang: str = "th") -> Markup:
+    """A field a page adds beside a schema's own (a file upload, say), drawn by the same macros."""
+    macros = _environment().get_template("fields.html").module
+    return Markup(macros.field(built, _texts(lang)))  # type: ignore[attr-defined]
+
+
+def error_summary(
+    form_name: str, errors: object, lang: str = "th", anchors: Mapping[str, str] | None = None
+) -> Markup:
+    """The summary of errors that heads a form, each linking to its field (or to `anchors`)."""
     lang = "en" if lang == "en" else "th"
     schema = shared_schema(form_name)
     messages = normalize_errors(errors)
@@ -284,7 +301,7 @@ def error_summary(form_name: str, errors: object, lang: str = "th") -> Markup:
         if isinstance(p, dict)
     ]
     macros = _environment().get_template("fields.html").module
-    summary = _summary(fields, messages, lang)
+    summary = _summary(fields, messages, lang, anchors or {})
     return Markup(macros.error_summary(summary, _texts(lang)))  # type: ignore[attr-defined]
 
 
@@ -464,7 +481,12 @@ def _area_levels(value: object, lang: str) -> list[dict]:
     return levels
 
 
-def _summary(fields: list[Field], messages: dict[str, tuple[str, str]], lang: str) -> list[dict]:
+def _summary(
+    fields: list[Field],
+    messages: dict[str, tuple[str, str]],
+    lang: str,
+    extra: Mapping[str, str] | None = None,
+) -> list[dict]:
     """One entry per error, in field order; errors of fields not shown come last, unlinked."""
     anchors: dict[str, str] = {}
 
@@ -474,6 +496,7 @@ def _summary(fields: list[Field], messages: dict[str, tuple[str, str]], lang: st
             collect(f.children)
 
     collect(fields)
+    anchors.update(extra or {})
     out, seen = [], set()
     for name in anchors:
         if name in messages:

@@ -1,0 +1,200 @@
+"""File a complaint from a phone: the intake form, photos, consent, then the receipt."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from engine import journal, throttle
+from engine.access import Actor
+from engine.errors import RateLimited, ValidationFailed
+from engine.identity import make_tracking_token
+from engine.models import CaseAttachment, Category
+from engine.services.cases import open_case
+from forms.formdata import form_errors, parse_form
+from forms.render import Field, error_summary, is_refresh, render_custom, render_field
+from portal import uploads
+from portal.pages import blueprint, lang, message_page, pick, reading, services, writing
+
+FILINGS_PER_HOUR = 10  # per address; a family sharing one connection still fits
+HONEYPOT = "website"
+RECEIPT_KEY = "portal_receipt"
+CITIZEN = Actor(kind="citizen", label="complainant")  # filing: no case to prove yet
+SHOWN_FIELDS = [
+    "title",
+    "description",
+    "category",
+    "occurred_on",
+    "area_code",
+    "address_text",
+    "lat",
+    "lon",
+    "anonymous",
+    "complainant.name",
+    "complainant.phone",
+    "complainant.email",
+    "confidential",
+    "consent",
+]
+
+
+def _categories() -> list[Category]:
+    with reading() as db:
+        return list(
+            db.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.code))
+        )
+
+
+def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+    choices = {"category": _categories()}
+    fields = {
+        name: render_field("intake", name, values, errors, lang(), choices=choices)
+        for name in SHOWN_FIELDS
+    }
+    upload = Field(
+        name="photos",
+        widget="file",
+        label=pick(("รูปถ่ายหรือเอกสาร (ถ้ามี)", "Photos or documents (optional)")),
+        hint=pick(
+            (
+                f"ไม่เกิน {uploads.MAX_FILES} ไฟล์ ไฟล์ละไม่เกิน "
+                f"{uploads.MAX_FILE_BYTES // 1048576} MB: รูปภาพ JPEG PNG WebP GIF หรือ PDF "
+                "ระบบจะลบข้อมูลแฝงในรูป เช่น พิกัด GPS ออกให้",
+                f"Up to {uploads.MAX_FILES} files of at most "
+                f"{uploads.MAX_FILE_BYTES // 1048576} MB each: JPEG, PNG, WebP, GIF images or "
+                "PDF. Hidden data in photos, such as GPS position, is removed.",
+            )
+        ),
+        error=pick(errors["photos"]) if "photos" in errors else "",
+        multiple=True,
+        accept=uploads.ACCEPT,
+        lang=lang(),
+    )
+    summary = error_summary("intake", errors, lang(), anchors={"photos": "f-photos"})
+    config = services().config
+    return (
+        render_template(
+            "portal/complaint.html",
+            fields=fields,
+            upload=render_custom(upload, lang()),
+            summary=summary,
+            tile_url=getattr(config, "map_tile_url", ""),
+            tile_attribution=getattr(config, "map_tile_attribution", ""),
+            honeypot=HONEYPOT,
+            had_files=bool(errors) and bool(request.files),
+        ),
+        status,
+    )
+
+
+@blueprint.get("/complaint")
+def complaint_form():  # type: ignore[no-untyped-def]
+    """The empty complaint form."""
+    return _page({}, {})
+
+
+@blueprint.post("/complaint")
+def complaint_submit():  # type: ignore[no-untyped-def]
+    """Check everything, open the case with channel "web", store the files, show the receipt."""
+    if request.form.get(HONEYPOT):  # people never see this field; form-filling robots do
+        return message_page(
+            ("ส่งเรื่องไม่สำเร็จ", "The complaint was not sent"),
+            ("กรุณาลองใหม่อีกครั้ง", "Please try again."),
+            400,
+        )
+    try:
+        with writing() as db:
+            throttle.hit(
+                db,
+                f"file:{request.remote_addr}",
+                services().clock(),
+                FILINGS_PER_HOUR,
+                timedelta(hours=1),
+            )
+    except RateLimited as exc:
+        minutes = max(1, exc.retry_after // 60)
+        return message_page(
+            ("ส่งเรื่องถี่เกินไป", "Too many complaints from this connection"),
+            (
+                f"มีการส่งเรื่องจากเครือข่ายนี้หลายครั้งแล้ว กรุณารอประมาณ {minutes} นาที หรือโทรสายด่วน 1567",
+                f"Many complaints came from this connection; wait about {minutes} minutes "
+                "or call the 1567 hotline.",
+            ),
+            429,
+        )
+    data = parse_form("intake", request.form)
+    if is_refresh(request.form):
+        return _page(data, {})
+    data["channel"] = "web"
+    if data.get("anonymous"):
+        person = data.get("complainant") or {}
+        data["complainant"] = {k: v for k, v in person.items() if k in ("phone", "email")}
+    if data.get("complainant"):
+        data["complainant"]["preferred_language"] = lang()
+    else:
+        data.pop("complainant", None)
+    errors: dict = {
+        k: (e.message_th, e.message_en)
+        for k, e in form_errors("intake", data, {"channel": "web"}).items()
+    }
+    files: list[uploads.CleanFile] = []
+    try:
+        raw = [(f.filename or "", f.read()) for f in request.files.getlist("photos")]
+        files = uploads.clean_files(raw)
+    except uploads.Refused as exc:
+        errors["photos"] = (exc.message_th, exc.message_en)
+    if errors:
+        return _page(data, errors, 422)
+    try:
+        with writing() as db:
+            opened = open_case(db, services().clock, CITIZEN, dict(data))
+            _store(db, opened.case, files)
+            code, number = opened.case.tracking_code, opened.case.registration_number
+    except ValidationFailed as exc:
+        return _page(data, dict(exc.fields), 422)
+    session[RECEIPT_KEY] = {"code": code, "secret": opened.citizen_secret, "number": number}
+    return redirect(url_for("portal.receipt"), 303)
+
+
+def _store(db, case, files: list[uploads.CleanFile]) -> None:  # type: ignore[no-untyped-def]
+    now = services().clock()
+    for f in files:
+        db.add(
+            CaseAttachment(
+                case_id=case.id,
+                filename=f.filename,
+                content_type=f.content_type,
+                size=len(f.content),
+                sha256=hashlib.sha256(f.content).hexdigest(),
+                content=f.content,
+                step="intake",
+                org_unit_id=None,
+                uploaded_by="complainant",
+                created_at=now,
+            )
+        )
+    if files:
+        journal.record(
+            db, case, Actor.citizen(case.id), "attachments_added", now, detail={"count": len(files)}
+        )
+
+
+def tracking_link(code: str) -> str:
+    """The keepable link that opens a case without typing the code and secret."""
+    key = services().config.secret_key.encode()
+    token = make_tracking_token(code, key, int(services().clock().timestamp()))
+    base = services().config.base_url.rstrip("/")
+    return base + url_for("portal.case_page", token=token)
+
+
+@blueprint.get("/receipt")
+def receipt():  # type: ignore[no-untyped-def]
+    """The tracking code, secret and link, shown once after filing."""
+    shown = session.pop(RECEIPT_KEY, None)
+    if not isinstance(shown, dict):
+        return redirect(url_for("portal.track_form"), 303)
+    link = tracking_link(shown["code"])
+    return render_template("portal/receipt.html", receipt=shown, link=link)

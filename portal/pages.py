@@ -1,0 +1,199 @@
+"""The citizen portal's blueprint at /portal/: language, CSRF, transactions, error pages.
+
+Pages are phone-first, Thai by default (`?lang=en` switches, remembered in the session), and
+every POST carries the session's CSRF token. Domain errors become pages, never 500s.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+
+from engine import errors, runner
+from engine.db import translate_db_errors
+from forms.render import stylesheet
+
+blueprint = Blueprint(
+    "portal",
+    __name__,
+    url_prefix="/portal",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+VENDOR: dict[str, frozenset[str]] = {
+    "@fontsource/noto-sans-thai": frozenset({".css", ".woff2", ".woff"}),
+    "leaflet/dist": frozenset({".js", ".css", ".png"}),
+}
+CSRF_KEY = "portal_csrf"
+MAP_DATA = Path(__file__).parent / "data" / "thailand-provinces.geojson"  # see data/README.md
+
+
+@blueprint.record_once
+def apply_reopen_window(state) -> None:  # type: ignore[no-untyped-def]
+    """The configured reopen window reaches the BPMN timer (policy_duration "reopen_window")."""
+    days = state.app.extensions["damrong"].config.reopen_window_days
+    runner.POLICY_DURATIONS["reopen_window"] = f"P{int(days)}D"
+
+
+def services():  # type: ignore[no-untyped-def]
+    """The composition root's services."""
+    return current_app.extensions["damrong"]
+
+
+def lang() -> str:
+    """The visitor's language: Thai unless they switched to English."""
+    if "portal_lang" not in g:
+        wanted = request.args.get("lang")
+        if wanted in ("th", "en"):
+            session["lang"] = wanted
+        g.portal_lang = "en" if session.get("lang") == "en" else "th"
+    return g.portal_lang
+
+
+def t(thai: str, english: str) -> str:
+    """The Thai or English text, by the visitor's language."""
+    return english if lang() == "en" else thai
+
+
+def pick(pair: tuple[str, str]) -> str:
+    """One of a (Thai, English) pair."""
+    return pair[1] if lang() == "en" else pair[0]
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use)."""
+    token = session.get(CSRF_KEY)
+    if not isinstance(token, str) or len(token) < 32:
+        token = session[CSRF_KEY] = secrets.token_urlsafe(32)
+    return token
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """A write transaction for this request: commit on success, roll back on error."""
+    with translate_db_errors(), services().writer.begin() as db:
+        yield db
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only session for this request."""
+    with translate_db_errors(), services().reader() as db:
+        yield db
+
+
+def message_page(title: tuple[str, str], text: tuple[str, str], status: int):  # type: ignore[no-untyped-def]
+    """A plain page that says what happened and what to do next."""
+    return render_template("portal/message.html", title=pick(title), text=pick(text)), status
+
+
+@blueprint.before_request
+def check_post():  # type: ignore[no-untyped-def]
+    """Every POST carries this session's CSRF token; uploads may be larger than API bodies."""
+    lang()
+    if request.method != "POST":
+        return None
+    request.max_content_length = 30 * 1024 * 1024
+    sent = request.form.get("_csrf", "")
+    expected = session.get(CSRF_KEY)
+    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        return message_page(
+            ("หน้านี้หมดอายุแล้ว", "This page has expired"),
+            (
+                "เพื่อความปลอดภัย กรุณากลับไปเปิดหน้าฟอร์มใหม่แล้วส่งอีกครั้ง",
+                "For your safety, please open the form again and resend it.",
+            ),
+            400,
+        )
+    return None
+
+
+@blueprint.context_processor
+def template_helpers() -> dict:
+    """t(), lang and the CSRF token in every portal template."""
+    return {"t": t, "lang": lang(), "csrf_token": csrf_token, "pick": pick}
+
+
+@blueprint.errorhandler(errors.DamrongError)
+def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
+    status = (
+        404
+        if isinstance(exc, errors.NotFound)
+        else 409
+        if isinstance(exc, errors.Conflict)
+        else 400
+    )
+    if isinstance(exc, errors.RateLimited):
+        status = 429
+    page = message_page(
+        ("ดำเนินการไม่ได้", "That did not work"), (exc.message_th, exc.message_en), status
+    )
+    return page
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_exc):  # type: ignore[no-untyped-def]
+    return message_page(
+        ("ไฟล์ใหญ่เกินไป", "The files are too large"),
+        (
+            "ไฟล์ที่แนบรวมกันมีขนาดใหญ่เกินกำหนด กรุณาแนบไฟล์ที่เล็กลงหรือน้อยลง",
+            "Together the attached files are too large; attach smaller or fewer files.",
+        ),
+        413,
+    )
+
+
+@blueprint.get("/")
+def home():  # type: ignore[no-untyped-def]
+    """The portal's start page: file a complaint or follow one."""
+    return render_template("portal/home.html")
+
+
+@blueprint.get("/forms.css")
+def form_styles():  # type: ignore[no-untyped-def]
+    """The shared renderer's stylesheet."""
+    return (
+        stylesheet(),
+        200,
+        {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=3600"},
+    )
+
+
+@blueprint.get("/provinces.geojson")
+def provinces():  # type: ignore[no-untyped-def]
+    """The province outlines the map draws when no tile source is configured."""
+    return send_from_directory(MAP_DATA.parent, MAP_DATA.name, mimetype="application/geo+json")
+
+
+@blueprint.get("/vendor/<path:path>")
+def vendor(path: str):  # type: ignore[no-untyped-def]
+    """An allow-listed front-end file from npm (the Thai font, Leaflet), served locally."""
+    parts = PurePosixPath(path)
+    allowed = ".." not in parts.parts and any(
+        path.startswith(package + "/") and parts.suffix in suffixes
+        for package, suffixes in VENDOR.items()
+    )
+    if not allowed or not NODE_MODULES.is_dir():
+        raise NotFound()
+    return send_from_directory(NODE_MODULES, path, max_age=86400)
+
+
+from portal import filing, track  # noqa: E402,F401  (routes register on the blueprint)

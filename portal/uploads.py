@@ -1,0 +1,111 @@
+"""Citizens' photos and documents: checked by content, size-limited, images re-encoded.
+
+Re-encoding with Pillow keeps the pixels (turned upright) and drops everything else a camera
+wrote into the file — GPS position, device, time — so no attachment leaks where a citizen lives.
+A file that is not what its name says (a script renamed .jpg) is refused, whatever its name.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_FILES = 5
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 2560  # pixels; larger photos are scaled down (phones take 4000+)
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+ACCEPT = "image/jpeg,image/png,image/webp,image/gif,application/pdf"
+_UNSAFE_NAME = re.compile(r"[^\w.\- ()\u0E00-\u0E7F]+")
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    """A file ready to store: safe name, content type by content, cleaned bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+class Refused(ValueError):
+    """A file that cannot be accepted, with the reason in Thai and English."""
+
+    def __init__(self, message_th: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_th, self.message_en = message_th, message_en
+
+
+def clean_files(files: list[tuple[str, bytes]]) -> list[CleanFile]:
+    """Check and clean every (name, bytes) pair; Refused names the first file that fails."""
+    chosen = [(name, data) for name, data in files if name or data]
+    if len(chosen) > MAX_FILES:
+        raise Refused(
+            f"แนบไฟล์ได้ไม่เกิน {MAX_FILES} ไฟล์ (เลือกมา {len(chosen)} ไฟล์)",
+            f"Attach at most {MAX_FILES} files (you chose {len(chosen)}).",
+        )
+    return [clean_file(name, data) for name, data in chosen]
+
+
+def clean_file(name: str, data: bytes) -> CleanFile:
+    """One file checked by its content: an image (re-encoded) or a PDF document."""
+    shown = _safe_name(name)
+    if not data:
+        raise Refused(f"ไฟล์ «{shown}» ว่างเปล่า", f"The file «{shown}» is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        raise Refused(
+            f"ไฟล์ «{shown}» ใหญ่เกิน {mb} MB ({len(data) / 1048576:.1f} MB) กรุณาย่อขนาดแล้วแนบใหม่",
+            f"The file «{shown}» is larger than {mb} MB ({len(data) / 1048576:.1f} MB); "
+            "make it smaller and attach it again.",
+        )
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return CleanFile(_with_suffix(shown, ".pdf"), "application/pdf", data)
+    return _reencode(shown, data)
+
+
+def _reencode(shown: str, data: bytes) -> CleanFile:
+    refused = Refused(
+        f"ไฟล์ «{shown}» ไม่ใช่รูปภาพ (JPEG, PNG, WebP, GIF) หรือเอกสาร PDF ที่อ่านได้",
+        f"The file «{shown}» is not a readable image (JPEG, PNG, WebP, GIF) or PDF document.",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in IMAGE_FORMATS:
+                raise refused
+            if image.width * image.height > MAX_PIXELS:
+                raise Refused(
+                    f"รูป «{shown}» มีขนาดพิกเซลใหญ่เกินไป", f"The image «{shown}» has too many pixels."
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
+    except Refused:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
+        raise refused from exc
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    if image.mode in ("RGBA", "LA", "P") and "transparency" in image.info or image.mode == "RGBA":
+        image.convert("RGBA").save(out, "PNG", optimize=True)
+        return CleanFile(_with_suffix(shown, ".png"), "image/png", out.getvalue())
+    image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    return CleanFile(_with_suffix(shown, ".jpg"), "image/jpeg", out.getvalue())
+
+
+def _safe_name(name: str) -> str:
+    """The file's own name without folders or odd characters, at most 120 characters."""
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    base = _UNSAFE_NAME.sub("_", base).strip(" ._") or "file"
+    return base[-120:]
+
+
+def _with_suffix(name: str, suffix: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'file'}{suffix}"

@@ -1,0 +1,132 @@
+"""Filing a complaint from the portal: receipt, validation beside fields, CSRF, bots, limits."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from engine.models import AuditEvent, Case
+from tests.portal.conftest import complaint, csrf
+
+
+def _count(factory) -> int:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        return session.scalar(select(func.count()).select_from(Case))
+
+
+def test_the_form_is_thai_by_default_and_english_on_request(client) -> None:
+    page = client.get("/portal/complaint").get_data(as_text=True)
+    assert "แจ้งเรื่องร้องเรียน" in page and "ประเภทเรื่อง" in page and "จังหวัด" in page
+    assert 'name="website"' in page and 'name="_csrf"' in page
+    english = client.get("/portal/complaint?lang=en").get_data(as_text=True)
+    assert "File a complaint" in english and "Category" in english
+    # The choice is remembered.
+    assert "Send the complaint" in client.get("/portal/complaint").get_data(as_text=True)
+
+
+def test_a_complaint_is_opened_and_the_receipt_shown_once(client, factory) -> None:
+    token = csrf(client)
+    response = client.post("/portal/complaint", data={**complaint(), "_csrf": token})
+    assert response.status_code == 303 and response.location.endswith("/portal/receipt")
+    receipt = client.get("/portal/receipt").get_data(as_text=True)
+    code = re.search(r'id="tracking-code">([^<]+)<', receipt)[1]
+    secret = re.search(r'id="tracking-secret">([^<]+)<', receipt)[1]
+    assert re.search(r'id="tracking-link" href="http://portal\.test/portal/t/[^"]+"', receipt)
+    with factory() as session:
+        case = session.scalar(select(Case).where(Case.tracking_code == code))
+        assert case.channel == "web" and case.area_code == "500101"
+        assert case.complainant_name == "สมหญิง รักดี" and case.complainant_phone == "0812345678"
+        assert case.category_code == "local_nuisance" and not case.anonymous
+    assert len(secret) == 8
+    # Shown once: a reload does not show the secret again.
+    again = client.get("/portal/receipt")
+    assert again.status_code == 303 and secret not in again.get_data(as_text=True)
+
+
+def test_missing_fields_are_explained_beside_each_and_typed_text_is_kept(client, factory) -> None:
+    token = csrf(client)
+    data = complaint(title="ไฟ", category="", consent=None, **{"area_code:province": ""})
+    response = client.post("/portal/complaint", data={**data, "_csrf": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and _count(factory) == 0
+    assert 'id="f-title-error"' in page and "«เรื่อง» ต้องมีอย่างน้อย 5 ตัวอักษร" in page
+    assert 'id="f-category-error"' in page and "กรุณากรอก «ประเภทเรื่อง»" in page
+    assert 'id="f-area_code-error"' in page and 'id="f-consent-error"' in page
+    assert "กรุณายอมรับ" in page
+    assert 'value="ไฟ"' in page and "ไฟถนนในซอยวัดเกตดับมาสองสัปดาห์แล้ว" in page
+    assert 'value="0812345678"' in page
+
+
+def test_errors_in_english(client) -> None:
+    client.get("/portal/complaint?lang=en")
+    token = csrf(client)
+    page = client.post(
+        "/portal/complaint", data={**complaint(title=""), "_csrf": token}
+    ).get_data(as_text=True)
+    assert "«Title» is required" in page
+
+
+def test_a_description_over_the_web_limit_is_refused(client, factory) -> None:
+    token = csrf(client)
+    data = complaint(description="ก" * 5001)
+    page = client.post("/portal/complaint", data={**data, "_csrf": token}).get_data(as_text=True)
+    assert "ยาวเกิน 5,000 ตัวอักษร (ส่งมา 5,001)" in page and _count(factory) == 0
+
+
+def test_a_post_without_the_csrf_token_changes_nothing(client, factory) -> None:
+    client.get("/portal/complaint")
+    response = client.post("/portal/complaint", data=complaint())
+    assert response.status_code == 400 and "หมดอายุ" in response.get_data(as_text=True)
+    response = client.post("/portal/complaint", data={**complaint(), "_csrf": "forged"})
+    assert response.status_code == 400 and _count(factory) == 0
+
+
+def test_robots_filling_the_hidden_field_are_turned_away(client, factory) -> None:
+    token = csrf(client)
+    data = {**complaint(), "_csrf": token, "website": "http://spam.example"}
+    assert client.post("/portal/complaint", data=data).status_code == 400
+    assert _count(factory) == 0
+
+
+def test_one_address_may_file_ten_an_hour(client, factory, clock) -> None:
+    token = csrf(client)
+    bad = {**complaint(title=""), "_csrf": token}
+    for _ in range(10):
+        assert client.post("/portal/complaint", data=bad).status_code == 422
+    refused = client.post("/portal/complaint", data={**complaint(), "_csrf": token})
+    assert refused.status_code == 429 and "1567" in refused.get_data(as_text=True)
+    assert _count(factory) == 0
+    clock.advance(hours=1, minutes=1)
+    assert client.post("/portal/complaint", data={**complaint(), "_csrf": token}).status_code == 303
+
+
+def test_anonymous_complainants_leave_no_name(client, factory) -> None:
+    token = csrf(client)
+    data = {**complaint(anonymous="true", confidential="true"), "_csrf": token}
+    assert client.post("/portal/complaint", data=data).status_code == 303
+    with factory() as session:
+        case = session.scalars(select(Case)).one()
+        assert case.anonymous and case.confidential and case.complainant_name is None
+        assert case.complainant_phone == "0812345678"  # kept only to send updates
+
+
+def test_without_javascript_the_district_list_comes_from_the_server(client, factory) -> None:
+    token = csrf(client)
+    data = complaint(
+        **{"area_code:district": None, "area_code:subdistrict": None}, _refresh="area_code"
+    )
+    response = client.post("/portal/complaint", data={**data, "_csrf": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and _count(factory) == 0
+    assert '<option value="5001">เมืองเชียงใหม่</option>' in page
+    assert "form-error" not in page  # asking for the list is not a mistake
+    assert 'value="ไฟถนนดับทั้งซอย"' in page
+
+
+def test_the_case_is_recorded_as_opened_from_the_web(client, factory) -> None:
+    token = csrf(client)
+    client.post("/portal/complaint", data={**complaint(), "_csrf": token})
+    with factory() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "opened")).one()
+        assert event.detail == {"channel": "web"} and event.actor_label == "complainant"
