@@ -1,0 +1,162 @@
+"""The staff web in a real browser (Debian's chromium driven by Playwright) on a real server."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from damrong.app import create_app
+from damrong.config import Config
+from engine.models import Case, Task
+from tests.admin.conftest import PASSWORD
+from tests.admin.test_inbox__scope import screen_and_refer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path("/tmp/damrong-staff-inbox.png")
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI needs /usr/bin/chromium for the browser tests (apt-get install chromium)"
+            )
+        pytest.skip("no /usr/bin/chromium: `apt-get install chromium` to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    app = create_app(Config(database_url=database_url, secret_key="browser-test"), clock=clock)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def page(browser, server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="th-TH")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, server: str, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit].primary")
+
+
+def test_a_screener_claims_a_task_fixes_an_error_and_the_case_moves_on(
+    page, server, people, open_cases, factory
+):
+    case_id = open_cases("ถนนหน้าหมู่บ้านเป็นหลุมบ่อ น้ำท่วมขัง", category="local_nuisance")[0]
+    sign_in(page, server, "screener")
+    assert page.locator("h1").inner_text() == "กล่องงาน"
+    row = page.locator("tr", has_text="ถนนหน้าหมู่บ้านเป็นหลุมบ่อ")
+    assert "sla-on_track" in row.get_attribute("class")
+    due = row.locator("td.due").inner_text()
+    assert "26 พ.ย. 2569" in due and "เหลือ 3 วันทำการ" in due  # Buddhist Era, working days
+    assert "ศรีภูมิ / เมืองเชียงใหม่" in row.inner_text() and "กลั่นกรองเรื่อง" in row.inner_text()
+    border = row.locator("td").first.evaluate("e => getComputedStyle(e).borderLeftColor")
+    assert border == "rgb(28, 124, 58)"  # green: on track
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans Thai\"', 'กล่องงาน')")
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    row.get_by_role("button", name="รับงาน").click()
+    assert page.locator("h1").inner_text() == "กลั่นกรองเรื่อง"
+    page.get_by_label("ศูนย์แก้ไขได้เอง").check()
+    page.locator("[name=public_note]").fill("ประสานเทศบาลให้ซ่อมถนนแล้ว")
+    page.get_by_role("button", name="บันทึกและส่งต่อ").click()
+    reason_field = page.locator("[data-field=reason]")
+    assert "กรุณากรอก «เหตุผล»" in reason_field.inner_text()  # beside the field, in Thai
+    assert page.locator("[name=public_note]").input_value() == "ประสานเทศบาลให้ซ่อมถนนแล้ว"
+    assert page.get_by_label("ศูนย์แก้ไขได้เอง").is_checked()
+
+    page.locator("[name=reason]").fill("เทศบาลรับไปซ่อมภายในสัปดาห์นี้")
+    page.get_by_role("button", name="บันทึกและส่งต่อ").click()
+    assert page.url.endswith("/staff/inbox")
+    assert "บันทึกงานของเรื่อง" in page.locator(".flash").inner_text()
+    assert page.locator("tr", has_text="ถนนหน้าหมู่บ้านเป็นหลุมบ่อ").count() == 0
+    with factory() as session:
+        assert session.get(Case, case_id).status == "resolved"
+
+
+def test_an_agency_officer_is_never_shown_another_agencys_task(
+    page, server, people, open_cases, factory, clock
+):
+    labour_case, road_case = (
+        open_cases("นายจ้างค้างจ่ายค่าจ้างสองเดือน", category="labour")[0],
+        open_cases("โรงงานปล่อยกลิ่นเหม็นตอนกลางคืน", category="local_nuisance")[0],
+    )
+    for case_id in (labour_case, road_case):
+        screen_and_refer(factory, clock, people, case_id)
+    open_cases("เรื่องใหม่ยังไม่กลั่นกรอง", category="labour")
+    sign_in(page, server, "labour")
+    page.goto(server + "/staff/inbox?tab=unclaimed")
+    body = page.locator("table.inbox").inner_text()
+    assert "นายจ้างค้างจ่ายค่าจ้างสองเดือน" in body
+    assert "โรงงานปล่อยกลิ่นเหม็น" not in body and "เรื่องใหม่ยังไม่กลั่นกรอง" not in body
+    with factory() as session:
+        other = session.scalar(select(Task.id).where(Task.case_id == road_case))
+    response = page.goto(server + f"/staff/tasks/{other}")
+    assert response.status == 403 and "ไม่มีสิทธิ์" in page.inner_text("main")
+
+
+def test_five_wrong_passwords_lock_the_account(page, server, people):
+    for _ in range(5):
+        sign_in(page, server, "screener", "not-the-password")
+        assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in page.inner_text("[role=alert]")
+    sign_in(page, server, "screener")
+    assert "ระงับการเข้าใช้ชั่วคราว 15 นาที" in page.inner_text("[role=alert]")
+    assert page.locator("#username").input_value() == "screener"
+
+
+def test_a_post_without_the_csrf_token_is_refused(page, server, people, open_cases, factory):
+    open_cases("ทดสอบการปลอมคำขอ")
+    sign_in(page, server, "screener")
+    with factory() as session:
+        task_id = session.scalar(select(Task.id))
+    forged = page.request.post(server + f"/staff/tasks/{task_id}/claim", form={"x": "1"})
+    assert forged.status == 400
+    with factory() as session:
+        assert session.get(Task, task_id).assignee_id is None
+
+
+def test_english_switch_and_phone_layout(browser, server, people, open_cases):
+    open_cases("ทดสอบบนโทรศัพท์")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    sign_in(phone, server, "screener")
+    phone.get_by_role("link", name="English").click()
+    assert phone.locator("h1").inner_text() == "Inbox"
+    assert "Nov 2569 BE" in phone.locator("td.due").first.inner_text()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1  # no sideways scrolling of the whole page
+    context.close()
