@@ -16,6 +16,7 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprint and its error handlers."""
+    import api.admin_notifications  # noqa: F401  (routes)
     from api import agency, cases, openapi, reference, sla, tasks, track  # noqa: F401  (routes)
 
     app.url_map.converters["id"] = IdConverter

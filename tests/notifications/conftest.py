@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from engine.models import OrgUnit, OutboxMessage, User
 from notifications.settings import Settings
+from tests.api.conftest import app, client, tokens  # noqa: F401  (the API's fixtures, shared)
 
 
 def free_port() -> int:
