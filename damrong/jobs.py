@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import Clock
 from engine.services.deadlines import sweep_deadlines
 from engine.services.timers import fire_due_timers
+from engine.throttle import prune_rate_limits
 from notifications.digest import send_daily_digests
 from notifications.dispatcher import dispatch_outbox
 
@@ -35,6 +36,7 @@ def job_list(sweep_seconds: int) -> list[Job]:
         Job("deadline_sweep", sweep_deadlines, sweep_seconds),
         Job("outbox_dispatch", dispatch_outbox, min(sweep_seconds, 10)),
         Job("daily_digest", send_daily_digests, 300),
+        Job("rate_limit_prune", prune_rate_limits, 600),
     ]
 
 

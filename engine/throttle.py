@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from engine.clock import Clock
 from engine.db import is_sqlite
 from engine.errors import RateLimited
 from engine.models import RateLimit
@@ -84,3 +85,9 @@ def prune(session: Session, now: datetime, older_than: timedelta = GUESS_WINDOW)
         )
     )
     return int(result.rowcount or 0)
+
+
+def prune_rate_limits(factory: sessionmaker[Session], clock: Clock) -> int:
+    """The scheduler's job: drop counters nobody needs any more (in its own transaction)."""
+    with factory.begin() as session:
+        return prune(session, clock())

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from damrong.jobs import job_list
 from engine.access import Actor
+from engine.models import RateLimit
 from engine.services.cases import open_case
 from tests.conftest import intake_data
 
@@ -74,3 +78,15 @@ def test_after_an_hour_without_guesses_the_count_starts_again(client, factory, c
     for _ in range(5):
         assert track(client, code, "WRONG000").status_code == 404
     assert track(client, code, secret).status_code == 200
+
+
+def test_the_scheduler_prunes_counters_that_are_over(client, factory, clock):
+    code, _secret = a_case(factory, clock)
+    for _ in range(7):
+        track(client, code, "WRONG000")
+    prune = next(job for job in job_list(30) if job.name == "rate_limit_prune")
+    assert prune.run(factory, clock) == 0  # still blocked and in its window: kept
+    clock.advance(hours=2)
+    assert prune.run(factory, clock) == 1
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(RateLimit)) == 0
