@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -23,7 +23,7 @@ from engine.scripting import ScriptRejected, make_script_engine
 from engine.statuses import FINAL_STATUSES, STATUSES
 
 _definition_hashes: dict[int, str] = {}  # a stored version never changes its content
-POLICY_DURATIONS = {"info_wait": "P30D", "reopen_window": "P30D"}
+DEFAULT_POLICY_DURATION = "P30D"  # a named policy nobody has defined yet
 
 
 @dataclass
@@ -48,7 +48,27 @@ def lock_case(session: Session, case_id: int) -> Case:
     return case
 
 
-def _helpers(session: Session, effects: Effects) -> dict[str, Callable[..., object]]:
+def policy_duration_of(session: Session, name: str, now: datetime) -> str:
+    """An ISO 8601 duration for a named SLA policy (for BPMN timers), from `now`.
+
+    Designers write `policy_duration("reopen_window")` instead of a fixed "P30D"; an
+    administrator's edit of the policy then reaches every timer set after it. Working days
+    become the exact span to the deadline on the government calendar.
+    """
+    policy = sla.policy_for(session, str(name), "")
+    if policy is None:
+        return DEFAULT_POLICY_DURATION
+    if policy.unit == "calendar_days":
+        return f"P{policy.duration}D"
+    if policy.unit == "hours":
+        return f"PT{policy.duration}H"
+    due = sla.calendar(session).add_working_days(now, policy.duration)
+    return f"PT{max(int((due - now).total_seconds()), 1)}S"
+
+
+def _helpers(
+    session: Session, effects: Effects, clock: Clock | None = None
+) -> dict[str, Callable[..., object]]:
     def category_default_agency(category: str) -> str | None:
         row = session.execute(
             select(OrgUnit.code)
@@ -64,7 +84,8 @@ def _helpers(session: Session, effects: Effects) -> dict[str, Callable[..., obje
         effects.notifications.append(str(event_name))
 
     def policy_duration(name: str) -> str:
-        return POLICY_DURATIONS.get(str(name), "P30D")
+        now = clock() if clock is not None else datetime.now(UTC)
+        return policy_duration_of(session, str(name), now)
 
     def province_of(area_code: str) -> str:
         return str(area_code)[:2]
@@ -89,7 +110,7 @@ def start(
     definition_id, content_hash = definitions.current(session)
     parsed = definitions.parsed_for(session, definition_id, content_hash)
     effects = Effects()
-    wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects)))
+    wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects, clock)))
     for ready in wf.get_tasks(state=TaskState.READY):
         ready.set_data(**data)  # the start task's data flows to every later task
     instance = WorkflowInstance(
@@ -116,7 +137,7 @@ def advance(
         raise CaseNotFound(f"Case {case.id} has no workflow.", "เรื่องนี้ไม่มีกระบวนงาน")
     parsed = _parsed_of(session, instance)
     effects = Effects()
-    engine = make_script_engine(_helpers(session, effects))
+    engine = make_script_engine(_helpers(session, effects, clock))
     wf = workflow.load_state(parsed, instance.state, engine)
     _run(session, clock, actor, case, instance, wf, effects, action)
     return wf

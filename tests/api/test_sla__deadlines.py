@@ -15,7 +15,11 @@ def test_tasks_show_their_deadline_state_and_working_days_left(client, tokens, c
     assert task["due_at"] == "2026-04-17T09:30:00+00:00"
     assert (task["sla_state"], task["remaining_working_days"]) == ("on_track", 3)
 
-    clock.set(datetime(2026, 4, 16, 3, 0, tzinfo=UTC))
+    # At risk from the policy's 80% of the working days (2 of 3): the close of Thursday 16th.
+    clock.set(datetime(2026, 4, 16, 9, 0, tzinfo=UTC))  # 16:00: not yet
+    none = client.get("/api/v1/tasks?scope=group&sla_state=at_risk", headers=tokens["screener"])
+    assert none.get_json()["items"] == []
+    clock.set(datetime(2026, 4, 16, 10, 0, tzinfo=UTC))  # 17:00
     [task] = client.get(
         "/api/v1/tasks?scope=group&sla_state=at_risk", headers=tokens["screener"]
     ).get_json()["items"]
