@@ -452,6 +452,9 @@ def document() -> dict:
     from api.agency_docs import agency_paths  # late: it builds on this module's helpers
 
     paths.update(agency_paths())
+    from api.agency_docs import agency_paths  # late: it builds on this module's helpers
+
+    paths.update(agency_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -28,8 +28,14 @@ NATIONAL_ID = re.compile(r"(?<!\d)\d(?:[- ]?\d){12}(?!\d)")
 PHONE = re.compile(r"(?<!\d)(?:\+66[- .]?|0)\d{1,2}(?:[- .]?\d){6,7}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A title, then a given name and maybe a surname: นายสมชาย ใจดี, น.ส. สมหญิง, Mr John Smith
+# Words that begin with a title but are not names (นายจ้าง: employer, นายอำเภอ: district chief …)
+NOT_NAMES = (
+    "จ้าง|กรัฐมนตรี|กเทศมนตรี|กองค์การ|อำเภอ|ทุน|หน้า|ตำรวจ|ทหาร|ช่าง|ด่าน|ประกัน|สถานี"
+    "|พยาบาล|ห้าง|ทะเบียน|เวร|แบบ|งาน|ภาพ|สมบัติ|ค่า|ธรรม|ประโยชน์|ลักษณะ|ูปการ"
+)
 NAME = re.compile(
-    r"(?:นางสาว|นาง|นาย|น\.ส\.|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|คุณ)\s?[ก-๙]{2,}(?:\s[ก-๙]{2,})?"
+    rf"(?:นางสาว|นาง|นาย|น\.ส\.|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|คุณ)\s?(?!{NOT_NAMES})"
+    r"[ก-๙]{2,}(?:\s[ก-๙]{2,})?"
     r"|(?:Mr|Mrs|Ms|Miss)\.?\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
 )
 
@@ -71,10 +77,13 @@ def mask_national_ids(text: str) -> str:
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    """A term matched case-insensitively; digits match across dashes and spaces."""
+    """A term matched case-insensitively; digits match across dashes, dots and spaces."""
+    text = term.translate(_THAI_DIGITS)
     parts = []
-    for ch in term.translate(_THAI_DIGITS):
-        parts.append(re.escape(ch) + (r"[- .]?" if ch.isdigit() else ""))
+    for i, ch in enumerate(text):
+        parts.append(re.escape(ch))
+        if ch.isdigit() and i + 1 < len(text) and text[i + 1].isdigit():
+            parts.append(r"[- .]?")
     return re.compile("".join(parts), re.IGNORECASE)
 
 

@@ -1,0 +1,284 @@
+"""OpenAPI paths of the agency API and the contact directory (merged by api/openapi.py)."""
+
+from __future__ import annotations
+
+from api.openapi import CASE_ID, PAGING, _json, _op, _param
+from engine.services.agency import MAX_ATTACHMENTS
+from engine.statuses import STATUSES
+
+INSTANT = {"type": "string", "format": "date-time"}
+NULL_STR = {"type": ["string", "null"]}
+ACTIONS = ["acknowledge", "progress", "result", "info_request", "decline", "forward", "invite"]
+WAITING = {"type": "array", "items": {"enum": ACTIONS}}
+FEED_ITEM = {
+    "type": "object",
+    "required": ["position", "case_id", "event", "status", "at"],
+    "properties": {
+        "position": {"type": "integer"},
+        "case_id": {"type": "integer"},
+        "tracking_code": NULL_STR,
+        "event": {"type": "string"},
+        "status": {"enum": list(STATUSES)},
+        "status_before": NULL_STR,
+        "step": NULL_STR,
+        "detail": {"type": "object"},
+        "at": INSTANT,
+    },
+}
+FEED = {
+    "type": "object",
+    "required": ["items", "next_cursor", "has_more"],
+    "properties": {
+        "items": {"type": "array", "items": FEED_ITEM},
+        "next_cursor": {"type": "string", "pattern": "^[0-9]+$"},
+        "has_more": {"type": "boolean"},
+    },
+}
+HELD = {
+    "type": "object",
+    "required": ["id", "tracking_code", "status", "role", "waiting_for"],
+    "properties": {
+        "id": {"type": "integer"},
+        "tracking_code": {"type": "string"},
+        "status": {"enum": list(STATUSES)},
+        "status_label": {"type": "string"},
+        "role": {"enum": ["lead", "co_handler"]},
+        "title": {"type": "string"},
+        "category": {"type": "string"},
+        "area_code": {"type": "string"},
+        "waiting_for": WAITING,
+        "updated_at": INSTANT,
+    },
+}
+AGENCY_CASE = {
+    "type": "object",
+    "required": ["id", "status", "role", "waiting_for", "complainant", "notes", "attachments"],
+    "properties": {
+        **HELD["properties"],
+        "registration_number": {"type": "string"},
+        "referred_at": INSTANT,
+        "description": {"type": "string"},
+        "address_text": NULL_STR,
+        "lat": {"type": ["number", "null"]},
+        "lon": {"type": ["number", "null"]},
+        "confidential": {"type": "boolean"},
+        "complainant": {"type": ["object", "null"]},
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": INSTANT,
+        "notes": {"type": "array", "items": {"type": "object"}},
+        "attachments": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ACTED = {
+    "type": "object",
+    "required": ["id", "status", "waiting_for"],
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"enum": list(STATUSES)},
+        "status_label": {"type": "string"},
+        "waiting_for": WAITING,
+    },
+}
+NOT_WAITING = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object"},
+                "status": {"enum": [*STATUSES, None]},
+                "waiting_for": WAITING,
+            },
+        }
+    },
+}
+TEXT = {"type": "string", "minLength": 1}
+BODIES = {
+    "acknowledge": {"note": TEXT, "officer_name": {"type": "string"}},
+    "progress": {"progress_note": TEXT},
+    "result": {
+        "result_text": TEXT,
+        "attachments": {
+            "type": "array",
+            "maxItems": MAX_ATTACHMENTS,
+            "items": {
+                "type": "object",
+                "required": ["filename", "content_base64"],
+                "properties": {
+                    "filename": {"type": "string"},
+                    "content_base64": {"type": "string", "contentEncoding": "base64"},
+                },
+            },
+        },
+    },
+    "info-request": {"question": TEXT},
+    "decline": {"reason": TEXT},
+    "forward": {"agency": {"type": "string"}, "reason": TEXT},
+    "invite": {"agency": {"type": "string"}, "reason": TEXT},
+}
+REQUIRED = {
+    "progress": ["progress_note"],
+    "result": ["result_text"],
+    "info-request": ["question"],
+    "decline": ["reason"],
+    "forward": ["agency", "reason"],
+    "invite": ["agency"],
+}
+SUMMARIES = {
+    "acknowledge": "Acknowledge the referral (completes agency_acknowledge)",
+    "progress": "Report progress (agency_handle, action progress)",
+    "result": "Report the final result, with PDF/PNG/JPEG attachments (action result)",
+    "info-request": "Ask the center for information (action info_request)",
+    "decline": "Decline as outside the agency's jurisdiction: back to screening (action decline)",
+    "forward": "Forward to another agency (action forward)",
+    "invite": "Invite a co-handling agency (action invite)",
+}
+DIRECTORY_ENTRY = {
+    "type": "object",
+    "required": ["key", "kind", "name"],
+    "properties": {
+        "key": {"type": "string"},
+        "kind": {"enum": ["center", "agency", "hotline"]},
+        "name": {"type": "string"},
+        "name_th": {"type": "string"},
+        "name_en": {"type": "string"},
+        "address": NULL_STR,
+        "phone": NULL_STR,
+        "hotline": NULL_STR,
+        "email": NULL_STR,
+        "website": NULL_STR,
+        "office_hours": NULL_STR,
+        "area_code": NULL_STR,
+        "area_name": NULL_STR,
+    },
+}
+
+
+def _action(path: str) -> dict:
+    body = {"type": "object", "properties": BODIES[path], "required": REQUIRED.get(path, [])}
+    op = _op(
+        SUMMARIES[path],
+        _json(ACTED),
+        400,
+        401,
+        403,
+        404,
+        413,
+        422,
+        body=body,
+        params=[CASE_ID, _param("Idempotency-Key", "header")],
+    )
+    op["responses"]["409"] = _json(NOT_WAITING, "The case is not waiting for this action")
+    return {"post": op}
+
+
+def agency_paths() -> dict:
+    """The paths to add to the OpenAPI document."""
+    paths = {f"/agency/cases/{{case_id}}/{p}": _action(p) for p in BODIES}
+    files = {t: {"schema": {}} for t in ("application/pdf", "image/png", "image/jpeg")}
+    download = _op(
+        "Download an attachment",
+        {"description": "The file", "content": files},
+        401,
+        403,
+        404,
+        params=[CASE_ID, _param("attachment_id", "path", {"type": "integer"})],
+    )
+    paths |= {
+        "/agency/feed": {
+            "get": _op(
+                "Changes to the agency's cases after a cursor, in commit order",
+                _json(FEED),
+                401,
+                403,
+                422,
+                params=[
+                    _param("since", schema={"type": "string", "pattern": "^[0-9]{1,18}$"}),
+                    _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+                ],
+            )
+        },
+        "/agency/cases": {
+            "get": _op(
+                "Cases referred to the agency (lead or co-handler)",
+                _json(
+                    {
+                        "type": "object",
+                        "required": ["items", "total"],
+                        "properties": {
+                            "items": {"type": "array", "items": HELD},
+                            "total": {"type": "integer"},
+                            "limit": {"type": "integer"},
+                            "offset": {"type": "integer"},
+                        },
+                    }
+                ),
+                401,
+                403,
+                422,
+                params=[_param("status", schema={"enum": list(STATUSES)}), *PAGING],
+            )
+        },
+        "/agency/cases/{case_id}": {
+            "get": _op(
+                "A referred case, identity-protected and redacted",
+                _json(AGENCY_CASE),
+                401,
+                403,
+                404,
+                params=[CASE_ID],
+            )
+        },
+        "/agency/cases/{case_id}/attachments/{attachment_id}": {"get": download},
+        "/cases/{case_id}/redactions": {
+            "post": _op(
+                "Hide a word or number from everything agencies receive (center officers)",
+                _json({"type": "object"}, "Created"),
+                400,
+                401,
+                403,
+                404,
+                409,
+                413,
+                422,
+                body={
+                    "type": "object",
+                    "required": ["term"],
+                    "properties": {"term": {"type": "string", "minLength": 2, "maxLength": 200}},
+                },
+                params=[CASE_ID],
+                code="201",
+            )
+        },
+        "/directory": {
+            "get": _op(
+                "The agency contact directory: centers, agencies, hotlines (public)",
+                _json(
+                    {
+                        "type": "object",
+                        "required": ["items", "total"],
+                        "properties": {
+                            "items": {"type": "array", "items": DIRECTORY_ENTRY},
+                            "total": {"type": "integer"},
+                            "limit": {"type": "integer"},
+                            "offset": {"type": "integer"},
+                            "area_codes": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                ),
+                422,
+                public=True,
+                params=[
+                    _param("q", schema={"type": "string", "maxLength": 100}),
+                    _param("area"),
+                    _param("kind", schema={"enum": ["center", "agency", "hotline"]}),
+                    *PAGING,
+                ],
+            )
+        },
+    }
+    return paths
