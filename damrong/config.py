@@ -25,7 +25,6 @@ class Config:
     max_request_bytes: int = 2 * 1024 * 1024
     map_tile_url: str = ""  # e.g. an OpenStreetMap tile server's {z}/{x}/{y} URL; none: outlines
     map_tile_attribution: str = ""
-    reopen_window_days: int = 30
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -43,6 +42,4 @@ class Config:
         for name in ("map_tile_url", "map_tile_attribution"):
             if env.get(f"DAMRONG_{name.upper()}"):
                 values[name] = env[f"DAMRONG_{name.upper()}"]
-        if env.get("DAMRONG_REOPEN_WINDOW_DAYS"):
-            values["reopen_window_days"] = int(env["DAMRONG_REOPEN_WINDOW_DAYS"])
         return cls(**values)  # type: ignore[arg-type]

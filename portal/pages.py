@@ -24,7 +24,7 @@ from flask import (
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from engine import errors, runner
+from engine import errors
 from engine.db import translate_db_errors
 from forms.render import stylesheet
 
@@ -44,13 +44,6 @@ VENDOR: dict[str, frozenset[str]] = {
 }
 CSRF_KEY = "portal_csrf"
 MAP_DATA = Path(__file__).parent / "data" / "thailand-provinces.geojson"  # see data/README.md
-
-
-@blueprint.record_once
-def apply_reopen_window(state) -> None:  # type: ignore[no-untyped-def]
-    """The configured reopen window reaches the BPMN timer (policy_duration "reopen_window")."""
-    days = state.app.extensions["damrong"].config.reopen_window_days
-    runner.POLICY_DURATIONS["reopen_window"] = f"P{int(days)}D"
 
 
 def services():  # type: ignore[no-untyped-def]

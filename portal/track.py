@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import identity, throttle
 from engine.access import Actor
@@ -104,11 +104,8 @@ def _view(case_id: int, token: str, errors: dict | None = None, notice: str = ""
             .order_by(CaseNote.id.desc())
             .limit(1)
         )
-        reopen_until = db.scalar(
-            select(Timer.fire_at).where(
-                Timer.case_id == case_id, Timer.event_name == "reopen_window_closed"
-            )
-        )
+        # While resolved, the case waits on one timer: the end of its reopen window.
+        reopen_until = db.scalar(select(func.min(Timer.fire_at)).where(Timer.case_id == case_id))
         page = render_template(
             "portal/case.html",
             view=view,

@@ -61,9 +61,9 @@ def test_missing_fields_are_explained_beside_each_and_typed_text_is_kept(client,
 def test_errors_in_english(client) -> None:
     client.get("/portal/complaint?lang=en")
     token = csrf(client)
-    page = client.post(
-        "/portal/complaint", data={**complaint(title=""), "_csrf": token}
-    ).get_data(as_text=True)
+    page = client.post("/portal/complaint", data={**complaint(title=""), "_csrf": token}).get_data(
+        as_text=True
+    )
     assert "«Title» is required" in page
 
 
