@@ -105,10 +105,18 @@ def resolve_pending(factory: sessionmaker[Session], clock: Clock, settings: Sett
 def _expand(session: Session, row: OutboxMessage, settings: Settings, now: datetime) -> None:
     row.attempts += 1
     resolution = resolve(session, row.recipient, row.event, settings.channels)
-    if not resolution.deliveries:
-        row.state, row.last_error = "skipped", resolution.reason
+    # Webhooks carry every event; people only get events someone wrote a template for.
+    deliveries = [
+        d
+        for d in resolution.deliveries
+        if d.channel == "webhook"
+        or templates.exists(contexts.template_name(row.event, row.recipient, d.audience))
+    ]
+    if not deliveries:
+        reason = resolution.reason or f"no template for {row.event!r}"
+        row.state, row.last_error = "skipped", reason
         return
-    for delivery in resolution.deliveries:
+    for delivery in deliveries:
         key = child_key(row.idempotency_key, delivery.channel, delivery.address)
         sms = delivery.channel == "sms"
         session.add(

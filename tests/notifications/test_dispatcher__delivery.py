@@ -153,3 +153,31 @@ def test_a_case_referred_twice_gets_each_notice_once(factory, clock, staff, http
     rows = outbox(factory, channel="sms")
     assert all(r.state == "sent" for r in rows) and all(r.leased_until is None for r in rows)
     assert timedelta(0) <= rows[-1].sent_at - rows[0].sent_at
+
+
+def test_a_dispatcher_killed_mid_batch_leaves_nothing_lost_and_nothing_doubled_at_the_agency(
+    factory, clock, staff, http_sink, settings
+):
+    with factory.begin() as session:
+        secret = admin.set_agency_endpoint(
+            session, clock, staff["admin"], "mol", http_sink.url + "/hooks/mol"
+        )["secret"]
+    for _ in range(4):
+        case_id, _code, _ = open_case(factory, clock, staff["intake"])
+        complete(factory, clock, staff["screener"], case_id, "screen", {"decision": "refer"})
+    resolve_pending(factory, clock, settings)
+    leased, lease_until = lease_due(factory, clock, settings)
+    hooks = [m for m in leased if m.channel == "webhook"]
+    assert len(hooks) >= 4 and all(m.secret == secret for m in hooks)
+    half = len(hooks) // 2
+    send_leased(hooks[:half], settings, clock, lease_until)  # killed halfway through the batch
+
+    clock.set(lease_until)  # the restarted dispatcher finds the expired lease
+    dispatch_outbox(factory, clock, settings)
+
+    calls = [c for c in http_sink.calls if c.path == "/hooks/mol"]
+    delivered = [c for c in http_sink.delivered if c.path == "/hooks/mol"]
+    assert len(calls) == len(hooks) + half, "those sent before the kill were sent again"
+    assert len(delivered) == len(hooks), "and the receiver acted on each once"
+    assert len({c.json()["case_id"] for c in delivered}) == 4
+    assert all(r.state == "sent" for r in outbox(factory, channel="webhook"))
