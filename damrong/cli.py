@@ -136,6 +136,12 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
 
     _engine, factory = _factory(config)
     job_list = jobs.job_list(config.timer_sweep_seconds)
+    if args.job:
+        unknown = set(args.job) - {job.name for job in job_list}
+        if unknown:
+            print(f"error: unknown job(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        job_list = [job for job in job_list if job.name in args.job]
     if args.once:
         print(
             json.dumps(
@@ -174,7 +180,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-scheduler", action="store_true")
     serve.set_defaults(fn=cmd_serve)
     sched = sub.add_parser("scheduler", help="run background jobs")
-    sched.add_argument("--once", action="store_true")
+    sched.add_argument("--once", action="store_true", help="run each job one time and exit")
+    sched.add_argument("--job", action="append", help="only this job (repeatable)")
     sched.set_defaults(fn=cmd_scheduler)
     return p
 
