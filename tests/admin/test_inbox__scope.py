@@ -181,6 +181,7 @@ def test_case_workspace_masks_the_complainant_by_role_and_takes_comments(
     screen_and_refer(factory, clock, people, secret)
     center = signed_in(app, "screener").get(f"/staff/cases/{secret}").text
     assert "สมหญิง รักงาน" in center and "1101700230708" in center
+    assert "จะไม่ส่งถึงหน่วยงาน" in center
     agency = signed_in(app, "labour")
     page = agency.get(f"/staff/cases/{secret}").text
     assert "สมหญิง รักงาน" not in page and "0812345678" not in page and "1101700230708" not in page
