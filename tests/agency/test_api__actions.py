@@ -7,7 +7,6 @@ import base64
 from sqlalchemy import func, select
 
 from engine.models import CaseAttachment, CaseNote, OutboxMessage
-from tests.agency.conftest import referred_case
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
