@@ -76,6 +76,7 @@ CASE_DETAIL = {
         "notes": {"type": "array"},
         "complainant": {"type": ["object", "null"]},
         "version": {"type": "integer"},
+        "escalation_level": {"type": "integer", "minimum": 0},
     },
 }
 TRACK = {
@@ -449,9 +450,6 @@ def document() -> dict:
             )
         },
     }
-    from api.agency_docs import agency_paths  # late: it builds on this module's helpers
-
-    paths.update(agency_paths())
     from api.agency_docs import agency_paths  # late: it builds on this module's helpers
 
     paths.update(agency_paths())

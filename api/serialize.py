@@ -79,6 +79,7 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
         confidential=case.confidential,
         anonymous=case.anonymous,
         version=case.version,
+        escalation_level=case.escalation_level,
         complainant=_complainant(actor, case),
         referrals=[
             {

@@ -46,7 +46,7 @@ def test_a_supervisor_extends_an_overdue_case_with_a_reason(client, factory, clo
     )
     assert done.status_code == 200, done.get_json()
     body = done.get_json()
-    assert body["sla_state"] == "on_track"
+    assert body["sla_state"] == "on_track" and body["escalation_level"] == 0
     assert body["due_at"].startswith("2026-12-24T09:30")
     # The supervisor's task was the one completed: only the agency's remains.
     assert [t.step for t in open_tasks(factory, case_id)] == ["agency_handle"]
