@@ -38,6 +38,7 @@ __all__ = [
     "render_custom",
     "render_field",
     "render_form",
+    "script",
     "stylesheet",
 ]
 
@@ -303,6 +304,12 @@ def error_summary(
     macros = _environment().get_template("fields.html").module
     summary = _summary(fields, messages, lang, anchors or {})
     return Markup(macros.error_summary(summary, _texts(lang)))  # type: ignore[attr-defined]
+
+
+def script() -> Markup:
+    """The small script that enhances rendered fields, for pages that lay out fields themselves."""
+    text = (TEMPLATES / "forms.js").read_text(encoding="utf-8")
+    return Markup(f"<script>{text}</script>")
 
 
 def stylesheet() -> str:

@@ -15,7 +15,7 @@ from engine.identity import make_tracking_token
 from engine.models import CaseAttachment, Category
 from engine.services.cases import open_case
 from forms.formdata import form_errors, parse_form
-from forms.render import Field, error_summary, is_refresh, render_custom, render_field
+from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
 from portal import uploads
 from portal.pages import blueprint, lang, message_page, pick, reading, services, writing
 
@@ -81,6 +81,7 @@ def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-unt
             fields=fields,
             upload=render_custom(upload, lang()),
             summary=summary,
+            form_script=script(),
             tile_url=getattr(config, "map_tile_url", ""),
             tile_attribution=getattr(config, "map_tile_attribution", ""),
             honeypot=HONEYPOT,
@@ -182,12 +183,16 @@ def _store(db, case, files: list[uploads.CleanFile]) -> None:  # type: ignore[no
         )
 
 
-def tracking_link(code: str) -> str:
-    """The keepable link that opens a case without typing the code and secret."""
+def link_path(code: str) -> str:
+    """The path of the keepable link that opens a case without typing the code and secret."""
     key = services().config.secret_key.encode()
     token = make_tracking_token(code, key, int(services().clock().timestamp()))
-    base = services().config.base_url.rstrip("/")
-    return base + url_for("portal.case_page", token=token)
+    return url_for("portal.case_page", token=token)
+
+
+def tracking_link(path: str) -> str:
+    """A link path made absolute with the portal's public address, for keeping."""
+    return services().config.base_url.rstrip("/") + path
 
 
 @blueprint.get("/receipt")
@@ -196,5 +201,7 @@ def receipt():  # type: ignore[no-untyped-def]
     shown = session.pop(RECEIPT_KEY, None)
     if not isinstance(shown, dict):
         return redirect(url_for("portal.track_form"), 303)
-    link = tracking_link(shown["code"])
-    return render_template("portal/receipt.html", receipt=shown, link=link)
+    path = link_path(shown["code"])
+    return render_template(
+        "portal/receipt.html", receipt=shown, link=tracking_link(path), path=path
+    )

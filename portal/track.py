@@ -20,7 +20,7 @@ from engine.services.ratings import RATABLE_STATUSES, rate_case
 from engine.services.tracking import find_own_case, public_view
 from engine.statuses import FINAL_STATUSES
 from forms.formdata import format_date
-from portal.filing import tracking_link
+from portal.filing import link_path, tracking_link
 from portal.pages import blueprint, lang, message_page, reading, services, t, writing
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -76,12 +76,7 @@ def track_lookup():  # type: ignore[no-untyped-def]
         return _slowed(exc)
     except CaseNotFound:
         return _wrong_guess()
-    return redirect(_link_path(found), 303)
-
-
-def _link_path(code: str) -> str:
-    link = tracking_link(code)
-    return link[len(services().config.base_url.rstrip("/")) :]
+    return redirect(link_path(found), 303)
 
 
 def _case_id(token: str) -> int | None:
@@ -111,7 +106,7 @@ def _view(case_id: int, token: str, errors: dict | None = None, notice: str = ""
             view=view,
             steps=_timeline(view["timeline"]),
             token=token,
-            link=tracking_link(case.tracking_code),
+            link=tracking_link(url_for("portal.case_page", token=token)),
             expected=_when(case.due_at) if case.status not in FINAL_STATUSES else "",
             question=question if case.status == "awaiting_information" else None,
             reopen_until=_when(reopen_until) if case.status == "resolved" else "",

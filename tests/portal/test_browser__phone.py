@@ -1,0 +1,116 @@
+"""Filing a complaint on a phone-sized screen, in a real browser (Debian's chromium)."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from damrong.app import create_app
+from damrong.config import Config
+from engine.models import Case, CaseAttachment
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+SCREENSHOT = Path("/tmp/damrong-portal-phone.png")
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs /usr/bin/chromium for the browser tests")
+        pytest.skip("no /usr/bin/chromium: `apt-get install chromium` to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    app = create_app(Config(database_url=database_url, secret_key="phone-test"), clock=clock)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def phone(browser, server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="th-TH",
+        base_url=server,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def _photo(tmp_path: Path) -> Path:
+    path = tmp_path / "ถนน.jpg"
+    image = Image.new("RGB", (800, 600), (90, 120, 160))
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (18.0, 47.0, 0.0), 3: "E", 4: (98.0, 59.0, 0.0)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_a_citizen_files_a_complaint_from_a_phone(phone, factory, tmp_path) -> None:
+    phone.goto("/portal/")
+    phone.get_by_role("link", name="แจ้งเรื่องร้องเรียน").click()
+    phone.locator("#f-title").fill("ท่อระบายน้ำอุดตัน")
+    phone.locator("#f-description").fill("น้ำท่วมขังหน้าบ้านทุกครั้งที่ฝนตก ส่งกลิ่นเหม็น")
+    phone.locator("#f-category").select_option("local_nuisance")
+    assert phone.locator(".form-category-help__chosen").inner_text().strip()  # help text shown
+    # The district and subdistrict lists fill in as the province is chosen (JavaScript).
+    phone.locator("#f-area_code-province").select_option("50")
+    phone.locator("#f-area_code-district option[value='5001']").wait_for(state="attached")
+    phone.locator("#f-area_code-district").select_option("5001")
+    phone.locator("#f-area_code-subdistrict option[value='500101']").wait_for(state="attached")
+    phone.locator("#f-area_code-subdistrict").select_option("500101")
+    assert phone.locator("button[name=_refresh]").is_hidden()
+    # The map pin: no tile server configured, the province outlines still let one tap a place.
+    phone.get_by_text("ปักหมุดตำแหน่ง (ไม่บังคับ)").click()
+    phone.locator("#portal-map").wait_for(state="visible")
+    phone.locator("#portal-map").click(position={"x": 150, "y": 100})
+    assert phone.locator("#f-lat").input_value() and phone.locator("#f-lon").input_value()
+    phone.locator("#f-photos").set_input_files(str(_photo(tmp_path)))
+    phone.locator("#f-complainant-phone").fill("0898765432")
+    # Forgetting the consent: the error appears beside it and the text is kept.
+    phone.get_by_role("button", name="ส่งเรื่องร้องเรียน").click()
+    error = phone.locator("#f-consent-error")
+    assert "กรุณายอมรับ" in error.inner_text()
+    assert phone.locator("#f-title").input_value() == "ท่อระบายน้ำอุดตัน"
+    phone.locator("#f-consent").check()
+    phone.locator("#f-photos").set_input_files(str(_photo(tmp_path)))
+    phone.get_by_role("button", name="ส่งเรื่องร้องเรียน").click()
+    code = phone.locator("#tracking-code").inner_text()
+    assert phone.locator("#tracking-secret").inner_text()
+    phone.screenshot(path=str(SCREENSHOT), full_page=True)
+    phone.get_by_role("link", name="ดูเรื่องของฉัน").click()
+    assert phone.locator("#case-status").inner_text() == "กำลังพิจารณาเรื่อง"
+    assert "ท่อระบายน้ำอุดตัน" in phone.locator("h1").inner_text()
+    with factory() as session:
+        case = session.scalar(select(Case).where(Case.tracking_code == code))
+        assert case.channel == "web" and case.area_code == "500101" and case.lat is not None
+        assert 5 <= case.lat <= 21 and 97 <= case.lon <= 106
+        photo = session.scalars(select(CaseAttachment)).one()
+        assert not Image.open(io.BytesIO(photo.content)).getexif()
