@@ -7,11 +7,12 @@ from flask import Flask, Request
 
 def init_app(app: Flask) -> None:
     """Mount the staff blueprint; session cookies are HttpOnly and SameSite=Lax."""
-    from admin import account, casework, inbox, taskpage, vendor  # noqa: F401  (routes register)
+    from admin import account, administration, casework, inbox, taskpage, vendor  # noqa: F401
     from admin.edge import blueprint
 
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.register_blueprint(blueprint)
+    administration.init_app(app)
 
 
 def wants_page(request: Request) -> bool:

@@ -99,7 +99,8 @@ def safe_next(target: str | None, default: str) -> str:
     return default
 
 
-def _load_user() -> None:
+def load_user() -> None:
+    """Put the signed-in official (or None) in g.user and g.actor."""
     g.user = g.actor = None
     uid = session.get("uid")
     if uid is None:
@@ -132,7 +133,7 @@ def guard():  # type: ignore[no-untyped-def]
                 "The form expired or did not come from this site. Reload the page and try again.",
             )
             return render_template("staff/error.html", message=message, status=400), 400
-    _load_user()
+    load_user()
     if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
         return redirect(url_for("staff.signin", next=request.full_path.rstrip("?")))
     return None
@@ -185,5 +186,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("staff.inbox", "กล่องงาน", "Inbox"))
     if user.roles & {"intake", "screener", "supervisor", "executive", "agency_officer", "admin"}:
         items.append(("staff.cases", "เรื่องร้องเรียน", "Cases"))
+    if "admin" in user.roles:
+        items.append(("admin.index", "ผู้ดูแลระบบ", "Administration"))
     items.append(("staff.account", "บัญชีของฉัน", "My account"))
     return items

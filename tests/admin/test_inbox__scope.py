@@ -209,3 +209,5 @@ def test_navigation_shows_only_what_the_role_may_use(app, people):
     html = executive.get("/staff/cases").text
     assert "/staff/inbox" not in html and "/staff/account" in html
     assert "/staff/inbox" in signed_in(app, "screener").get("/staff/account").text
+    assert "/staff/admin/" not in html
+    assert "/staff/admin/" in signed_in(app, "admin").get("/staff/account").text

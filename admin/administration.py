@@ -1,0 +1,235 @@
+"""Administration (Flask-Admin, admin role only): reference data, users, and read-only logs.
+
+Every change is written to the audit log in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, datetime
+
+from argon2 import PasswordHasher
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import SecureForm
+from sqlalchemy import inspect
+from sqlalchemy.orm import scoped_session
+from wtforms import PasswordField, SelectMultipleField
+from wtforms.validators import ValidationError
+
+from admin.edge import load_user, services
+from engine import journal, sla
+from engine.models import (
+    ROLES,
+    AuditEvent,
+    Category,
+    HolidayOverride,
+    OrgUnit,
+    ProcessDefinition,
+    SlaPolicy,
+    User,
+)
+
+URL = "/staff/admin"
+SECRET_COLUMNS = {"password_hash", "token_hash", "secret_hash"}
+
+
+class AdminOnly:
+    """Only a signed-in official holding the admin role may open these pages."""
+
+    def is_accessible(self) -> bool:
+        load_user()
+        return g.user is not None and "admin" in g.user.roles
+
+    def inaccessible_callback(self, name, **kwargs):  # type: ignore[no-untyped-def]
+        if g.get("user") is None:
+            return redirect(url_for("staff.signin", next=request.full_path.rstrip("?")))
+        return abort(403)
+
+
+class IndexView(AdminOnly, AdminIndexView):
+    @expose("/")
+    def index(self):  # type: ignore[no-untyped-def]
+        return self.render("admin/index.html")
+
+
+def _plain(value: object) -> object:
+    """A value as JSON can hold it in the audit log."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | dict):
+        return value
+    return str(value)
+
+
+def _changes(model: object) -> dict[str, list]:
+    """What an edit changed: {column: [before, after]}, secrets left out."""
+    state = inspect(model)
+    out = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SECRET_COLUMNS:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            out[attr.key] = [_plain(before), _plain(after)]
+    return out
+
+
+def _key(model: object) -> str:
+    return "/".join(str(v) for v in inspect(model).identity or ())
+
+
+class AuditedView(AdminOnly, ModelView):
+    """A model view whose every create, edit and delete is audited in the same transaction."""
+
+    form_base_class = SecureForm
+    can_view_details = True
+    page_size = 50
+
+    def _record(self, action: str, model: object, changes: dict) -> None:
+        self.session.flush()  # a new row gets its key
+        journal.record(
+            self.session,
+            None,
+            g.actor,
+            action,
+            services().clock(),
+            detail={"table": model.__tablename__, "key": _key(model), "changes": changes},
+        )
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        changes = _changes(model)
+        self._record("admin_created" if is_created else "admin_updated", model, changes)
+
+    def on_model_delete(self, model):  # type: ignore[no-untyped-def]
+        self._record("admin_deleted", model, {})
+
+    def after_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        sla.forget_cached()  # policies and holidays are cached for 30 s
+
+    def after_model_delete(self, model):  # type: ignore[no-untyped-def]
+        sla.forget_cached()
+
+
+class UserView(AuditedView):
+    column_list = ["username", "display_name", "org_unit", "roles", "active", "language"]
+    column_searchable_list = ["username", "display_name"]
+    column_filters = ["active"]
+    form_columns = [
+        "username",
+        "display_name",
+        "org_unit",
+        "roles",
+        "email",
+        "language",
+        "active",
+        "new_password",
+    ]
+    form_overrides = {"roles": SelectMultipleField}
+    form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
+    form_extra_fields = {"new_password": PasswordField("New password (8+ characters)")}
+    can_delete = False  # deactivate instead: audit events keep pointing at the user
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        password = form.new_password.data or ""
+        if is_created and not password:
+            raise ValidationError("A new user needs a password.")
+        if password:
+            if len(password) < 8:
+                raise ValidationError("Passwords need 8 characters or more.")
+            model.password_hash = PasswordHasher().hash(password)
+        if is_created:
+            model.created_at = services().clock()
+        super().on_model_change(form, model, is_created)
+
+
+class OrgUnitView(AuditedView):
+    column_list = ["code", "kind", "name_th", "name_en", "area_code", "active"]
+    column_searchable_list = ["code", "name_th", "name_en"]
+    column_filters = ["kind", "active"]
+    can_delete = False
+
+
+class CategoryView(AuditedView):
+    column_list = ["code", "name_th", "name_en", "default_agency", "public", "active"]
+    column_searchable_list = ["code", "name_th", "name_en"]
+    form_columns = [
+        "code",
+        "name_th",
+        "name_en",
+        "description_th",
+        "description_en",
+        "default_agency",
+        "keywords",
+        "group_name",
+        "public",
+        "active",
+    ]
+    can_delete = False  # cases refer to categories; deactivate instead
+
+
+class SlaPolicyView(AuditedView):
+    column_list = ["step", "category", "unit", "duration", "reminders", "breach_action", "active"]
+    column_filters = ["step", "unit", "active"]
+
+
+class HolidayOverrideView(AuditedView):
+    column_list = ["day", "working", "name_th", "name_en"]
+    form_columns = ["day", "working", "name_th", "name_en"]
+    column_default_sort = ("day", True)
+
+
+class ReadOnlyView(AdminOnly, ModelView):
+    can_create = can_edit = can_delete = False
+    can_view_details = True
+    page_size = 50
+
+
+class DefinitionView(ReadOnlyView):
+    column_list = ["process_id", "version", "content_hash", "deployed_at", "deployed_by"]
+    column_default_sort = ("id", True)
+
+
+class AuditLogView(ReadOnlyView):
+    column_list = ["at", "actor_label", "action", "case_id", "step", "status_after", "detail"]
+    column_filters = ["action", "actor_label", "case_id"]
+    column_searchable_list = ["actor_label", "action"]
+    column_default_sort = ("id", True)
+
+
+def init_app(app: Flask) -> None:
+    """Mount the administration under /staff/admin with its own request-scoped session."""
+    db = scoped_session(services_for(app).writer)
+
+    @app.teardown_appcontext
+    def remove_session(_exc):  # type: ignore[no-untyped-def]
+        db.remove()
+
+    admin = Admin(
+        app, name="Damrong · ผู้ดูแลระบบ", url=URL, index_view=IndexView(url=URL, name="หน้าหลัก")
+    )
+    views = [
+        (UserView, User, "ผู้ใช้ (Users)"),
+        (OrgUnitView, OrgUnit, "หน่วยงาน (Org units)"),
+        (CategoryView, Category, "ประเภทเรื่อง (Categories)"),
+        (SlaPolicyView, SlaPolicy, "ระยะเวลาดำเนินการ (SLA policies)"),
+        (HolidayOverrideView, HolidayOverride, "วันหยุดราชการ (Holidays)"),
+        (DefinitionView, ProcessDefinition, "กระบวนงาน (Process definitions)"),
+        (AuditLogView, AuditEvent, "บันทึกการเปลี่ยนแปลง (Audit log)"),
+    ]
+    with warnings.catch_warnings():
+        # 2.x deprecates passing a session for Flask-SQLAlchemy's `db`, which we do not use.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for view, model, label in views:
+            endpoint = f"admin_{model.__tablename__}"
+            admin.add_view(view(model, db, name=label, endpoint=endpoint))
+
+
+def services_for(app: Flask):  # type: ignore[no-untyped-def]
+    """The composition root's services, before any request exists."""
+    return app.extensions["damrong"]
