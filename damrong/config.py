@@ -25,6 +25,8 @@ class Config:
     max_request_bytes: int = 2 * 1024 * 1024
     map_tile_url: str = ""  # e.g. an OpenStreetMap tile server's {z}/{x}/{y} URL; none: outlines
     map_tile_attribution: str = ""
+    line_channel_secret: str = ""  # verifies LINE's webhook (linking citizens' LINE accounts)
+    line_account_id: str = ""  # the official account citizens add, e.g. @damrong
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -39,7 +41,8 @@ class Config:
             values["base_url"] = env["DAMRONG_BASE_URL"]
         if env.get("DAMRONG_TIMER_SWEEP_SECONDS"):
             values["timer_sweep_seconds"] = int(env["DAMRONG_TIMER_SWEEP_SECONDS"])
-        for name in ("map_tile_url", "map_tile_attribution"):
+        portal = ("map_tile_url", "map_tile_attribution", "line_channel_secret", "line_account_id")
+        for name in portal:
             if env.get(f"DAMRONG_{name.upper()}"):
                 values[name] = env[f"DAMRONG_{name.upper()}"]
         return cls(**values)  # type: ignore[arg-type]

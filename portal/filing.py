@@ -85,7 +85,7 @@ def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-unt
             tile_url=getattr(config, "map_tile_url", ""),
             tile_attribution=getattr(config, "map_tile_attribution", ""),
             honeypot=HONEYPOT,
-            had_files=bool(errors) and bool(request.files),
+            had_files=bool(errors) and any(f.filename for f in request.files.getlist("photos")),
         ),
         status,
     )
@@ -203,5 +203,9 @@ def receipt():  # type: ignore[no-untyped-def]
         return redirect(url_for("portal.track_form"), 303)
     path = link_path(shown["code"])
     return render_template(
-        "portal/receipt.html", receipt=shown, link=tracking_link(path), path=path
+        "portal/receipt.html",
+        receipt=shown,
+        link=tracking_link(path),
+        path=path,
+        line_account=services().config.line_account_id,
     )

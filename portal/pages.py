@@ -102,8 +102,8 @@ def message_page(title: tuple[str, str], text: tuple[str, str], status: int):  #
 def check_post():  # type: ignore[no-untyped-def]
     """Every POST carries this session's CSRF token; uploads may be larger than API bodies."""
     lang()
-    if request.method != "POST":
-        return None
+    if request.method != "POST" or request.endpoint == "portal.line_webhook":
+        return None  # LINE signs its webhook instead
     request.max_content_length = 30 * 1024 * 1024
     sent = request.form.get("_csrf", "")
     expected = session.get(CSRF_KEY)
@@ -189,4 +189,4 @@ def vendor(path: str):  # type: ignore[no-untyped-def]
     return send_from_directory(NODE_MODULES, path, max_age=86400)
 
 
-from portal import filing, track  # noqa: E402,F401  (routes register on the blueprint)
+from portal import filing, line, track  # noqa: E402,F401  (routes register on the blueprint)

@@ -51,7 +51,7 @@ def _slowed(exc: RateLimited):  # type: ignore[no-untyped-def]
     return response[0], 429, {"Retry-After": str(exc.retry_after)}
 
 
-def _wrong_guess():  # type: ignore[no-untyped-def]
+def wrong_guess():  # type: ignore[no-untyped-def]
     with writing() as db:
         throttle.record_wrong_guess(db, _guess_key(), services().clock())
     return message_page(*NOT_FOUND, 404)
@@ -75,11 +75,11 @@ def track_lookup():  # type: ignore[no-untyped-def]
     except RateLimited as exc:
         return _slowed(exc)
     except CaseNotFound:
-        return _wrong_guess()
+        return wrong_guess()
     return redirect(link_path(found), 303)
 
 
-def _case_id(token: str) -> int | None:
+def case_id_for_token(token: str) -> int | None:
     key = services().config.secret_key.encode()
     now = int(services().clock().timestamp())
     code = identity.read_tracking_token(token, key, now, LINK_MAX_AGE_S)
@@ -89,7 +89,9 @@ def _case_id(token: str) -> int | None:
         return db.scalar(select(Case.id).where(Case.tracking_code == code))
 
 
-def _view(case_id: int, token: str, errors: dict | None = None, notice: str = ""):  # type: ignore[no-untyped-def]
+def render_case(
+    case_id: int, token: str, errors: dict | None = None, notice: str = "", line_code: str = ""
+):  # type: ignore[no-untyped-def]
     with reading() as db:
         case = db.get(Case, case_id)
         view = public_view(db, case, lang())
@@ -116,6 +118,9 @@ def _view(case_id: int, token: str, errors: dict | None = None, notice: str = ""
             errors=errors or {},
             form=request.form if errors else {},
             notice=notice,
+            line_code=line_code,
+            line_linked=bool(case.complainant_line_user_id),
+            line_account=services().config.line_account_id,
         )
     return page, 422 if errors else 200
 
@@ -162,19 +167,19 @@ def _timeline(items: list[dict]) -> list[dict]:
 @blueprint.get("/t/<token>")
 def case_page(token: str):  # type: ignore[no-untyped-def]
     """The case behind a kept link."""
-    case_id = _case_id(token)
+    case_id = case_id_for_token(token)
     if case_id is None:
-        return _wrong_guess()
+        return wrong_guess()
     done = DONE.get(request.args.get("done", ""))
-    return _view(case_id, token, notice=t(*done) if done else "")
+    return render_case(case_id, token, notice=t(*done) if done else "")
 
 
 @blueprint.post("/t/<token>/<action>")
 def case_action(token: str, action: str):  # type: ignore[no-untyped-def]
     """Withdraw, answer a request for information, reopen, or rate."""
-    case_id = _case_id(token)
+    case_id = case_id_for_token(token)
     if case_id is None:
-        return _wrong_guess()
+        return wrong_guess()
     text = (request.form.get("text") or "").strip() or None
     try:
         if action == "rate":
@@ -199,9 +204,9 @@ def case_action(token: str, action: str):  # type: ignore[no-untyped-def]
         fields = {
             (action if k in ("text", "comment", "rating") else k): v for k, v in exc.fields.items()
         }
-        return _view(case_id, token, errors=fields)
+        return render_case(case_id, token, errors=fields)
     except NotWaiting as exc:
-        return _view(case_id, token, notice=t(exc.message_th, exc.message_en))[0], 409
+        return render_case(case_id, token, notice=t(exc.message_th, exc.message_en))[0], 409
     return redirect(url_for("portal.case_page", token=token, done=action), 303)
 
 

@@ -24,6 +24,7 @@ from engine.models.notifications import (
     StaffPreference,
 )
 from engine.models.open311 import Open311Key, Open311Request, RateLimit
+from engine.models.portal import LineLinkCode
 from engine.models.reference import ROLES, ApiToken, Area, Category, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
 from engine.models.staffweb import SignInThrottle
@@ -47,6 +48,7 @@ __all__ = [
     "ComplainantPreference",
     "HolidayOverride",
     "IdempotencyRecord",
+    "LineLinkCode",
     "NotificationTemplate",
     "Open311Key",
     "Open311Request",

@@ -132,3 +132,32 @@ def test_the_case_is_recorded_as_opened_from_the_web(client, factory) -> None:
     with factory() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "opened")).one()
         assert event.detail == {"channel": "web"} and event.actor_label == "complainant"
+
+
+def test_a_pin_outside_thailand_and_an_abolished_area_are_explained(client, factory) -> None:
+    token = csrf(client)
+    data = {**complaint(lat="51.5", lon="-0.12"), "_csrf": token}
+    page = client.post("/portal/complaint", data=data).get_data(as_text=True)
+    assert "«ละติจูด» ต้องไม่มากกว่า 21" in page and "«ลองจิจูด» ต้องไม่น้อยกว่า 97" in page
+    abolished, successor = "100205", "102901"  # a Bangkok แขวง split off into a new เขต
+    data = {
+        **complaint(**{f"area_code:{p}": None for p in ("province", "district", "subdistrict")}),
+        "area_code": abolished,
+        "_csrf": token,
+    }
+    response = client.post("/portal/complaint", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and f"รหัสพื้นที่ {abolished} ถูกยกเลิกแล้ว" in page
+    assert f"ใช้ {successor} แทน" in page and 'id="f-area_code-error"' in page
+    assert _count(factory) == 0
+
+
+def test_the_start_page_styles_map_and_front_end_files(client) -> None:
+    assert "แจ้งเรื่องร้องเรียน" in client.get("/portal/").get_data(as_text=True)
+    assert client.get("/portal/forms.css").headers["Content-Type"].startswith("text/css")
+    geo = client.get("/portal/provinces.geojson")
+    assert geo.status_code == 200 and geo.get_json()["type"] == "FeatureCollection"
+    assert client.get("/portal/vendor/leaflet/dist/leaflet.js").status_code == 200
+    for path in ("leaflet/package.json", "leaflet/../../pyproject.toml", "left-pad/index.js"):
+        assert client.get(f"/portal/vendor/{path}").status_code == 404
+    assert client.get("/portal/receipt").status_code == 303  # nothing to show
