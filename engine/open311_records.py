@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from engine import areas
 from engine.errors import NotFound, ValidationFailed
-from engine.models import Case, Category, Open311Request
+from engine.models import Case, Category, Open311Request, OrgUnit, Referral
 from engine.open311 import DEFAULT_SPAN, MAX_RESULTS, check_service
-from engine.referrals import active_referrals
 from engine.statuses import STATUSES, status_label
 from forms.loader import field_labels, shared_schema
 
@@ -159,13 +158,39 @@ def _address(code: str, lang: str) -> str:
     return ", ".join(names)
 
 
-def public_record(session: Session, case: Case, lang: str) -> dict:
-    """A case as Open311 shows it to anyone: never personal data; details only if publishable."""
-    category = session.get(Category, case.category_code)
+def public_records(session: Session, cases: list[Case], lang: str) -> list[dict]:
+    """Cases as Open311 shows them to anyone, with a constant number of queries for any count."""
+    ids = [c.id for c in cases]
+    leads: dict[int, OrgUnit] = {}
+    if ids:
+        referrals = session.scalars(
+            select(Referral)
+            .where(Referral.case_id.in_(ids), Referral.active.is_(True), Referral.role == "lead")
+            .order_by(Referral.id)
+        )
+        for referral in referrals:
+            leads.setdefault(referral.case_id, referral.agency)
+    media = {
+        row.case_id: row.media_url
+        for row in session.scalars(select(Open311Request).where(Open311Request.case_id.in_(ids)))
+    }
+    categories = {c.code: c for c in session.scalars(select(Category))}
+    return [
+        _record(case, categories.get(case.category_code), leads.get(case.id), media, lang)
+        for case in cases
+    ]
+
+
+def _record(
+    case: Case,
+    category: Category | None,
+    lead: OrgUnit | None,
+    media: dict[int, str | None],
+    lang: str,
+) -> dict:
+    """A case as Open311 shows it: never personal data; details only if publishable."""
     publish = may_publish_details(case, category)
-    leads = [r for r in active_referrals(session, case.id) if r.role == "lead"]
-    holder = leads[0].agency if leads else case.center
-    media = session.get(Open311Request, case.id)
+    holder = lead or case.center
     return {
         "service_request_id": str(case.id),
         "status": STATUSES[case.status].open311,
@@ -185,5 +210,5 @@ def public_record(session: Session, case: Case, lang: str) -> dict:
         "zipcode": None,
         "lat": case.lat if publish else None,
         "long": case.lon if publish else None,
-        "media_url": media.media_url if publish and media else None,
+        "media_url": media.get(case.id) if publish else None,
     }

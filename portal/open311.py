@@ -375,7 +375,7 @@ def list_requests(fmt: str) -> Response:
     _limit_reads()
     with _reading() as session:
         cases = open311_records.find_requests(session, _services().clock(), query)
-        body = [open311_records.public_record(session, c, _data_lang()) for c in cases]
+        body = open311_records.public_records(session, cases, _data_lang())
     return _render(fmt, "service_requests", "request", body)
 
 
@@ -391,7 +391,7 @@ def get_request(request_id: str, fmt: str) -> Response:
     _limit_reads()
     with _reading() as session:
         case = open311_records.get_request(session, int(request_id))
-        body = [open311_records.public_record(session, case, _data_lang())]
+        body = open311_records.public_records(session, [case], _data_lang())
     return _render(fmt, "service_requests", "request", body)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from engine.access import Actor
 from engine.models import Case, Category
+from engine.referrals import refer
 from engine.services.messages import send_message
 from tests.open311.conftest import report, xml
 
@@ -129,3 +130,17 @@ def test_bad_filters_are_400s_in_both_formats(client):
         assert expected in response.get_json()[0]["description"]
         root = xml(client.get(f"/open311/v2/requests.xml?{query}"))
         assert root.tag == "errors" and root.findtext("./error/code") == "400"
+
+
+def test_the_lead_agency_is_responsible_once_the_case_is_referred(client, factory, clock, api_key):
+    request_id = post(client, api_key)
+    other = post(client, api_key)
+    with factory.begin() as session:
+        case = session.get(Case, int(request_id))
+        refer(session, clock(), Actor.system(), case, "mol")
+    records = client.get(f"/open311/v2/requests.json?service_request_id={request_id},{other}")
+    by_id = {r["service_request_id"]: r for r in records.get_json()}
+    assert by_id[request_id]["agency_responsible"] == "กระทรวงแรงงาน"
+    assert by_id[other]["agency_responsible"] == "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่"
+    english = client.get(f"/open311/v2/requests/{request_id}.json?lang=en").get_json()
+    assert english[0]["agency_responsible"] == "Ministry of Labour"
