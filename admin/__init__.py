@@ -7,7 +7,15 @@ from flask import Flask, Request
 
 def init_app(app: Flask) -> None:
     """Mount the staff blueprint; session cookies are HttpOnly and SameSite=Lax."""
-    from admin import account, administration, casework, inbox, taskpage, vendor  # noqa: F401
+    from admin import (  # noqa: F401  (routes register)
+        account,
+        administration,
+        casework,
+        console,
+        inbox,
+        taskpage,
+        vendor,
+    )
     from admin.edge import blueprint
 
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")

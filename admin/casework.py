@@ -13,7 +13,7 @@ from engine.errors import ValidationFailed
 from engine.models import Case, CaseNote, Category, Task
 from engine.referrals import active_referrals
 from engine.services import cases as case_service
-from engine.statuses import STATUSES
+from engine.statuses import OPEN_STATUSES, STATUSES
 
 EVENTS_PER_PAGE = 50
 CASES_PER_PAGE = 25
@@ -31,6 +31,10 @@ ACTIONS = {
     "sla_resumed": ("นับเวลาต่อ", "SLA clock resumed"),
     "sla_reminder": ("แจ้งเตือนใกล้ครบกำหนด", "Deadline reminder"),
     "sla_breached": ("เกินกำหนดเวลา", "Deadline passed"),
+    "sla_extended": ("ขยายกำหนดเวลา", "Deadline extended"),
+    "sla_escalated": ("ยกระดับเรื่อง", "Escalated"),
+    "incident_retried": ("ลองดำเนินการใหม่หลังขัดข้อง", "Retried after an incident"),
+    "reminded": ("เตือนผู้รับผิดชอบ", "Reminder sent"),
 }
 
 
@@ -113,6 +117,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             actions=ACTIONS,
             status_label=STATUSES[found.status],
             statuses=STATUSES,
+            open_statuses=OPEN_STATUSES,
             sla_state=sla.state_now(found.due_at, found.at_risk_at, now),
             remaining=calendar.working_days_between(now, found.due_at) if found.due_at else None,
             comment=comment,

@@ -160,3 +160,43 @@ def test_english_switch_and_phone_layout(browser, server, people, open_cases):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1  # no sideways scrolling of the whole page
     context.close()
+
+
+def test_a_supervisor_extends_an_overdue_deadline_with_a_reason(
+    page, server, people, open_cases, factory, clock
+):
+    case_id = open_cases("ลูกจ้างถูกเลิกจ้างโดยไม่ได้รับค่าชดเชย", category="labour")[0]
+    screen_and_refer(factory, clock, people, case_id)
+    clock.advance(days=40)
+    sign_in(page, server, "supervisor")
+    page.get_by_role("link", name="งานเกินกำหนด").click()
+    group = page.locator("section[data-unit=mol]")
+    assert "กระทรวงแรงงาน" in group.inner_text()
+    group.locator("tr", has_text="ลูกจ้างถูกเลิกจ้าง").get_by_role("link", name="ติดตาม").click()
+    page.get_by_label("ขยายเวลา").check()
+    page.locator("[name=extend_days]").fill("5")
+    page.get_by_role("button", name="บันทึกคำสั่ง").click()
+    assert "เหตุผล" in page.locator("[data-field=reason]").inner_text()
+    page.locator("[name=reason]").fill("หน่วยงานขอเวลาตรวจสอบเอกสารเพิ่ม")
+    page.get_by_role("button", name="บันทึกคำสั่ง").click()
+    assert page.url.endswith(f"/staff/cases/{case_id}")
+    assert "ขยายกำหนดเวลา" in page.locator("#timeline").inner_text()
+    page.get_by_role("link", name="งานเกินกำหนด").click()
+    assert page.locator("tr", has_text="ลูกจ้างถูกเลิกจ้าง").count() == 0
+
+
+def test_an_admin_adds_a_category(page, server, people, factory):
+    sign_in(page, server, "admin")
+    page.get_by_role("link", name="ผู้ดูแลระบบ").click()
+    page.goto(server + "/staff/admin/admin_categories/new/")
+    page.fill("#code", "water_supply")
+    page.fill("#name_th", "น้ำประปา")
+    page.fill("#name_en", "Water supply")
+    page.fill("#keywords", '["น้ำไม่ไหล"]')
+    page.locator("input[type=submit]").first.click()
+    assert "water_supply" in page.inner_text("body")
+    with factory() as session:
+        from engine.models import AuditEvent, Category
+
+        assert session.get(Category, "water_supply").name_th == "น้ำประปา"
+        assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_created"))
