@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         casework,
         console,
         inbox,
+        intake,
         taskpage,
         vendor,
     )

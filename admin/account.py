@@ -64,6 +64,8 @@ def home():  # type: ignore[no-untyped-def]
     """Where a signed-in official starts: the inbox if their roles have one, else the cases."""
     if g.user.roles & {"screener", "agency_officer", "supervisor"}:
         return redirect(url_for("staff.inbox"))
+    if "intake" in g.user.roles:
+        return redirect(url_for("staff.intake"))
     return redirect(url_for("staff.cases"))
 
 

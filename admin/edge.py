@@ -184,6 +184,8 @@ def nav_items() -> list[tuple[str, str, str]]:
     items = []
     if user.roles & {"screener", "agency_officer", "supervisor"}:
         items.append(("staff.inbox", "กล่องงาน", "Inbox"))
+    if "intake" in user.roles:
+        items.append(("staff.intake", "รับเรื่อง", "New complaint"))
     if "supervisor" in user.roles:
         items.append(("staff.console", "งานเกินกำหนด", "Overdue"))
     if user.roles & {"intake", "screener", "supervisor", "executive", "agency_officer", "admin"}:

@@ -200,3 +200,31 @@ def test_an_admin_adds_a_category(page, server, people, factory):
 
         assert session.get(Category, "water_supply").name_th == "น้ำประปา"
         assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_created"))
+
+
+def test_an_intake_officer_registers_a_walk_in_complaint_and_gets_a_receipt(
+    page, server, people, factory
+):
+    sign_in(page, server, "intake")
+    assert page.locator("h1").inner_text() == "รับเรื่องร้องเรียน"
+    page.get_by_label("ติดต่อด้วยตนเอง").check()
+    page.locator("[name=title]").fill("ไฟฟ้าดับบ่อยในหมู่บ้าน")
+    page.locator("[name=description]").fill("ไฟฟ้าดับวันละหลายครั้ง เครื่องใช้ไฟฟ้าเสียหาย")
+    page.select_option("[name=category]", "local_nuisance")
+    page.select_option("[name='area_code:province']", "50")
+    page.wait_for_selector("[name='area_code:district'] option[value='5001']", state="attached")
+    page.select_option("[name='area_code:district']", "5001")
+    page.wait_for_selector(
+        "[name='area_code:subdistrict'] option[value='500101']", state="attached"
+    )
+    page.select_option("[name='area_code:subdistrict']", "500101")
+    page.locator("[name='complainant.name']").fill("สมศรี มีสุข")
+    page.locator("[name=consent]").check()
+    page.get_by_role("button", name="บันทึกและออกใบรับเรื่อง").click()
+    assert page.locator("h1").inner_text() == "ใบรับเรื่องร้องเรียน"
+    with factory() as session:
+        case = session.scalar(select(Case))
+    assert page.inner_text("#tracking-code") == case.tracking_code
+    assert page.inner_text("#registration-number") == case.registration_number
+    assert case.channel == "walk_in" and case.area_code == "500101"
+    assert page.get_by_role("button", name="พิมพ์ใบรับเรื่อง").is_visible()
