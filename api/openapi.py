@@ -349,6 +349,7 @@ def document() -> dict:
                 _json(TRACK),
                 404,
                 422,
+                429,
                 public=True,
                 params=[
                     _param("code", "path"),
@@ -364,6 +365,7 @@ def document() -> dict:
                 404,
                 409,
                 422,
+                429,
                 public=True,
                 params=[
                     _param("code", "path"),
