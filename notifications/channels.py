@@ -48,8 +48,13 @@ class Outgoing:
     secret: str | None = None  # webhooks: the agency's signing secret
 
 
-def send(message: Outgoing, settings: Settings, now: datetime) -> None:
+def send(
+    message: Outgoing, settings: Settings, now: datetime, mail: MailConnection | None = None
+) -> None:
     """Deliver one message on its channel, or raise DeliveryFailed."""
+    if message.channel == "email" and mail is not None:
+        mail.send(message, now)
+        return
     senders = {"email": send_email, "sms": send_sms, "line": send_line, "webhook": send_webhook}
     sender = senders.get(message.channel)
     if sender is None:
@@ -76,8 +81,8 @@ def build_email(message: Outgoing, settings: Settings, now: datetime) -> EmailMe
     return mail
 
 
-def send_email(message: Outgoing, settings: Settings, now: datetime) -> None:
-    """Send over SMTP as DAMRONG_SMTP_URL says: smtp:// plain, ?starttls=required, smtps://."""
+def _connect(settings: Settings) -> smtplib.SMTP:
+    """Open and log in to the SMTP server that DAMRONG_SMTP_URL names."""
     if not settings.smtp_url:
         raise DeliveryFailed("DAMRONG_SMTP_URL is not set")
     url = urlsplit(settings.smtp_url)
@@ -85,35 +90,75 @@ def send_email(message: Outgoing, settings: Settings, now: datetime) -> None:
     user = unquote(url.username) if url.username else settings.smtp_user
     password = unquote(url.password) if url.password else settings.smtp_password
     host, timeout = url.hostname or "localhost", settings.timeout_seconds
+    if url.scheme == "smtps":
+        context = ssl.create_default_context()
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, url.port or 465, timeout=timeout, context=context
+        )
+    elif url.scheme == "smtp":
+        client = smtplib.SMTP(host, url.port or 25, timeout=timeout)
+    else:
+        raise DeliveryFailed(f"unsupported SMTP URL scheme {url.scheme!r}", permanent=True)
     try:
-        if url.scheme == "smtps":
-            context = ssl.create_default_context()
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                host, url.port or 465, timeout=timeout, context=context
-            )
-        elif url.scheme == "smtp":
-            client = smtplib.SMTP(host, url.port or 25, timeout=timeout)
-        else:
-            raise DeliveryFailed(f"unsupported SMTP URL scheme {url.scheme!r}", permanent=True)
-        with client:
-            if options.get("starttls", [""])[0] == "required":
-                client.ehlo()
-                if not client.has_extn("starttls"):
-                    # Never fall back to plain text when TLS was asked for.
-                    raise DeliveryFailed("the SMTP server does not offer STARTTLS")
-                client.starttls(context=ssl.create_default_context())
-                client.ehlo()
-            if user:
-                client.login(user, password or "")
-            client.send_message(build_email(message, settings, now))
-    except smtplib.SMTPResponseException as exc:
-        permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code != 535  # 535: fix the login
-        message_text = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"
-        raise DeliveryFailed(message_text, permanent=permanent) from exc
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
+        if options.get("starttls", [""])[0] == "required":
+            client.ehlo()
+            if not client.has_extn("starttls"):
+                # Never fall back to plain text when TLS was asked for.
+                raise DeliveryFailed("the SMTP server does not offer STARTTLS")
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if user:
+            client.login(user, password or "")
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+class MailConnection:
+    """One SMTP connection reused for a batch of e-mails, reopened after any error."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def send(self, message: Outgoing, now: datetime) -> None:
+        """Send one e-mail, connecting first if needed; raise DeliveryFailed on failure."""
+        try:
+            if self.client is None:
+                self.client = _connect(self.settings)
+            self.client.send_message(build_email(message, self.settings, now))
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code != 535  # 535: fix the login
+            message_text = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"
+            raise DeliveryFailed(message_text, permanent=permanent) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
+        except DeliveryFailed:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Say goodbye to the server, ignoring a connection that is already gone."""
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+
+def send_email(message: Outgoing, settings: Settings, now: datetime) -> None:
+    """Send one e-mail on its own connection (the dispatcher shares one per batch)."""
+    connection = MailConnection(settings)
+    try:
+        connection.send(message, now)
+    finally:
+        connection.close()
 
 
 # ---- HTTP channels ------------------------------------------------------------------------

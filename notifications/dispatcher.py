@@ -24,7 +24,7 @@ from engine.clock import Clock
 from engine.models import AgencyEndpoint, OutboxMessage
 from notifications import context as contexts
 from notifications import templates
-from notifications.channels import DeliveryFailed, Outgoing, send
+from notifications.channels import DeliveryFailed, MailConnection, Outgoing, send
 from notifications.recipients import Delivery, Unresolvable, resolve
 from notifications.settings import Settings
 from notifications.thaidates import in_quiet_hours, quiet_hours_end
@@ -227,18 +227,22 @@ def send_leased(
 ) -> list[Outcome]:
     """Send each leased message; no database session is open here."""
     outcomes: list[Outcome] = []
-    for message in leased:
-        if clock() >= lease_until - timedelta(seconds=settings.timeout_seconds * 2):
-            outcomes.append((message, NOT_TRIED))  # the lease is running out: leave it be
-            continue
-        try:
-            send(message, settings, clock())
-            outcomes.append((message, None))
-        except DeliveryFailed as exc:
-            outcomes.append((message, exc))
-        except Exception as exc:  # a bug in one channel must not lose the batch's results
-            log.exception("sending outbox row %s failed", message.id)
-            outcomes.append((message, DeliveryFailed(f"{type(exc).__name__}: {exc}")))
+    mail = MailConnection(settings)  # one SMTP connection for the batch's e-mails
+    try:
+        for message in leased:
+            if clock() >= lease_until - timedelta(seconds=settings.timeout_seconds * 2):
+                outcomes.append((message, NOT_TRIED))  # the lease is running out: leave it be
+                continue
+            try:
+                send(message, settings, clock(), mail)
+                outcomes.append((message, None))
+            except DeliveryFailed as exc:
+                outcomes.append((message, exc))
+            except Exception as exc:  # a bug in one channel must not lose the batch's results
+                log.exception("sending outbox row %s failed", message.id)
+                outcomes.append((message, DeliveryFailed(f"{type(exc).__name__}: {exc}")))
+    finally:
+        mail.close()
     return outcomes
 
 

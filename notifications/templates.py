@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     pass_context,
@@ -121,6 +123,7 @@ class Source:
     overridden: bool = False
 
 
+@lru_cache(maxsize=128)
 def shipped_source(name: str, lang: str) -> Source:
     """The shipped file's parts, as text an administrator can start editing from."""
     path = FOLDER / f"{name}.{lang}.html"
@@ -161,13 +164,19 @@ def render_source(source: Source, context: Mapping[str, Any]) -> dict[str, str]:
         if template_text is None:
             continue
         try:
-            rendered[part] = SANDBOX.from_string(template_text).render(context).strip()
+            rendered[part] = _compiled(template_text).render(context).strip()
         except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
             raise TemplateProblem(part, f"{type(exc).__name__}: {exc}") from exc
     rendered["subject"] = " ".join(rendered.get("subject", "").split())  # one header line
     rendered.setdefault("short", rendered.get("text", ""))
     rendered["html"] = render_html(rendered["subject"], rendered.get("text", ""), context)
     return rendered
+
+
+@lru_cache(maxsize=512)
+def _compiled(text: str) -> Template:
+    """Compile once per distinct source text (an edited template is a new text)."""
+    return SANDBOX.from_string(text)
 
 
 def render(session: Session, name: str, lang: str, context: Mapping[str, Any]) -> dict[str, str]:
