@@ -455,6 +455,9 @@ def document() -> dict:
     from api.agency_docs import agency_paths  # late: it builds on this module's helpers
 
     paths.update(agency_paths())
+    from api.notification_docs import notification_paths  # late, as above
+
+    paths.update(notification_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -142,3 +142,16 @@ def test_staff_and_citizens_set_their_own_preferences(client, tokens):
     assert (
         refused.status_code == 422 and "LINE" in refused.get_json()["error"]["fields"]["channels"]
     )
+
+
+def test_the_notification_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/admin/notifications/dead-letters",
+        "/admin/notifications/dead-letters/{message_id}/retry",
+        "/admin/notifications/templates/{audience}/{event}/{lang}/preview",
+        "/admin/notifications/agencies/{code}/endpoint",
+        "/me/notifications",
+        "/track/{code}/notifications",
+    ):
+        assert path in paths
