@@ -13,6 +13,7 @@ from engine.errors import ValidationFailed
 from engine.models import Case, CaseNote, Category, Task
 from engine.referrals import active_referrals
 from engine.services import cases as case_service
+from engine.services import diagram as diagram_service
 from engine.statuses import OPEN_STATUSES, STATUSES
 
 EVENTS_PER_PAGE = 50
@@ -139,3 +140,10 @@ def comment(case_id: int):  # type: ignore[no-untyped-def]
         return _workspace(case_id, body, errors, 422)
     flash(t("เพิ่มความเห็นแล้ว", "Comment added."))
     return redirect(url_for("staff.case", case_id=case_id) + "#comments")
+
+
+@blueprint.get("/cases/<int:case_id>/diagram.json")
+def diagram(case_id: int):  # type: ignore[no-untyped-def]
+    """The case's diagrams with the elements to highlight, for the bpmn-js viewer."""
+    with reading() as db:
+        return {"diagrams": diagram_service.diagram_state(db, actor(), case_id)}

@@ -228,3 +228,17 @@ def test_an_intake_officer_registers_a_walk_in_complaint_and_gets_a_receipt(
     assert page.inner_text("#registration-number") == case.registration_number
     assert case.channel == "walk_in" and case.area_code == "500101"
     assert page.get_by_role("button", name="พิมพ์ใบรับเรื่อง").is_visible()
+
+
+def test_the_diagram_highlights_the_current_step(page, server, people, open_cases, factory, clock):
+    case_id = open_cases("นายจ้างไม่จ่ายค่าล่วงเวลา", category="labour")[0]
+    screen_and_refer(factory, clock, people, case_id)
+    sign_in(page, server, "labour")
+    page.goto(server + f"/staff/cases/{case_id}")
+    page.wait_for_selector(".diagram[data-process=agency_handling][data-ready=true]")
+    main = page.locator(".diagram[data-process=complaint]")
+    assert "done" in main.locator("[data-element-id=screen]").get_attribute("class")
+    assert "active" in main.locator("[data-element-id=handle]").get_attribute("class")
+    sub = page.locator(".diagram[data-process=agency_handling]")
+    assert "active" in sub.locator("[data-element-id=agency_acknowledge]").get_attribute("class")
+    page.screenshot(path="/tmp/damrong-staff-diagram.png", full_page=True)

@@ -1,0 +1,63 @@
+"""What the case's BPMN diagram should highlight: done, active and waiting elements."""
+
+from __future__ import annotations
+
+import re
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import runner
+from engine.access import Actor
+from engine.models import ProcessDefinition, WorkflowInstance
+from engine.services.cases import get_case
+
+_PROCESS_ID = re.compile(r"<(?:bpmn2?:)?process\b[^>]*\bid=\"([^\"]+)\"")
+
+
+def _state_name(state: int) -> str | None:
+    if state == TaskState.COMPLETED:
+        return "completed"
+    if state in (TaskState.READY, TaskState.STARTED, TaskState.ERROR):
+        return "active"
+    if state == TaskState.WAITING:
+        return "waiting"
+    return None
+
+
+def diagram_state(session: Session, actor: Actor, case_id: int) -> list[dict]:
+    """One entry per diagram the case has run through (main process first): its XML and the
+    element ids completed, active and waiting. The workflow is loaded read-only."""
+    case = get_case(session, actor, case_id)
+    instance = session.get(WorkflowInstance, case.id)
+    files = session.scalar(
+        select(ProcessDefinition.files).where(ProcessDefinition.id == instance.definition_id)
+    )
+    wf = runner.load(session, case)
+    states: dict[str, dict[str, set[str]]] = {}
+    main = wf.spec.name
+    for task in wf.get_tasks():
+        name = _state_name(task.state)
+        if name is None:
+            continue
+        process = task.workflow.spec.name
+        marks = states.setdefault(process, {"completed": set(), "active": set(), "waiting": set()})
+        marks[name].add(task.task_spec.name)
+    by_process = {
+        pid: (file_name, xml)
+        for file_name, xml in sorted(files.items())
+        if file_name.endswith(".bpmn")
+        for pid in _PROCESS_ID.findall(xml)
+    }
+    order = [main] + sorted(p for p in states if p != main)
+    return [
+        {
+            "process_id": pid,
+            "file": by_process[pid][0],
+            "xml": by_process[pid][1],
+            **{k: sorted(v) for k, v in states[pid].items()},
+        }
+        for pid in order
+        if pid in by_process and pid in states
+    ]
