@@ -86,6 +86,7 @@ def resolve_pending(factory: sessionmaker[Session], clock: Clock, settings: Sett
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
+            row.attempts += 1  # outside the savepoint, so a failed resolution still counts
             try:
                 with session.begin_nested():
                     _expand(session, row, settings, now)
@@ -103,7 +104,6 @@ def resolve_pending(factory: sessionmaker[Session], clock: Clock, settings: Sett
 
 
 def _expand(session: Session, row: OutboxMessage, settings: Settings, now: datetime) -> None:
-    row.attempts += 1
     resolution = resolve(session, row.recipient, row.event, settings.channels)
     # Webhooks carry every event; people only get events someone wrote a template for.
     deliveries = [

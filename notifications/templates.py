@@ -8,6 +8,7 @@ sandbox, so an edited template cannot reach Python internals, change data or run
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from engine.models import NotificationTemplate
 from notifications.thaidates import format_date
 
+log = logging.getLogger(__name__)
 FOLDER = Path(__file__).parent / "templates"
 LANGUAGES = ("th", "en")
 PARTS = ("subject", "text", "short")
@@ -180,8 +182,17 @@ def _compiled(text: str) -> Template:
 
 
 def render(session: Session, name: str, lang: str, context: Mapping[str, Any]) -> dict[str, str]:
-    """Render the template in force for an event and language."""
-    return render_source(source_for(session, name, lang), {**context, "lang": lang})
+    """Render the template in force; an override that fails on real data falls back to ours."""
+    if lang not in LANGUAGES:
+        lang = "th"
+    values = {**context, "lang": lang}
+    override = stored_source(session, name, lang)
+    if override is not None:
+        try:
+            return render_source(override, values)
+        except TemplateProblem as exc:  # the message still goes out, in the shipped wording
+            log.warning("edited template %s.%s failed (%s); using the shipped one", name, lang, exc)
+    return render_source(shipped_source(name, lang), values)
 
 
 def render_html(subject: str, text: str, context: Mapping[str, Any]) -> str:

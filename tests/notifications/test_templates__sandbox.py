@@ -129,3 +129,20 @@ def test_a_saved_template_must_render(factory, clock, staff):
         )
     with factory() as session:
         assert not any(t["overridden"] for t in admin.list_templates(session, staff["admin"]))
+
+
+def test_an_edited_template_that_fails_on_real_data_falls_back_to_the_shipped_one(
+    factory, clock, staff, smtp_sink, settings
+):
+    draft = {"subject": "งาน {{ task.name }}", "text": "{{ task.name }}"}  # fine on the sample
+    with factory.begin() as session:
+        admin.save_template(session, clock, staff["admin"], "citizen/case_received", "th", draft)
+    person = {"name": "สมชาย", "email": "somchai@example.com"}
+    _id, code, _ = open_case(factory, clock, staff["intake"], complainant=person)
+    dispatch_outbox(factory, clock, settings)
+    [mail] = [
+        m
+        for m, r in zip(smtp_sink.box.messages, smtp_sink.box.recipients, strict=True)
+        if "somchai@example.com" in r
+    ]
+    assert mail["Subject"] == f"ศูนย์ดำรงธรรมได้รับเรื่องร้องเรียนของท่านแล้ว เลขติดตาม {code}"
