@@ -14,6 +14,7 @@ from engine.models import Case, CaseNote, Category, Task
 from engine.referrals import active_referrals
 from engine.services import cases as case_service
 from engine.services import diagram as diagram_service
+from engine.services import search
 from engine.statuses import OPEN_STATUSES, STATUSES
 
 EVENTS_PER_PAGE = 50
@@ -66,10 +67,15 @@ def cases():  # type: ignore[no-untyped-def]
     if status not in STATUSES:
         status = None
     page = _page_arg("page")
+    text = (request.args.get("q") or "").strip()
+    offset = (page - 1) * CASES_PER_PAGE
     with reading() as db:
-        rows, total = case_service.list_cases(
-            db, actor(), status=status, limit=CASES_PER_PAGE, offset=(page - 1) * CASES_PER_PAGE
-        )
+        if text:
+            rows, total = search.search_cases(db, actor(), text, CASES_PER_PAGE, offset)
+        else:
+            rows, total = case_service.list_cases(
+                db, actor(), status=status, limit=CASES_PER_PAGE, offset=offset
+            )
         return render_template(
             "staff/cases.html",
             rows=rows,
@@ -78,6 +84,7 @@ def cases():  # type: ignore[no-untyped-def]
             pages=max(1, -(-total // CASES_PER_PAGE)),
             status=status,
             statuses=STATUSES,
+            q=text,
             now=services().clock(),
         )
 

@@ -1,0 +1,47 @@
+"""Finding a case by tracking code, complainant phone, or Thai words inside unspaced text."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import Case
+from tests.admin.conftest import sign_in
+from tests.admin.test_inbox__scope import screen_and_refer
+
+
+def test_search_by_words_inside_unspaced_thai_by_code_and_by_phone(
+    app, people, open_cases, factory, clock
+):
+    first = open_cases(
+        "ไฟฟ้าดับ",
+        description="หม้อแปลงไฟฟ้าระเบิดหน้าวัดศรีสุพรรณตั้งแต่เมื่อคืน",
+        category="local_nuisance",
+    )[0]
+    open_cases("ถนนพัง", description="ถนนหน้าโรงเรียนเป็นหลุมลึกมาก", category="local_nuisance")
+    client = app.test_client()
+    sign_in(client, "screener")
+    found = client.get("/staff/cases?q=หม้อแปลง").text  # a word in the middle of unspaced Thai
+    assert "ไฟฟ้าดับ" in found and "ถนนพัง" not in found
+    both = client.get("/staff/cases?q=วัดศรี ระเบิด").text
+    assert "ไฟฟ้าดับ" in both and "ถนนพัง" not in both
+    with factory() as session:
+        code = session.get(Case, first).tracking_code
+    by_code = client.get(f"/staff/cases?q={code.lower().replace('-', ' ')}").text
+    assert "ไฟฟ้าดับ" in by_code and "ถนนพัง" not in by_code
+    by_phone = client.get("/staff/cases?q=081-234-5678").text  # intake_data's phone
+    assert "ไฟฟ้าดับ" in by_phone and "ถนนพัง" in by_phone
+    assert client.get("/staff/cases?q=" + "ก" * 101).status_code == 422
+
+
+def test_search_stays_inside_what_the_official_may_see(app, people, open_cases, factory, clock):
+    secret = open_cases("ขอปกปิดชื่อ ค่าจ้างค้าง", category="labour", confidential=True)[0]
+    open_cases("ค่าจ้างค้างเรื่องที่ยังไม่ส่งต่อ", category="labour")
+    screen_and_refer(factory, clock, people, secret)
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    words = labour.get("/staff/cases?q=ค่าจ้างค้าง").text
+    assert "ขอปกปิดชื่อ" in words and "ยังไม่ส่งต่อ" not in words
+    # The phone would tell the agency who complained: a confidential case is not found by it.
+    assert "ขอปกปิดชื่อ" not in labour.get("/staff/cases?q=0812345678").text
+    with factory() as session:
+        assert session.scalar(select(Case.confidential).where(Case.id == secret))
