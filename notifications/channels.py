@@ -91,7 +91,7 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     password = unquote(url.password) if url.password else settings.smtp_password
     host, timeout = url.hostname or "localhost", settings.timeout_seconds
     if url.scheme == "smtps":
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=settings.smtp_ca_file)
         client: smtplib.SMTP = smtplib.SMTP_SSL(
             host, url.port or 465, timeout=timeout, context=context
         )
@@ -105,7 +105,7 @@ def _connect(settings: Settings) -> smtplib.SMTP:
             if not client.has_extn("starttls"):
                 # Never fall back to plain text when TLS was asked for.
                 raise DeliveryFailed("the SMTP server does not offer STARTTLS")
-            client.starttls(context=ssl.create_default_context())
+            client.starttls(context=ssl.create_default_context(cafile=settings.smtp_ca_file))
             client.ehlo()
         if user:
             client.login(user, password or "")

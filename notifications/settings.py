@@ -20,6 +20,7 @@ class Settings:
     smtp_url: str | None = None
     smtp_user: str | None = None
     smtp_password: str | None = None
+    smtp_ca_file: str | None = None  # a private CA for the SMTP server's certificate
     mail_from: str = "ศูนย์ดำรงธรรม <noreply@damrong.local>"
     sms_url: str | None = None
     sms_token: str | None = None
@@ -56,6 +57,7 @@ class Settings:
             "smtp_url": "DAMRONG_SMTP_URL",
             "smtp_user": "DAMRONG_SMTP_USER",
             "smtp_password": "DAMRONG_SMTP_PASSWORD",
+            "smtp_ca_file": "DAMRONG_SMTP_CA_FILE",
             "mail_from": "DAMRONG_MAIL_FROM",
             "sms_url": "DAMRONG_SMS_URL",
             "sms_token": "DAMRONG_SMS_TOKEN",
