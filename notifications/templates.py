@@ -112,7 +112,8 @@ def _environment() -> MessageSandbox:
 SANDBOX = _environment()
 # The HTML layout is ours, never admin-edited; it only wraps escaped text.
 LAYOUT = Environment(loader=FileSystemLoader(FOLDER), autoescape=True).get_template("_layout.html")
-URL = re.compile(r"https?://[^\s<>\"']+")
+# Links in already-escaped text: stop at an escaped quote or bracket (&#34; &#39; &lt; &gt;).
+URL = re.compile(r"https?://(?:(?!&#|&lt;|&gt;)[^\s<>\"'])+")
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,12 @@ def test_an_edited_template_that_fails_on_real_data_falls_back_to_the_shipped_on
         if "somchai@example.com" in r
     ]
     assert mail["Subject"] == f"ศูนย์ดำรงธรรมได้รับเรื่องร้องเรียนของท่านแล้ว เลขติดตาม {code}"
+
+
+def test_the_html_part_escapes_what_citizens_wrote_and_links_only_web_addresses():
+    case = {**SAMPLE["case"], "title": '<script>alert(1)</script> "javascript:alert(2)"'}
+    source = templates.shipped_source("citizen/case_received", "th")
+    html = templates.render_source(source, {**SAMPLE, "case": case, "lang": "th"})["html"]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    assert '<a href="https://damrong.example.go.th/track/K7Q2M9XD">' in html
