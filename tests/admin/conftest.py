@@ -7,11 +7,11 @@ from functools import cache
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from damrong.app import create_app
 from damrong.config import Config
-from engine.models import User
+from engine.models import Category, User
 from engine.services.cases import open_case
 from tests.conftest import intake_data, make_user
 
@@ -75,3 +75,12 @@ def add_official(factory, username: str, unit: str, roles: list[str]) -> None:  
     """One more official who can sign in with PASSWORD."""
     with factory.begin() as session:
         make_user(session, username, unit, roles).password_hash = password_hash()
+
+
+@pytest.fixture
+def new_category_code(factory):  # type: ignore[no-untyped-def]
+    """A category code a test may create; removed afterwards (categories are reference data)."""
+    code = "water_supply"
+    yield code
+    with factory.begin() as session:
+        session.execute(delete(Category).where(Category.code == code))

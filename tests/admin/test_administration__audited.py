@@ -52,7 +52,9 @@ def test_only_admins_may_open_the_administration(app, people):
     assert admin.get("/staff/admin/admin_audit_events/").status_code == 200
 
 
-def test_an_admin_adds_a_category_and_the_change_is_audited(app, people, factory):
+def test_an_admin_adds_a_category_and_the_change_is_audited(
+    app, people, factory, new_category_code
+):
     client = app.test_client()
     sign_in(client, "admin")
     page = client.get("/staff/admin/admin_categories/new/").text

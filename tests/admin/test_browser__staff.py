@@ -185,7 +185,7 @@ def test_a_supervisor_extends_an_overdue_deadline_with_a_reason(
     assert page.locator("tr", has_text="ลูกจ้างถูกเลิกจ้าง").count() == 0
 
 
-def test_an_admin_adds_a_category(page, server, people, factory):
+def test_an_admin_adds_a_category(page, server, people, factory, new_category_code):
     sign_in(page, server, "admin")
     page.get_by_role("link", name="ผู้ดูแลระบบ").click()
     page.goto(server + "/staff/admin/admin_categories/new/")
