@@ -170,13 +170,15 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
             action(wf)
             wf.refresh_timers()
             wf.do_engine_steps()
-            views.end_if_final(wf)
+            snap = views.snapshot(wf)
+            if views.end_if_final(wf, snap):
+                snap = views.snapshot(wf)
     except (SpiffWorkflowException, ScriptRejected) as exc:
         raise WorkflowFailed(
             f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"
         ) from exc
     _apply_effects(session, now, actor, case, effects)
-    status, resolution = views.derive_status(wf)
+    status, resolution = views.derive_status(wf, snap)
     case.status = status or case.status
     if resolution:
         case.resolution = resolution
@@ -186,7 +188,7 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
     instance.state = workflow.dump_state(wf)
     instance.completed = wf.is_completed()
     _pause_or_resume_clock(session, actor, case, before, now)
-    views.sync(session, case, wf, now, new=new)
+    views.sync(session, case, wf, now, new=new, snap=snap)
     if case.status != before and before is not None:
         journal.record(
             session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -44,56 +45,94 @@ def _open_status(task) -> str | None:  # type: ignore[no-untyped-def]
     return status if status in STATUSES else None
 
 
-def derive_status(wf: BpmnWorkflow) -> tuple[str | None, str | None]:
+@dataclass
+class Snapshot:
+    """What the views need of a workflow, from one walk over its task tree.
+
+    Each `get_tasks(state=...)` walks every task of the case (and its called processes); the
+    views used to walk it four times per step.
+    """
+
+    ready_manual: list = field(default_factory=list)
+    open: list = field(default_factory=list)  # READY or WAITING
+    waiting: list = field(default_factory=list)
+    status_ends: list = field(default_factory=list)  # completed end events with a status
+
+
+def snapshot(wf: BpmnWorkflow) -> Snapshot:
+    """Walk the workflow's tasks once and sort out what the views read."""
+    snap = Snapshot()
+    for task in wf.get_tasks():
+        state = task.state
+        if state == TaskState.READY:
+            snap.open.append(task)
+            if task.task_spec.manual:
+                snap.ready_manual.append(task)
+        elif state == TaskState.WAITING:
+            snap.open.append(task)
+            snap.waiting.append(task)
+        elif (
+            state == TaskState.COMPLETED
+            and isinstance(task.task_spec, EndEvent)
+            and "status" in _properties(task)
+        ):
+            snap.status_ends.append(task)
+    return snap
+
+
+def derive_status(wf: BpmnWorkflow, snap: Snapshot | None = None) -> tuple[str | None, str | None]:
     """The case status the workflow is in, and a resolution once it has ended.
 
     An interrupting event sub-process (withdrawal) keeps waiting after the main path ends, so
     "ended" means: nothing open carries a status, and an end event that carries one was reached.
     """
-    open_statuses = {
-        _open_status(t) for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING)
-    }
+    snap = snap or snapshot(wf)
+    open_statuses = {_open_status(t) for t in snap.open}
     for status in STATUS_PRECEDENCE:
         if status in open_statuses:
             return status, None
-    ended = [
-        t
-        for t in wf.get_tasks(state=TaskState.COMPLETED)
-        if "status" in _properties(t) and isinstance(t.task_spec, EndEvent)
-    ]
-    if not ended:
+    if not snap.status_ends:
         return None, None
-    props = _properties(max(ended, key=lambda t: t.last_state_change))
+    props = _properties(max(snap.status_ends, key=lambda t: t.last_state_change))
     return props["status"], props.get("resolution")
 
 
-def end_if_final(wf: BpmnWorkflow) -> None:
-    """Reaching an end event with a final status ends the whole case.
+def end_if_final(wf: BpmnWorkflow, snap: Snapshot | None = None) -> bool:
+    """Reaching an end event with a final status ends the whole case; True if it cancelled.
 
     The shipped diagrams use terminate end events for this; a designer's diagram that ends a
     branch with "closed" while another branch still waits must not leave the case half-open.
     (SpiffWorkflow 3.2 ignores isInterrupting on event sub-processes, so they cannot do it.)
     """
     if wf.is_completed():
-        return
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
-        status = _properties(task).get("status")
-        if isinstance(task.task_spec, EndEvent) and status in FINAL_STATUSES:
+        return False
+    snap = snap or snapshot(wf)
+    for task in snap.status_ends:
+        if _properties(task).get("status") in FINAL_STATUSES:
             wf.cancel()
-            return
+            return True
+    return False
 
 
-def sync(session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: bool = False) -> None:
+def sync(
+    session: Session,
+    case: Case,
+    wf: BpmnWorkflow,
+    now: datetime,
+    new: bool = False,
+    snap: Snapshot | None = None,
+) -> None:
     """Make the case's task and timer rows match the workflow, in the caller's transaction.
 
     A new case has no rows yet, so there is nothing to read first.
     """
-    rows = _sync_tasks(session, case, wf, now, new)
+    snap = snap or snapshot(wf)
+    rows = _sync_tasks(session, case, snap, now, new)
     # The case is due when its main path is: a supervisor's escalation task has its own clock.
     main = [r for r in rows if r.role != "supervisor" and r.due_at is not None]
     case.due_at = min((r.due_at for r in main), default=None)
     case.at_risk_at = min((r.at_risk_at for r in main if r.at_risk_at), default=None)
-    _sync_timers(session, case, wf, new)
+    _sync_timers(session, case, snap, new)
 
 
 def _org_unit_for(session: Session, case: Case, role: str) -> int:
@@ -150,9 +189,9 @@ def _record_outcome(session: Session, case: Case, row: Task, now: datetime) -> N
 
 
 def _sync_tasks(
-    session: Session, case: Case, wf: BpmnWorkflow, now: datetime, new: bool
+    session: Session, case: Case, snap: Snapshot, now: datetime, new: bool
 ) -> list[Task]:
-    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    ready = {str(t.id): t for t in snap.ready_manual}
     rows = [] if new else session.scalars(select(Task).where(Task.case_id == case.id))
     existing = {row.spiff_task_id: row for row in rows}
     for spiff_id, row in existing.items():
@@ -218,9 +257,9 @@ def _timer_fire_time(task) -> datetime | None:  # type: ignore[no-untyped-def]
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _sync_timers(session: Session, case: Case, wf: BpmnWorkflow, new: bool) -> None:
+def _sync_timers(session: Session, case: Case, snap: Snapshot, new: bool) -> None:
     wanted = set()
-    for task in wf.get_tasks(state=TaskState.WAITING):
+    for task in snap.waiting:
         fire_at = _timer_fire_time(task)
         if fire_at is not None:
             wanted.add((task.task_spec.name, fire_at))
