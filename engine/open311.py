@@ -117,20 +117,21 @@ def check_address_id(code: str) -> str:
     return current
 
 
-_PROVINCE_MARK = re.compile(r"(?:จังหวัด|จ\.)\s*([^\s,]+)")
+_PROVINCE_PREFIX = re.compile(r"^(?:จังหวัด|จ\.)")
 
 
 def province_named_in(text: str) -> str | None:
-    """The province an address names ("จ.เชียงใหม่", "จังหวัด…", "กรุงเทพฯ", "Chiang Mai")."""
+    """The province an address names as a whole word ("จ.เชียงใหม่", "จังหวัดน่าน 55000",
+    "ลำพูน", "กรุงเทพฯ", "Chiang Mai"); None when it names none."""
     if re.search(r"กรุงเทพ|กทม|bangkok", text, re.IGNORECASE):
         return "10"
-    provinces = areas.children(None)
-    for mark in _PROVINCE_MARK.findall(text):
-        for province in provinces:
-            if mark.startswith(province.name_th):
-                return province.code
+    by_name = {p.name_th: p.code for p in areas.children(None)}
+    for token in re.split(r"[\s,()]+", text):
+        name = _PROVINCE_PREFIX.sub("", token).rstrip("0123456789")
+        if name in by_name:
+            return by_name[name]
     lowered = f" {re.sub(r'[^a-z]+', ' ', text.lower())} "
-    for province in sorted(provinces, key=lambda p: -len(p.name_en)):
+    for province in sorted(areas.children(None), key=lambda p: -len(p.name_en)):
         if f" {province.name_en.lower()} " in lowered:
             return province.code
     return None
