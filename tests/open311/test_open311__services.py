@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.open311 import READS_PER_MINUTE
 from tests.open311.conftest import xml
 
 
@@ -81,3 +82,16 @@ def test_an_unknown_jurisdiction_is_refused_and_an_empty_one_ignored(client):
     response = client.get("/open311/v2/services.json?jurisdiction_id=sf.gov")
     assert response.status_code == 404
     assert "sf.gov" in response.get_json()[0]["description"]
+
+
+def test_keyless_reads_are_limited_per_address(client, clock):
+    busy = {"REMOTE_ADDR": "198.51.100.9"}
+    for _ in range(READS_PER_MINUTE):
+        assert client.get("/open311/v2/services.json", environ_base=busy).status_code == 200
+    refused = client.get("/open311/v2/services.xml", environ_base=busy)
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert xml(refused).findtext("./error/code") == "429"
+    other = {"REMOTE_ADDR": "198.51.100.10"}
+    assert client.get("/open311/v2/services.json", environ_base=other).status_code == 200
+    clock.advance(minutes=1)
+    assert client.get("/open311/v2/services.json", environ_base=busy).status_code == 200
