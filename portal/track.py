@@ -201,9 +201,7 @@ def case_action(token: str, action: str):  # type: ignore[no-untyped-def]
         else:
             return message_page(*NOT_FOUND, 404)
     except ValidationFailed as exc:
-        fields = {
-            (action if k in ("text", "comment", "rating") else k): v for k, v in exc.fields.items()
-        }
+        fields = {(action if k in ("text", "comment") else k): v for k, v in exc.fields.items()}
         return render_case(case_id, token, errors=fields)
     except NotWaiting as exc:
         return render_case(case_id, token, notice=t(exc.message_th, exc.message_en))[0], 409

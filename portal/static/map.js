@@ -22,7 +22,10 @@
       fetch(box.getAttribute("data-provinces"))
         .then(function (r) { return r.json(); })
         .then(function (geo) {
-          L.geoJSON(geo, {style: {color: "#1d4f91", weight: 1, fillOpacity: tiles ? 0 : 0.08}}).addTo(map);
+          L.geoJSON(geo, {
+            style: {color: "#1d4f91", weight: 1, fillOpacity: tiles ? 0 : 0.08},
+            attribution: "Natural Earth"
+          }).addTo(map);
         })
         .catch(function () {});
       if (lat.value && lon.value) { place([parseFloat(lat.value), parseFloat(lon.value)]); }

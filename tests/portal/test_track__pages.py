@@ -131,7 +131,8 @@ def test_after_the_result_the_complainant_rates_and_reopens(client, factory, clo
     window_ends = format_date((clock() + timedelta(days=30)).astimezone(BANGKOK).date())
     assert f"ขอเปิดเรื่องใหม่ได้ถึงวันที่ {window_ends}" in page  # the reopen_window policy
     bad = _post(client, path, "rate", rating="9")
-    assert bad.status_code == 422 and "กรุณาเลือกคะแนน 1 ถึง 5" in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert '<p class="form-error" id="f-rating-error">กรุณาเลือกคะแนน 1 ถึง 5</p>' in bad.text
     assert _post(client, path, "rate", rating="4", text="รวดเร็วดี").status_code == 303
     with factory() as session:
         case = session.get(Case, case_id)
