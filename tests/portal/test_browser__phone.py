@@ -114,3 +114,35 @@ def test_a_citizen_files_a_complaint_from_a_phone(phone, factory, tmp_path) -> N
         assert 5 <= case.lat <= 21 and 97 <= case.lon <= 106
         photo = session.scalars(select(CaseAttachment)).one()
         assert not Image.open(io.BytesIO(photo.content)).getexif()
+
+
+def test_a_citizen_follows_rates_and_reopens_from_a_phone(phone, factory, clock, staff) -> None:
+    from tests.engine.helpers import complete, open_case
+
+    case_id, code, secret = open_case(factory, clock, staff["intake"])
+    phone.goto("/portal/track")
+    phone.locator("#f-code").fill(code.replace("-", "").lower())  # typed loosely
+    phone.locator("#f-secret").fill(secret)
+    phone.get_by_role("button", name="ดูเรื่อง").click()
+    assert phone.locator("#case-status").inner_text() == "กำลังพิจารณาเรื่อง"
+    complete(
+        factory,
+        clock,
+        staff["screener"],
+        case_id,
+        "screen",
+        {"decision": "resolve", "reason": "ชี้แจงแล้ว", "public_note": "นายจ้างจะจ่ายภายในสัปดาห์นี้"},
+    )
+    phone.reload()
+    assert "นายจ้างจะจ่ายภายในสัปดาห์นี้" in phone.locator(".portal-timeline").inner_text()
+    phone.locator("#rate input[value='5']").check()
+    phone.locator("#f-rate").fill("ขอบคุณค่ะ")
+    phone.get_by_role("button", name="ส่งคะแนน").click()
+    assert "ขอบคุณสำหรับคะแนน" in phone.locator(".portal-notice").inner_text()
+    phone.screenshot(path="/tmp/damrong-portal-case.png", full_page=True)
+    phone.locator("#f-reopen").fill("นายจ้างยังไม่จ่ายเงิน")
+    phone.get_by_role("button", name="ขอเปิดเรื่องใหม่").click()
+    assert phone.locator("#case-status").inner_text() == "กำลังพิจารณาเรื่อง"
+    with factory() as session:
+        case = session.get(Case, case_id)
+        assert case.rating == 5 and case.reopen_count == 1

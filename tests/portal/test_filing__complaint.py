@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from engine.models import AuditEvent, Case
+from engine.models import AuditEvent, Case, OutboxMessage
 from tests.portal.conftest import complaint, csrf
 
 
@@ -41,6 +41,9 @@ def test_a_complaint_is_opened_and_the_receipt_shown_once(client, factory) -> No
         assert case.complainant_name == "สมหญิง รักดี" and case.complainant_phone == "0812345678"
         assert case.category_code == "local_nuisance" and not case.anonymous
     assert len(secret) == 8
+    with factory() as session:  # the receipt also goes out by the channel they gave
+        sent = session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+        assert ("case_received", f"complainant:{case.id}") in {(m.event, m.recipient) for m in sent}
     # Shown once: a reload does not show the secret again.
     again = client.get("/portal/receipt")
     assert again.status_code == 303 and secret not in again.get_data(as_text=True)
