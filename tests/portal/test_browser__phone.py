@@ -146,3 +146,30 @@ def test_a_citizen_follows_rates_and_reopens_from_a_phone(phone, factory, clock,
     with factory() as session:
         case = session.get(Case, case_id)
         assert case.rating == 5 and case.reopen_count == 1
+
+
+def test_without_javascript_the_area_lists_and_the_form_still_work(browser, server, factory):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False, base_url=server
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto("/portal/complaint")
+        page.locator("#f-title").fill("เสียงดังจากโรงงานตอนกลางคืน")
+        page.locator("#f-area_code-province").select_option("50")
+        page.get_by_role("button", name="แสดงรายชื่ออำเภอ/ตำบล").click()
+        page.locator("#f-area_code-district").select_option("5001")
+        page.get_by_role("button", name="แสดงรายชื่ออำเภอ/ตำบล").click()
+        page.locator("#f-area_code-subdistrict").select_option("500101")
+        assert page.locator("#f-title").input_value() == "เสียงดังจากโรงงานตอนกลางคืน"
+        page.locator("#f-description").fill("โรงงานเดินเครื่องจักรเสียงดังทุกคืนจนนอนไม่หลับ")
+        page.locator("#f-category").select_option("local_nuisance")
+        page.locator("#f-consent").check()
+        page.get_by_role("button", name="ส่งเรื่องร้องเรียน").click()
+        code = page.locator("#tracking-code").inner_text()
+    finally:
+        context.close()
+    with factory() as session:
+        case = session.scalar(select(Case).where(Case.tracking_code == code))
+        assert case.area_code == "500101" and case.lat is None
