@@ -147,3 +147,21 @@ def test_after_the_result_the_complainant_rates_and_reopens(client, factory, clo
 def test_an_unknown_action_is_not_found(client, factory, clock, staff) -> None:
     _case_id, path = _open(client, factory, clock, staff)
     assert _post(client, path, "delete").status_code == 404
+
+
+def test_what_citizens_and_officials_typed_is_shown_as_text(client, factory, clock, staff) -> None:
+    script = "<script>alert('x')</script>"
+    case_id, code, secret = open_case(factory, clock, staff["intake"], title="ถนนพัง " + script)
+    complete(
+        factory,
+        clock,
+        staff["screener"],
+        case_id,
+        "screen",
+        {"decision": "resolve", "reason": "x", "public_note": "<img src=x onerror=alert(1)>"},
+    )
+    token = csrf(client, "/portal/track")
+    found = client.post("/portal/track", data={"code": code, "secret": secret, "_csrf": token})
+    page = client.get(found.location).get_data(as_text=True)
+    assert script not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
