@@ -96,6 +96,7 @@ def inbox():  # type: ignore[no-untyped-def]
             limit=PAGE_SIZE,
             offset=(page_number - 1) * PAGE_SIZE,
             latest_due_first=latest_first,
+            known_total=counts[tab],
         )
         rows = _rows(db, page.items, now)
         choices = _choices(db, me, tab, chosen)

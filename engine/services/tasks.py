@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import journal, runner, sla
-from engine.access import Actor, check_can_work, task_oversight, task_visibility
+from engine.access import Actor, check_can_work, in_area, task_oversight, task_visibility
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, ValidationFailed
@@ -62,13 +63,24 @@ def _filtered(query: Select, now: datetime | None, filters: dict) -> Select:
     if filters.get("category"):
         query = query.where(Task.category_code == filters["category"])
     if filters.get("area"):
-        query = query.where(Task.area_code.startswith(filters["area"], autoescape=True))
+        query = query.where(in_area(Task.area_code, filters["area"]))
     if filters.get("agency"):
         agency_id = select(OrgUnit.id).where(OrgUnit.code == filters["agency"]).scalar_subquery()
         query = query.where(Task.org_unit_id == agency_id)
     if filters.get("sla_state"):
-        query = query.where(sla.state_of(now or datetime.now(UTC)) == filters["sla_state"])
+        query = query.where(_sla_condition(filters["sla_state"], now or datetime.now(UTC)))
     return query
+
+
+def _sla_condition(state: str, now: datetime) -> ColumnElement[bool]:
+    """sla.state_of(now) == state, written as ranges on the deadline so indexes serve it."""
+    if state == "breached":
+        return Task.due_at <= now
+    if state == "at_risk":
+        return (Task.due_at > now) & (Task.at_risk_at <= now)
+    if state == "on_track":
+        return (Task.due_at > now) & or_(Task.at_risk_at.is_(None), Task.at_risk_at > now)
+    return sla.state_of(now) == state
 
 
 def list_tasks(
@@ -85,14 +97,18 @@ def list_tasks(
     limit: int = 50,
     offset: int = 0,
     latest_due_first: bool = False,
+    known_total: int | None = None,
 ) -> TaskPage:
     """An inbox tab from the tasks table alone: `mine` (claimed), `group` (claimable or mine),
     `unclaimed`, or `all` open tasks in a supervisor's area; sorted by due time."""
     filters = dict(step=step, category=category, area=area, sla_state=sla_state, agency=agency)
     query = _filtered(_scoped(actor, scope), now, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    due = Task.due_at.desc() if latest_due_first else Task.due_at
-    order = (Task.due_at.is_(None), due, Task.created_at, Task.id)
+    total = known_total
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # NULLS LAST is PostgreSQL's own ascending order, so the inbox index also yields the order.
+    due = Task.due_at.desc().nulls_last() if latest_due_first else Task.due_at.asc().nulls_last()
+    order = (due, Task.created_at, Task.id)
     items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
     return TaskPage(list(items), int(total))
 
@@ -110,13 +126,26 @@ def count_tasks(
     return counts
 
 
+STEP_CHOICES_TTL_S = 60.0
+_step_choices: dict[tuple, tuple[float, list[tuple[str, str, str]]]] = {}
+
+
 def step_choices(session: Session, actor: Actor, scope: str) -> list[tuple[str, str, str]]:
-    """(step, Thai name, English name) of the steps present in an inbox tab, for its filter."""
+    """(step, Thai name, English name) of the steps present in an inbox tab, for its filter.
+
+    Kept for a minute per unit, roles and tab: the list changes rarely and costs a scan."""
+    key = (actor.org_unit_id, actor.area_code, tuple(sorted(actor.roles)), scope)
+    hit = _step_choices.get(key)
+    if hit is not None and time.monotonic() - hit[0] < STEP_CHOICES_TTL_S:
+        return hit[1]
     query = _scoped(actor, scope).with_only_columns(Task.step, Task.name_th, Task.name_en)
     rows = session.execute(query.distinct().order_by(Task.step)).all()
     seen: dict[str, tuple[str, str, str]] = {}
     for step, name_th, name_en in rows:
         seen.setdefault(step, (step, name_th, name_en))
+    if len(_step_choices) > 10_000:
+        _step_choices.clear()
+    _step_choices[key] = (time.monotonic(), list(seen.values()))
     return list(seen.values())
 
 

@@ -1,4 +1,4 @@
-"""staff web: failed sign-ins for the lock-out
+"""staff web: failed sign-ins for the lock-out, tasks by area and deadline
 
 Revision ID: 0005
 Revises: 0002
@@ -27,7 +27,11 @@ def upgrade() -> None:
         sa.Column("locked_until", engine.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("username", name=op.f("pk_sign_in_throttles")),
     )
+    op.create_index("ix_tasks_area_due", "tasks", ["area_code", "due_at"], unique=False)
+    op.create_index("ix_tasks_due_area", "tasks", ["due_at", "area_code"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tasks_due_area", table_name="tasks")
+    op.drop_index("ix_tasks_area_due", table_name="tasks")
     op.drop_table("sign_in_throttles")
