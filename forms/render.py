@@ -3,7 +3,9 @@
 The staff web, the citizen portal and the designer's preview all call `render_form`; what comes
 back is the inside of a <form> (an error summary, then each field with its errors beside it),
 so the caller adds the <form> tag, its CSRF token and its buttons. Posted data goes back
-through `parse_form` (forms/formdata.py). A page without JavaScript posts `_refresh` when the
+through `parse_form` (forms/formdata.py); check it with `form_errors(name, parsed, context)`,
+which also explains dates that could not be read (in Buddhist Era terms) before the schema's
+own checks. A page without JavaScript posts `_refresh` when the
 citizen wants the district list for the province they chose: check `is_refresh(request.form)`
 and render the form again with the parsed values instead of submitting it.
 """

@@ -19,7 +19,7 @@ from forms.render import Field, error_summary, is_refresh, render_custom, render
 from portal import uploads
 from portal.pages import blueprint, lang, message_page, pick, reading, services, writing
 
-FILINGS_PER_HOUR = 10  # per address; a family sharing one connection still fits
+LIMIT = (10, timedelta(hours=1))  # complaints per address; a family sharing one connection fits
 HONEYPOT = "website"
 RECEIPT_KEY = "portal_receipt"
 CITIZEN = Actor(kind="citizen", label="complainant")  # filing: no case to prove yet
@@ -106,26 +106,6 @@ def complaint_submit():  # type: ignore[no-untyped-def]
             ("กรุณาลองใหม่อีกครั้ง", "Please try again."),
             400,
         )
-    try:
-        with writing() as db:
-            throttle.hit(
-                db,
-                f"file:{request.remote_addr}",
-                services().clock(),
-                FILINGS_PER_HOUR,
-                timedelta(hours=1),
-            )
-    except RateLimited as exc:
-        minutes = max(1, exc.retry_after // 60)
-        return message_page(
-            ("ส่งเรื่องถี่เกินไป", "Too many complaints from this connection"),
-            (
-                f"มีการส่งเรื่องจากเครือข่ายนี้หลายครั้งแล้ว กรุณารอประมาณ {minutes} นาที หรือโทรสายด่วน 1567",
-                f"Many complaints came from this connection; wait about {minutes} minutes "
-                "or call the 1567 hotline.",
-            ),
-            429,
-        )
     data = parse_form("intake", request.form)
     if is_refresh(request.form):
         return _page(data, {})
@@ -151,13 +131,30 @@ def complaint_submit():  # type: ignore[no-untyped-def]
         return _page(data, errors, 422)
     try:
         with writing() as db:
+            # Only complaints about to be opened count: corrections and area lists are free.
+            throttle.hit(db, f"file:{request.remote_addr}", services().clock(), *LIMIT)
             opened = open_case(db, services().clock, CITIZEN, dict(data))
             _store(db, opened.case, files)
             code, number = opened.case.tracking_code, opened.case.registration_number
     except ValidationFailed as exc:
         return _page(data, dict(exc.fields), 422)
+    except RateLimited as exc:
+        return _too_many(exc.retry_after)
     session[RECEIPT_KEY] = {"code": code, "secret": opened.citizen_secret, "number": number}
     return redirect(url_for("portal.receipt"), 303)
+
+
+def _too_many(retry_after: int):  # type: ignore[no-untyped-def]
+    minutes = max(1, retry_after // 60)
+    return message_page(
+        ("ส่งเรื่องถี่เกินไป", "Too many complaints from this connection"),
+        (
+            f"มีการส่งเรื่องจากเครือข่ายนี้หลายครั้งแล้ว กรุณารอประมาณ {minutes} นาที หรือโทรสายด่วน 1567",
+            f"Many complaints came from this connection; wait about {minutes} minutes "
+            "or call the 1567 hotline.",
+        ),
+        429,
+    )
 
 
 def _store(db, case, files: list[uploads.CleanFile]) -> None:  # type: ignore[no-untyped-def]
