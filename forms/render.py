@@ -12,7 +12,6 @@ and render the form again with the parsed values instead of submitting it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from forms.choices import (
+    Option,
+    agency_options,
+    area_levels,
+    category_groups,
+    enum_options,
+)
 from forms.formdata import (
     date_parts,
     format_date,
@@ -29,7 +35,7 @@ from forms.formdata import (
     parse_form,
     widget_of,
 )
-from forms.loader import field_labels, field_schema, properties, shared_schema, value_labels
+from forms.loader import field_labels, field_schema, properties, shared_schema
 from forms.validation import FieldError
 
 __all__ = [
@@ -45,7 +51,6 @@ __all__ = [
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
-SEED = Path(__file__).resolve().parent.parent / "engine" / "seed"
 AREAS_URL = "/api/v1/areas?parent="
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -91,16 +96,6 @@ TEXTS = {
         "summary": "Please correct {n} item(s)",
     },
 }
-
-
-@dataclass
-class Option:
-    """One choice of a list, radio group or checkbox group."""
-
-    value: str
-    label: str
-    selected: bool = False
-    help: str = ""
 
 
 @dataclass
@@ -388,106 +383,25 @@ def _decorate(f: Field, node: dict, choices: Mapping[str, Sequence[object]]) -> 
     elif f.widget == "number":
         f.integer = kind == "integer"
     elif f.widget in ("select", "radio"):
-        f.options = _enum_options(node, node.get("enum") or [], [f.value], f.lang)
+        f.options = enum_options(node, node.get("enum") or [], [f.value], f.lang)
     elif f.widget == "checkboxes":
         items = node.get("items") or {}
         chosen = f.value if isinstance(f.value, list) else []
-        f.options = _enum_options(items, items.get("enum") or [], chosen, f.lang)
+        f.options = enum_options(items, items.get("enum") or [], chosen, f.lang)
     elif f.widget == "list":
         f.items = [str(v) for v in f.value] if isinstance(f.value, list) else []
         f.items.append("")
     elif f.widget == "category":
-        f.groups = _category_groups(choices.get("category"), f.value, f.lang)
+        f.groups = category_groups(choices.get("category"), f.value, f.lang)
     elif f.widget == "agency":
-        f.options = _agency_options(choices.get("agency"), f.value, f.lang)
+        f.options = agency_options(choices.get("agency"), f.value, f.lang)
         f.placeholder = "" if f.required else _texts(f.lang)["agency_auto"]
     elif f.widget == "area":
-        f.levels = _area_levels(f.value, f.lang)
+        f.levels = area_levels(f.value, f.lang, _texts(f.lang))
         f.areas_url = str(choices.get("areas_url") or AREAS_URL)
     elif f.widget == "file":
         f.multiple = kind == "array"
         f.accept = str(node.get("x-accept") or "")
-
-
-def _enum_options(node: dict, enum: list, chosen: list, lang: str) -> list[Option]:
-    return [
-        Option(
-            value=str(v).lower() if isinstance(v, bool) else str(v),
-            label=value_labels(node, [v])[1 if lang == "en" else 0],
-            selected=any(c == v and type(c) is type(v) for c in chosen),
-        )
-        for v in enum
-    ]
-
-
-def _attr(item: object, *names: str) -> str:
-    for name in names:
-        value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
-        if value:
-            return str(value)
-    return ""
-
-
-def _category_groups(given: Sequence[object] | None, value: object, lang: str) -> list[dict]:
-    items = given if given is not None else _seed("categories.json")
-    groups: dict[str, list[Option]] = {}
-    for item in items:
-        if _attr(item, "active") == "False":
-            continue
-        code = _attr(item, "code")
-        option = Option(
-            value=code,
-            label=_attr(item, f"name_{lang}", "name_th"),
-            selected=code == value,
-            help=_attr(item, f"description_{lang}", "description_th"),
-        )
-        groups.setdefault(_attr(item, "group_name", "group"), []).append(option)
-    # Group headings only help when groups hold several categories (and they are Thai only).
-    if lang == "en" or all(len(options) == 1 for options in groups.values()):
-        return [{"label": "", "options": [o for options in groups.values() for o in options]}]
-    return [{"label": label, "options": options} for label, options in groups.items()]
-
-
-def _agency_options(given: Sequence[object] | None, value: object, lang: str) -> list[Option]:
-    items = given if given is not None else _seed("orgunits.json")
-    return [
-        Option(
-            value=_attr(item, "code"),
-            label=_attr(item, f"name_{lang}", "name_th"),
-            selected=_attr(item, "code") == value,
-        )
-        for item in items
-        if _attr(item, "kind") in ("agency", "")
-    ]
-
-
-@cache
-def _seed(name: str) -> tuple[dict, ...]:
-    return tuple(json.loads((SEED / name).read_text(encoding="utf-8")))
-
-
-def _area_levels(value: object, lang: str) -> list[dict]:
-    from engine import areas  # the DOPA list; imported late so engine may import forms freely
-
-    code = value if isinstance(value, str) else ""
-    texts = _texts(lang)
-    levels, parent = [], None
-    for part, size in (("province", 2), ("district", 4), ("subdistrict", 6)):
-        options = [] if part != "province" and parent is None else areas.children(parent)
-        chosen = code[:size] if len(code) >= size else ""
-        levels.append(
-            {
-                "part": part,
-                "label": texts[part],
-                "placeholder": texts[f"choose_{part}"],
-                "options": [
-                    Option(a.code, a.name_en if lang == "en" else a.name_th, a.code == chosen)
-                    for a in options
-                ],
-            }
-        )
-        parent = chosen if chosen and any(a.code == chosen for a in options) else None
-    return levels
 
 
 def _summary(
