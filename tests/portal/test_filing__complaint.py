@@ -173,3 +173,13 @@ def test_the_start_page_styles_map_and_front_end_files(client) -> None:
     for path in ("leaflet/package.json", "leaflet/../../pyproject.toml", "left-pad/index.js"):
         assert client.get(f"/portal/vendor/{path}").status_code == 404
     assert client.get("/portal/receipt").status_code == 303  # nothing to show
+
+
+def test_an_unknown_category_is_named_beside_the_list(client, factory) -> None:
+    token = csrf(client)
+    response = client.post(
+        "/portal/complaint", data={**complaint(category="ufo_sighting"), "_csrf": token}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="f-category-error"' in page
+    assert "ไม่พบประเภทเรื่อง «ufo_sighting»" in page and _count(factory) == 0
