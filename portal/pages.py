@@ -20,6 +20,7 @@ from flask import (
     request,
     send_from_directory,
     session,
+    url_for,
 )
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
@@ -122,7 +123,21 @@ def check_post():  # type: ignore[no-untyped-def]
 @blueprint.context_processor
 def template_helpers() -> dict:
     """t(), lang and the CSRF token in every portal template."""
-    return {"t": t, "lang": lang(), "csrf_token": csrf_token, "pick": pick}
+    return {
+        "t": t,
+        "lang": lang(),
+        "csrf_token": csrf_token,
+        "pick": pick,
+        "switch_path": _switch_path(),
+    }
+
+
+def _switch_path() -> str:
+    """Where the language link goes: this page, or after an action its case page (a GET)."""
+    token = (request.view_args or {}).get("token")
+    if request.method != "GET" and token:
+        return url_for("portal.case_page", token=token)
+    return request.path
 
 
 @blueprint.errorhandler(errors.DamrongError)

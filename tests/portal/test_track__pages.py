@@ -133,6 +133,7 @@ def test_after_the_result_the_complainant_rates_and_reopens(client, factory, clo
     bad = _post(client, path, "rate", rating="9")
     assert bad.status_code == 422
     assert '<p class="form-error" id="f-rating-error">กรุณาเลือกคะแนน 1 ถึง 5</p>' in bad.text
+    assert f'href="{path}?lang=en"' in bad.text  # switching language returns to the case
     assert _post(client, path, "rate", rating="4", text="รวดเร็วดี").status_code == 303
     with factory() as session:
         case = session.get(Case, case_id)
