@@ -56,7 +56,11 @@ def test_wrong_unknown_and_guessed_codes_get_the_same_answer(client, factory, cl
     assert wrong_secret == unknown == nonsense
     assert wrong_secret[0] == 404 and "ไม่พบเรื่อง" in wrong_secret[1]
     forged = client.get("/portal/t/" + code.replace("-", "") + ".1.AAAA")
-    assert forged.status_code == 404 and forged.get_data(as_text=True) == wrong_secret[1]
+
+    def main(page: str) -> str:
+        return page[page.index("<main") : page.index("</main>")]
+
+    assert forged.status_code == 404 and main(forged.text) == main(wrong_secret[1])
 
 
 def test_repeated_guessing_is_slowed_down(client, factory, clock, staff) -> None:
