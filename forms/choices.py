@@ -105,3 +105,20 @@ def area_levels(value: object, lang: str, texts: Mapping[str, str]) -> list[dict
         )
         parent = chosen if chosen and any(a.code == chosen for a in options) else None
     return levels
+
+
+def live_choices(session: object) -> dict[str, list]:
+    """Active categories and agencies from the database, for `render_form(..., choices=...)`."""
+    from sqlalchemy import select
+
+    from engine.models import Category, OrgUnit  # late: the engine imports forms, not back
+
+    categories = session.scalars(  # type: ignore[attr-defined]
+        select(Category).where(Category.active.is_(True)).order_by(Category.code)
+    ).all()
+    agencies = session.scalars(  # type: ignore[attr-defined]
+        select(OrgUnit)
+        .where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
+        .order_by(OrgUnit.name_th)
+    ).all()
+    return {"category": list(categories), "agency": list(agencies)}

@@ -27,6 +27,7 @@ from forms.choices import (
     area_levels,
     category_groups,
     enum_options,
+    live_choices,
 )
 from forms.formdata import (
     date_parts,
@@ -42,6 +43,7 @@ __all__ = [
     "Field",
     "error_summary",
     "is_refresh",
+    "live_choices",
     "parse_form",
     "render_custom",
     "render_field",
