@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import quote
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -10,11 +13,11 @@ from admin.i18n import current_lang, t
 from engine import areas, identity, sla
 from engine.access import Actor, may_see_complainant, may_see_full_national_id, may_work
 from engine.errors import ValidationFailed
-from engine.models import Case, CaseNote, Category, Task
+from engine.models import Case, Category, Task
 from engine.referrals import active_referrals
+from engine.services import casefiles, search
 from engine.services import cases as case_service
 from engine.services import diagram as diagram_service
-from engine.services import search
 from engine.statuses import OPEN_STATUSES, STATUSES
 
 EVENTS_PER_PAGE = 50
@@ -55,6 +58,12 @@ def complainant_view(me: Actor, case: Case) -> dict | None:
     }
 
 
+def cleaner(db, me: Actor, case: Case) -> Callable[[str | None], str | None]:  # type: ignore[no-untyped-def]
+    """How this official reads the case's free text (agencies: identity filtered)."""
+    found = casefiles.text_filter(db, me, case)
+    return found.text if found is not None else (lambda text: text)
+
+
 def _page_arg(name: str) -> int:
     raw = request.args.get(name, "1")
     return max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
@@ -76,9 +85,11 @@ def cases():  # type: ignore[no-untyped-def]
             rows, total = case_service.list_cases(
                 db, actor(), status=status, limit=CASES_PER_PAGE, offset=offset
             )
+        titles = {c.id: cleaner(db, actor(), c)(c.title) for c in rows}
         return render_template(
             "staff/cases.html",
             rows=rows,
+            titles=titles,
             total=total,
             page=page,
             pages=max(1, -(-total // CASES_PER_PAGE)),
@@ -104,9 +115,8 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             db, me, case_id, EVENTS_PER_PAGE, (page - 1) * EVENTS_PER_PAGE
         )
         tasks = db.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.id)).all()
-        notes = db.scalars(
-            select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
-        ).all()
+        notes = casefiles.readable_notes(db, me, case_id)
+        attachments = casefiles.list_attachments(db, me, case_id)
         area = areas.get_area(found.area_code)
         calendar = sla.calendar(db)
         return render_template(
@@ -130,6 +140,8 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             remaining=calendar.working_days_between(now, found.due_at) if found.due_at else None,
             comment=comment,
             errors=errors or {},
+            clean=cleaner(db, me, found),
+            attachments=attachments,
         ), status
 
 
@@ -154,3 +166,20 @@ def diagram(case_id: int):  # type: ignore[no-untyped-def]
     """The case's diagrams with the elements to highlight, for the bpmn-js viewer."""
     with reading() as db:
         return {"diagrams": diagram_service.diagram_state(db, actor(), case_id)}
+
+
+@blueprint.get("/cases/<int:case_id>/files/<int:file_id>")
+def attachment(case_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    """A file of a case the official may see: images inline (thumbnails), the rest downloaded."""
+    with reading() as db:
+        row = casefiles.get_attachment(db, actor(), case_id, file_id)
+        content, kind, name = row.content, row.content_type, row.filename
+    inline = kind in ("image/png", "image/jpeg") and request.args.get("inline") == "1"
+    disposition = "inline" if inline else "attachment"
+    headers = {
+        "Content-Type": kind,
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        "Cache-Control": "private, no-store",
+    }
+    return content, 200, headers

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
+from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
 from engine import sla
@@ -75,6 +76,7 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
             values_json=shown.get("_raw") or json.dumps(shown, ensure_ascii=False, indent=1),
             errors={k: v[1 if current_lang() == "en" else 0] for k, v in errors.items()},
             claimed_by_me=task.assignee_id == me.user_id,
+            clean=cleaner(db, me, case),
         ), status
 
 

@@ -34,14 +34,40 @@ def test_search_by_words_inside_unspaced_thai_by_code_and_by_phone(
 
 
 def test_search_stays_inside_what_the_official_may_see(app, people, open_cases, factory, clock):
-    secret = open_cases("ขอปกปิดชื่อ ค่าจ้างค้าง", category="labour", confidential=True)[0]
+    referred = open_cases("ค่าจ้างค้างเรื่องที่ส่งต่อแล้ว", category="labour")[0]
+    secret = open_cases("ขอปกปิดชื่อ", category="labour", confidential=True)[0]
     open_cases("ค่าจ้างค้างเรื่องที่ยังไม่ส่งต่อ", category="labour")
-    screen_and_refer(factory, clock, people, secret)
+    for case_id in (referred, secret):
+        screen_and_refer(factory, clock, people, case_id)
     labour = app.test_client()
     sign_in(labour, "labour")
     words = labour.get("/staff/cases?q=ค่าจ้างค้าง").text
-    assert "ขอปกปิดชื่อ" in words and "ยังไม่ส่งต่อ" not in words
+    assert "ส่งต่อแล้ว" in words and "ยังไม่ส่งต่อ" not in words
     # The phone would tell the agency who complained: a confidential case is not found by it.
-    assert "ขอปกปิดชื่อ" not in labour.get("/staff/cases?q=0812345678").text
+    by_phone = labour.get("/staff/cases?q=0812345678").text
+    assert "ส่งต่อแล้ว" in by_phone and "ขอปกปิดชื่อ" not in by_phone
     with factory() as session:
         assert session.scalar(select(Case.confidential).where(Case.id == secret))
+
+
+def test_an_agency_cannot_find_a_confidential_complainant_by_name(
+    app, people, open_cases, factory, clock
+):
+    secret = open_cases(
+        "ค่าจ้างค้างจ่าย",
+        description="ดิฉันนางสาวสมหญิง รักงาน ทำงานที่โรงงานนี้มาสามปี",
+        category="labour",
+        confidential=True,
+    )[0]
+    screen_and_refer(factory, clock, people, secret)
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    assert "ค่าจ้างค้างจ่าย" not in labour.get("/staff/cases?q=สมหญิง").text
+    with factory() as session:
+        code = session.get(Case, secret).tracking_code
+    assert "ค่าจ้างค้างจ่าย" in labour.get(f"/staff/cases?q={code}").text
+    page = labour.get(f"/staff/cases/{secret}").text
+    assert "สมหญิง" not in page and "รักงาน" not in page and "[ปกปิด]" in page
+    center = app.test_client()
+    sign_in(center, "screener")
+    assert "ค่าจ้างค้างจ่าย" in center.get("/staff/cases?q=สมหญิง").text

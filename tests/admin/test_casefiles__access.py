@@ -1,0 +1,93 @@
+"""Files and notes in the case workspace: who may read what."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from engine.models import CaseAttachment, CaseNote, Task
+from engine.services import tasks as task_service
+from tests.admin.conftest import sign_in
+from tests.admin.test_inbox__scope import screen_and_refer
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def attach(factory, case_id: int, content: bytes = PNG, name: str = "รูปถนน.png") -> int:  # type: ignore[no-untyped-def]
+    with factory.begin() as session:
+        row = CaseAttachment(
+            case_id=case_id,
+            filename=name,
+            content_type="image/png",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            step="intake",
+            uploaded_by="complainant",
+            created_at=session.scalar(select(Task.created_at).limit(1)),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_files_open_for_those_who_may_see_the_case_only(app, people, open_cases, factory, clock):
+    mine, other = open_cases("ถนนพังมีรูปประกอบ", "เรื่องอื่นที่ไม่เกี่ยว")
+    file_id = attach(factory, mine)
+    screener = app.test_client()
+    sign_in(screener, "screener")
+    page = screener.get(f"/staff/cases/{mine}").text
+    assert "รูปถนน.png" in page and 'class="thumb"' in page
+    download = screener.get(f"/staff/cases/{mine}/files/{file_id}")
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    inline = screener.get(f"/staff/cases/{mine}/files/{file_id}?inline=1")
+    assert inline.headers["Content-Disposition"].startswith("inline;")
+    # The file is not reachable through another case's address.
+    assert screener.get(f"/staff/cases/{other}/files/{file_id}").status_code == 404
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    assert labour.get(f"/staff/cases/{mine}/files/{file_id}").status_code == 403
+    screen_and_refer(factory, clock, people, mine)  # referred to the labour ministry
+    assert labour.get(f"/staff/cases/{mine}/files/{file_id}").status_code == 200
+    local = app.test_client()
+    sign_in(local, "local")
+    assert local.get(f"/staff/cases/{mine}/files/{file_id}").status_code == 403
+
+
+def test_an_agency_does_not_read_the_centers_screening_notes(
+    app, people, open_cases, factory, clock
+):
+    case_id = open_cases("นายจ้างค้างค่าจ้าง", category="labour")[0]
+    with factory.begin() as session:
+        task_id = session.scalar(select(Task.id).where(Task.case_id == case_id))
+        task_service.claim(session, clock, people["screener"], task_id)
+        task_service.complete_task(
+            session,
+            clock,
+            people["screener"],
+            task_id,
+            {"decision": "refer", "public_note": "ส่งเรื่องให้กระทรวงแรงงานแล้ว"},
+        )
+        session.add(
+            CaseNote(
+                case_id=case_id,
+                kind="comment",
+                step=None,
+                body="ผู้ร้องเคยร้องเรื่องอื่นมาก่อน (บันทึกภายในศูนย์)",
+                public=False,
+                author_label="screener",
+                org_unit_id=people["screener"].org_unit_id,
+                created_at=clock(),
+            )
+        )
+    center = app.test_client()
+    sign_in(center, "screener")
+    assert "บันทึกภายในศูนย์" in center.get(f"/staff/cases/{case_id}").text
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    page = labour.get(f"/staff/cases/{case_id}").text
+    assert "บันทึกภายในศูนย์" not in page
+    assert "ส่งเรื่องให้กระทรวงแรงงานแล้ว" in page  # public notes reach the agency too
