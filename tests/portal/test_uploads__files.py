@@ -75,3 +75,12 @@ def test_refusals_are_explained_in_english_too() -> None:
         assert exc.message_en.startswith("The file «x.jpg» is not a readable image")
     else:
         raise AssertionError("a fake image was accepted")
+
+
+def test_a_request_over_the_total_limit_gets_a_page_not_an_error(client, factory) -> None:
+    huge = b"\0" * (31 * 1024 * 1024)
+    response = _post(client, [(huge, "video.mp4")])
+    assert response.status_code == 413
+    assert "ไฟล์ที่แนบรวมกันมีขนาดใหญ่เกินกำหนด" in response.get_data(as_text=True)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0
