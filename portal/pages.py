@@ -44,6 +44,9 @@ VENDOR: dict[str, frozenset[str]] = {
     "leaflet/dist": frozenset({".js", ".css", ".png"}),
 }
 CSRF_KEY = "portal_csrf"
+PRIVATE_ENDPOINTS = frozenset(
+    {"portal.receipt", "portal.case_page", "portal.case_action", "portal.line_code"}
+)
 MAP_DATA = Path(__file__).parent / "data" / "thailand-provinces.geojson"  # see data/README.md
 
 
@@ -118,6 +121,16 @@ def check_post():  # type: ignore[no-untyped-def]
             400,
         )
     return None
+
+
+@blueprint.after_request
+def private_pages(response):  # type: ignore[no-untyped-def]
+    """Pages holding a secret or a case link stay out of caches and other sites' logs."""
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.context_processor

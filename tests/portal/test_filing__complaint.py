@@ -29,7 +29,10 @@ def test_a_complaint_is_opened_and_the_receipt_shown_once(client, factory) -> No
     token = csrf(client)
     response = client.post("/portal/complaint", data={**complaint(), "_csrf": token})
     assert response.status_code == 303 and response.location.endswith("/portal/receipt")
-    receipt = client.get("/portal/receipt").get_data(as_text=True)
+    shown = client.get("/portal/receipt")
+    assert shown.headers["Cache-Control"] == "no-store"
+    assert shown.headers["Referrer-Policy"] == "same-origin"
+    receipt = shown.get_data(as_text=True)
     code = re.search(r'id="tracking-code">([^<]+)<', receipt)[1]
     secret = re.search(r'id="tracking-secret">([^<]+)<', receipt)[1]
     assert re.search(
