@@ -20,7 +20,7 @@ from api.edge import (
 )
 from engine import directory, runner
 from engine.errors import NotWaiting, ValidationFailed
-from engine.services import agency
+from engine.services import agency, agency_view
 from engine.statuses import STATUSES, status_label
 
 # URL segment -> engine action
@@ -61,7 +61,7 @@ def get_agency_feed():  # type: ignore[no-untyped-def]
         )
     limit = int_arg("limit", 100, 1, 500)
     with reading() as session:
-        page = agency.read_feed(session, actor, int(raw), limit + 1)
+        page = agency_view.read_feed(session, actor, int(raw), limit + 1)
         items = [feed_item(r) for r in page.items[:limit]]
     next_cursor = str(items[-1]["position"]) if items else raw
     return {"items": items, "next_cursor": next_cursor, "has_more": len(page.items) > limit}
@@ -78,7 +78,9 @@ def get_agency_cases():  # type: ignore[no-untyped-def]
         )
     limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10_000_000)
     with reading() as session:
-        rows, total = agency.list_held(session, actor, status=status, limit=limit, offset=offset)
+        rows, total = agency_view.list_held(
+            session, actor, status=status, limit=limit, offset=offset
+        )
         items = [
             {
                 "id": case.id,
@@ -102,7 +104,7 @@ def get_agency_case(case_id: int):  # type: ignore[no-untyped-def]
     """One referred case as the agency may see it (identity protected, text redacted)."""
     actor = current_actor()
     with reading() as session:
-        return agency.case_view(session, actor, case_id, services().clock(), lang())
+        return agency_view.case_view(session, actor, case_id, services().clock(), lang())
 
 
 @blueprint.post(
@@ -156,7 +158,7 @@ def get_agency_attachment(case_id: int, attachment_id: int):  # type: ignore[no-
     """Download an attachment of a referred case."""
     actor = current_actor()
     with reading() as session:
-        row = agency.get_attachment(session, actor, case_id, attachment_id)
+        row = agency_view.get_attachment(session, actor, case_id, attachment_id)
         content, content_type, filename = row.content, row.content_type, row.filename
     response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quote(filename)
@@ -176,6 +178,15 @@ def post_redaction(case_id: int):  # type: ignore[no-untyped-def]
     with writing() as session:
         row = agency.add_redaction(session, services().clock, actor, case_id, term)
         return {"id": row.id, "case_id": case_id}, 201
+
+
+@blueprint.post("/cases/<id:case_id>/attachments/<id:attachment_id>/withhold")
+def post_withhold(case_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """A center officer keeps an attachment from every agency."""
+    actor = current_actor()
+    with writing() as session:
+        row = agency.withhold_attachment(session, services().clock, actor, case_id, attachment_id)
+        return {"id": row.id, "case_id": case_id, "withheld": row.withheld}
 
 
 @blueprint.get("/directory")

@@ -254,6 +254,17 @@ def agency_paths() -> dict:
                 code="201",
             )
         },
+        "/cases/{case_id}/attachments/{attachment_id}/withhold": {
+            "post": _op(
+                "Keep an attachment from every agency (center officers)",
+                _json({"type": "object"}),
+                401,
+                403,
+                404,
+                409,
+                params=[CASE_ID, _param("attachment_id", "path", {"type": "integer"})],
+            )
+        },
         "/directory": {
             "get": _op(
                 "The agency contact directory: centers, agencies, hotlines (public)",

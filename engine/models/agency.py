@@ -41,7 +41,7 @@ class FeedCounter(Base):
 
 
 class CaseAttachment(Base):
-    """A file an agency sent with its result (checked by content and size)."""
+    """A file sent with a case: the complainant's evidence, or an agency's result documents."""
 
     __tablename__ = "case_attachments"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -56,6 +56,8 @@ class CaseAttachment(Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     uploaded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # An officer kept it from agencies (it shows who complained, say).
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CaseRedaction(Base):

@@ -1,4 +1,4 @@
-"""What an agency's own system may do: read its cases (filtered) and act on them.
+"""What an agency's own system may do to its cases (reading them: engine/services/agency_view.py).
 
 Every action completes the same READY user task, through the same `complete_task` service, as
 the matching choice in Damrong's inbox (processes/agency_handling.bpmn): acknowledging completes
@@ -18,20 +18,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import identity, journal, redaction, runner
-from engine.access import Actor, check_can_see, may_see_complainant
+from engine import journal, redaction, runner
+from engine.access import Actor, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
-from engine.models import (
-    Case,
-    CaseAttachment,
-    CaseNote,
-    CaseRedaction,
-    FeedEvent,
-    Referral,
-    Task,
-)
+from engine.models import Case, CaseAttachment, CaseRedaction, Referral, Task
 from engine.services.tasks import complete_task
 from engine.statuses import status_label
 from engine.text import check_text
@@ -228,9 +220,14 @@ def _store_attachment(
     return row
 
 
-def get_attachment(session: Session, actor: Actor, case_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
-    """An attachment of a case the agency holds."""
-    held_referral(session, actor, case_id)
+def withhold_attachment(
+    session: Session, clock: Clock, actor: Actor, case_id: int, attachment_id: int
+) -> CaseAttachment:
+    """A center officer keeps a file (one that shows who complained, say) from agencies."""
+    require_transaction(session)
+    _check_center_officer(actor)
+    case = runner.lock_case(session, case_id)
+    check_can_see(session, actor, case_id)
     row = session.scalar(
         select(CaseAttachment).where(
             CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
@@ -238,7 +235,20 @@ def get_attachment(session: Session, actor: Actor, case_id: int, attachment_id: 
     )
     if row is None:
         raise CaseNotFound("There is no such attachment.", "ไม่พบไฟล์แนบนี้")
+    row.withheld = True
+    now = clock()
+    case.updated_at = now
+    journal.record(session, case, actor, "attachment_withheld", now, detail={"id": row.id})
+    session.flush()
     return row
+
+
+def _check_center_officer(actor: Actor) -> None:
+    if not (actor.is_center_staff and actor.roles & {"intake", "screener", "supervisor"}):
+        raise PermissionDenied(
+            "Only center officers decide what agencies receive.",
+            "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่กำหนดสิ่งที่ส่งถึงหน่วยงานได้",
+        )
 
 
 def redactor_for(session: Session, case: Case) -> redaction.Redactor:
@@ -246,56 +256,12 @@ def redactor_for(session: Session, case: Case) -> redaction.Redactor:
     return redaction.for_case(session, case)
 
 
-# -- what the agency reads ---------------------------------------------------------------------
-
-# Notes an agency reads: its own steps' and the center's answers and send-backs, never the
-# screening notes (which may name the complainant or discuss them).
-AGENCY_NOTE_STEPS = frozenset({"agency_acknowledge", "agency_handle", "answer_agency", "review"})
-INTERNAL_NOTE_KINDS = frozenset({"officer_name"})
-
-
-def list_held(
-    session: Session, actor: Actor, *, status: str | None = None, limit: int = 50, offset: int = 0
-) -> tuple[list[tuple[Case, Referral]], int]:
-    """The cases referred to the actor's agency (lead or co-handler), newest change first."""
-    check_agency_officer(actor)
-    query = (
-        select(Case, Referral)
-        .join(Referral, Referral.case_id == Case.id)
-        .where(Referral.agency_id == actor.org_unit_id, Referral.active.is_(True))
-    )
-    if status:
-        query = query.where(Case.status == status)
-    total = len(session.execute(query.with_only_columns(Case.id)).all())
-    rows = session.execute(
-        query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit).offset(offset)
-    )
-    return [(case, referral) for case, referral in rows], total
-
-
-def visible_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote]:
-    """The case's notes this agency may read, oldest first."""
-    notes = session.scalars(
-        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
-    )
-    return [
-        n
-        for n in notes
-        if n.kind not in INTERNAL_NOTE_KINDS
-        and (n.step in AGENCY_NOTE_STEPS or n.public or n.org_unit_id == actor.org_unit_id)
-    ]
-
-
 def add_redaction(
     session: Session, clock: Clock, actor: Actor, case_id: int, term: str
 ) -> CaseRedaction:
     """A center officer removes a word or number from everything agencies receive."""
     require_transaction(session)
-    if not (actor.is_center_staff and actor.roles & {"intake", "screener", "supervisor"}):
-        raise PermissionDenied(
-            "Only center officers redact what agencies see.",
-            "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่ปกปิดข้อความก่อนส่งหน่วยงานได้",
-        )
+    _check_center_officer(actor)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
     text = check_text("term", term, 200)
@@ -310,92 +276,3 @@ def add_redaction(
     journal.record(session, case, actor, "redacted", now)  # the term itself is never logged
     session.flush()
     return row
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    """Feed entries after a cursor, and the cursor to ask with next time."""
-
-    items: list[FeedEvent]
-    next_cursor: int
-
-
-def read_feed(session: Session, actor: Actor, since: int, limit: int = 100) -> FeedPage:
-    """The agency's feed after `since`, in commit order (positions never appear late)."""
-    check_agency_officer(actor)
-    rows = session.scalars(
-        select(FeedEvent)
-        .where(FeedEvent.agency_id == actor.org_unit_id, FeedEvent.position > since)
-        .order_by(FeedEvent.position)
-        .limit(limit)
-    ).all()
-    return FeedPage(list(rows), rows[-1].position if rows else since)
-
-
-def case_view(session: Session, actor: Actor, case_id: int, now: datetime, lang: str) -> dict:
-    """A case as an agency receives it: identity filtered, free text redacted, IDs masked."""
-    referral = held_referral(session, actor, case_id)
-    case = session.get(Case, case_id)
-    clean = redactor_for(session, case)
-    complainant = None
-    if may_see_complainant(actor, case):
-        nid = case.complainant_national_id
-        complainant = {
-            "name": case.complainant_name,
-            "national_id": identity.mask_national_id(nid) if nid else None,
-            "phone": case.complainant_phone,
-            "email": case.complainant_email,
-        }
-    attachments = session.execute(
-        select(
-            CaseAttachment.id,
-            CaseAttachment.filename,
-            CaseAttachment.content_type,
-            CaseAttachment.size,
-            CaseAttachment.created_at,
-        )
-        .where(CaseAttachment.case_id == case.id)
-        .order_by(CaseAttachment.id)
-    ).all()
-    return {
-        "id": case.id,
-        "tracking_code": case.tracking_code,
-        "registration_number": case.registration_number,
-        "status": case.status,
-        "status_label": status_label(case.status, lang),
-        "role": referral.role,
-        "referred_at": referral.created_at.isoformat(),
-        "waiting_for": waiting_for(session, actor, case.id),
-        "category": case.category_code,
-        "area_code": case.area_code,
-        "title": clean.text(case.title),
-        "description": clean.text(case.description),
-        "address_text": clean.text(case.address_text),
-        "lat": case.lat,
-        "lon": case.lon,
-        "confidential": bool(case.confidential or case.anonymous),
-        "complainant": complainant,
-        "due_at": case.due_at.isoformat() if case.due_at else None,
-        "created_at": case.created_at.isoformat(),
-        "updated_at": case.updated_at.isoformat(),
-        "notes": [
-            {
-                "kind": n.kind,
-                "step": n.step,
-                "body": clean.text(n.body),
-                "from_your_agency": n.org_unit_id == actor.org_unit_id,
-                "created_at": n.created_at.isoformat(),
-            }
-            for n in visible_notes(session, actor, case.id)
-        ],
-        "attachments": [
-            {
-                "id": a.id,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "created_at": a.created_at.isoformat(),
-            }
-            for a in attachments
-        ],
-    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from engine import redaction
+from engine.models import CaseAttachment
 from tests.agency.conftest import referred_case
 from tests.engine.helpers import complete
 
@@ -98,3 +99,47 @@ def test_a_non_confidential_complainant_is_shown_with_a_masked_national_id(
     body = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).get_json()
     assert body["complainant"]["name"] == "สมชาย ใจดี"
     assert body["complainant"]["national_id"] == "x-xxxx-xxxxx-70-8"
+
+
+def _citizen_photo(factory, clock, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A file the complainant sent with the complaint (as the portal stores it)."""
+    with factory.begin() as session:
+        row = CaseAttachment(
+            case_id=case_id,
+            filename="บัตรประชาชน.jpg",
+            content_type="image/jpeg",
+            size=4,
+            sha256="0" * 64,
+            content=b"\xff\xd8\xff\xd9",
+            step="intake",
+            org_unit_id=None,
+            uploaded_by="complainant",
+            created_at=clock(),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_a_confidential_complainants_files_never_reach_the_agency(
+    client, tokens, factory, clock, staff
+):
+    case_id = referred_case(factory, clock, staff, **CONFIDENTIAL)
+    photo = _citizen_photo(factory, clock, case_id)
+    body = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).get_json()
+    assert body["attachments"] == []
+    url = f"/api/v1/agency/cases/{case_id}/attachments/{photo}"
+    assert client.get(url, headers=tokens["labour"]).status_code == 404
+
+
+def test_an_officer_withholds_a_file_from_agencies(client, tokens, factory, clock, staff):
+    case_id = referred_case(factory, clock, staff)
+    photo = _citizen_photo(factory, clock, case_id)
+    url = f"/api/v1/agency/cases/{case_id}/attachments/{photo}"
+    assert client.get(url, headers=tokens["labour"]).data == b"\xff\xd8\xff\xd9"
+    withhold = f"/api/v1/cases/{case_id}/attachments/{photo}/withhold"
+    assert client.post(withhold, headers=tokens["labour"]).status_code == 403
+    assert client.post(withhold, headers=tokens["screener"]).status_code == 200
+    assert client.get(url, headers=tokens["labour"]).status_code == 404
+    body = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).get_json()
+    assert body["attachments"] == []

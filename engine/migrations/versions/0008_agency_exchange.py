@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("org_unit_id", sa.Integer(), nullable=True),
         sa.Column("uploaded_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", UTC, nullable=False),
+        sa.Column("withheld", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_attachments_case_id_cases")
         ),
