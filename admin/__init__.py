@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         console,
         inbox,
         intake,
+        referral,
         taskpage,
         vendor,
     )

@@ -141,6 +141,8 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             comment=comment,
             errors=errors or {},
             clean=cleaner(db, me, found),
+            center_officer=me.is_center_staff
+            and bool(me.roles & {"intake", "screener", "supervisor"}),
             attachments=attachments,
         ), status
 

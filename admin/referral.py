@@ -1,0 +1,131 @@
+"""Before and after a referral: what the agency will read (with redaction), and the letter.
+
+For a complainant who asked for confidentiality the officer sees the free text exactly as the
+agency will receive it, with names, phone numbers and ID numbers suggested for redaction; the
+referral letter is a printable page in the Thai government letter layout.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, request, url_for
+
+from admin.edge import actor, blueprint, reading, services, writing
+from admin.i18n import BANGKOK, BE_OFFSET, t
+from engine import redaction
+from engine.access import Actor
+from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.referrals import active_referrals
+from engine.services import agency
+from engine.services import cases as case_service
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+THAI_MONTHS = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+]
+
+
+def _check_center_officer(me: Actor) -> None:
+    if not (me.is_center_staff and me.roles & {"intake", "screener", "supervisor"}):
+        raise PermissionDenied(
+            "Only center officers prepare referrals.", "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่เตรียมการส่งต่อได้"
+        )
+
+
+def thai_number(value: object) -> str:
+    """Digits as Thai numerals, as official letters write them."""
+    return str(value).translate(THAI_DIGITS)
+
+
+def letter_date(now: datetime) -> str:
+    """'๒๙ พฤศจิกายน ๒๕๖๙': the long Thai date of an official letter."""
+    day = now.astimezone(BANGKOK).date()
+    return thai_number(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + BE_OFFSET}")
+
+
+@blueprint.get("/cases/<int:case_id>/agency-view")
+def agency_view(case_id: int):  # type: ignore[no-untyped-def]
+    """The case's text as agencies will read it, with what looks like personal data suggested."""
+    me = actor()
+    _check_center_officer(me)
+    with reading() as db:
+        case = case_service.get_case(db, me, case_id)
+        clean = redaction.for_case(db, case)
+        fields = [
+            (t("เรื่อง", "Title"), case.title),
+            (t("รายละเอียด", "Description"), case.description),
+            (t("สถานที่", "Place"), case.address_text or ""),
+        ]
+        shown = [(label, clean.text(text)) for label, text in fields]
+        # Suggestions in what the agency would still read: the redacted text, not the original.
+        suggestions = sorted(
+            {s.text: s for _, text in shown for s in redaction.suggest(text or "")}.values(),
+            key=lambda s: s.text,
+        )
+        return render_template(
+            "staff/agency_view.html",
+            case=case,
+            shown=shown,
+            suggestions=suggestions,
+            protected=case.confidential or case.anonymous,
+        )
+
+
+@blueprint.post("/cases/<int:case_id>/redactions")
+def add_redaction(case_id: int):  # type: ignore[no-untyped-def]
+    """Remove a word or number from everything agencies receive about this case (audited)."""
+    try:
+        with writing() as db:
+            agency.add_redaction(
+                db, services().clock, actor(), case_id, request.form.get("term", "")
+            )
+    except ValidationFailed as exc:
+        flash(_first(exc))
+        return redirect(url_for("staff.agency_view", case_id=case_id))
+    flash(t("ปกปิดข้อความแล้ว", "Redacted."))
+    return redirect(url_for("staff.agency_view", case_id=case_id))
+
+
+def _first(exc: ValidationFailed) -> str:
+    return t(*next(iter(exc.fields.values()))) if exc.fields else ""
+
+
+@blueprint.get("/cases/<int:case_id>/letter")
+def referral_letter(case_id: int):  # type: ignore[no-untyped-def]
+    """The referral letter to the lead agency, printable (Thai government letter layout)."""
+    me = actor()
+    _check_center_officer(me)
+    now = services().clock()
+    with reading() as db:
+        case = case_service.get_case(db, me, case_id)
+        lead = next((r for r in active_referrals(db, case_id) if r.role == "lead"), None)
+        if lead is None:
+            raise NotFound(
+                "The case has not been referred to an agency yet.", "เรื่องนี้ยังไม่ได้ส่งต่อหน่วยงาน"
+            )
+        clean = redaction.for_case(db, case)
+        return render_template(
+            "staff/letter.html",
+            case=case,
+            agency=lead.agency,
+            center=case.center,
+            date=letter_date(now),
+            received=letter_date(case.created_at),
+            title=clean.text(case.title),
+            description=clean.text(case.description),
+            address=clean.text(case.address_text),
+            complainant=None if (case.confidential or case.anonymous) else case.complainant_name,
+            thai_number=thai_number,
+        )
