@@ -87,6 +87,15 @@ class HttpSink:
     statuses: list[int] = field(default_factory=list)
     delivered: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    # After `answer_first` calls, hold every answer until `gate` opens (a slow receiver).
+    answer_first: int | None = None
+    gate: threading.Event = field(default_factory=threading.Event)
+    arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_for_calls(self, count: int, timeout: float = 30) -> bool:
+        """Block until `count` requests arrived (an external process is sending)."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.calls) >= count, timeout)
 
     @property
     def url(self) -> str:
@@ -103,8 +112,10 @@ def http_sink():  # type: ignore[no-untyped-def]
         def do_POST(self):  # type: ignore[no-untyped-def]  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             received = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            with lock:
+            with lock, sink.arrived:
                 sink.calls.append(received)
+                sink.arrived.notify_all()
+                hold = sink.answer_first is not None and len(sink.calls) > sink.answer_first
                 status = sink.statuses.pop(0) if sink.statuses else 200
                 key = received.headers.get("idempotency-key") or received.headers.get(
                     "x-line-retry-key"
@@ -115,6 +126,8 @@ def http_sink():  # type: ignore[no-untyped-def]
                 }
                 if status == 200 and key not in seen:
                     sink.delivered.append(received)
+            if hold:
+                sink.gate.wait(30)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
