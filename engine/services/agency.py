@@ -24,6 +24,7 @@ from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import Case, CaseAttachment, CaseRedaction, Referral, Task
+from engine.services.cases import add_comment
 from engine.services.tasks import complete_task
 from engine.statuses import status_label
 from engine.text import check_text
@@ -57,6 +58,7 @@ ACTIONS: dict[str, Action] = {
     "forward": Action("agency_handle", "forward", ("agency", "reason")),
     "invite": Action("agency_handle", "invite", ("agency", "reason")),
 }
+CO_HANDLING_STATUSES = frozenset({"referred", "in_progress"})
 STEP_ACTIONS = {
     "agency_acknowledge": ["acknowledge"],
     "agency_handle": [a for a, spec in ACTIONS.items() if spec.step == "agency_handle"],
@@ -90,8 +92,23 @@ def held_referral(session: Session, actor: Actor, case_id: int) -> Referral:
     return referral
 
 
+def _co_handling(case: Case) -> bool:
+    return case.status in CO_HANDLING_STATUSES
+
+
 def waiting_for(session: Session, actor: Actor, case_id: int) -> list[str]:
     """The agency actions the case is waiting for from this agency now."""
+    roles = set(
+        session.scalars(
+            select(Referral.role).where(
+                Referral.case_id == case_id,
+                Referral.agency_id == actor.org_unit_id,
+                Referral.active.is_(True),
+            )
+        )
+    )
+    if roles == {"co_handler"}:
+        return ["progress"] if _co_handling(session.get(Case, case_id)) else []
     steps = session.scalars(
         select(Task.step).where(
             Task.case_id == case_id,
@@ -116,7 +133,12 @@ def act(
         name = sorted(unknown)[0]
         raise ValidationFailed.one(name, f"ไม่รู้จักช่อง «{name}»", f"Unknown field «{name}».")
     case = runner.lock_case(session, case_id)
-    held_referral(session, actor, case_id)
+    referral = held_referral(session, actor, case_id)
+    if referral.role == "co_handler" and action == "progress" and _co_handling(case):
+        # A co-handler reports to the lead and the center; the lead's task is not its to complete.
+        text = check_text("progress_note", body.get("progress_note"), 5000)
+        add_comment(session, clock, actor, case_id, text)
+        return case
     task = session.scalar(
         select(Task).where(
             Task.case_id == case_id,

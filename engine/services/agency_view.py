@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from engine import identity
@@ -37,7 +37,7 @@ def list_held(
     )
     if status:
         query = query.where(Case.status == status)
-    total = len(session.execute(query.with_only_columns(Case.id)).all())
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
         query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit).offset(offset)
     )
@@ -45,7 +45,13 @@ def list_held(
 
 
 def visible_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote]:
-    """The case's notes this agency may read, oldest first."""
+    """The case's notes this agency may read, oldest first: the agencies' own (lead and
+    co-handlers report to each other), the center's answers and send-backs, public notes."""
+    agencies = set(
+        session.scalars(
+            select(Referral.agency_id).where(Referral.case_id == case_id, Referral.active.is_(True))
+        )
+    )
     notes = session.scalars(
         select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
     )
@@ -53,7 +59,7 @@ def visible_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote
         n
         for n in notes
         if n.kind not in INTERNAL_NOTE_KINDS
-        and (n.step in AGENCY_NOTE_STEPS or n.public or n.org_unit_id == actor.org_unit_id)
+        and (n.step in AGENCY_NOTE_STEPS or n.public or n.org_unit_id in agencies)
     ]
 
 

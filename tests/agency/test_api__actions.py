@@ -182,13 +182,17 @@ def test_only_the_agency_holding_the_case_may_read_or_act(
     assert "agency:dla" in recipients
 
 
-def test_invited_co_handler_reads_the_case_but_the_lead_keeps_the_task(client, tokens, case_id):
+def test_invited_co_handler_reports_to_the_lead_who_keeps_the_task(client, tokens, case_id):
     post(client, tokens, "labour", case_id, "acknowledge")
     invited = post(client, tokens, "labour", case_id, "invite", {"agency": "dla"})
     assert invited.status_code == 200, invited.get_json()
     co = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["local"]).get_json()
-    assert co["role"] == "co_handler" and co["waiting_for"] == []
+    assert co["role"] == "co_handler" and co["waiting_for"] == ["progress"]
+    assert post(client, tokens, "local", case_id, "result", {"result_text": "x"}).status_code == 409
+    report = post(client, tokens, "local", case_id, "progress", {"progress_note": "อปท. ตรวจแล้ว"})
+    assert report.status_code == 200 and report.get_json()["status"] == "in_progress"
     lead = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).get_json()
     assert "result" in lead["waiting_for"]
+    assert "อปท. ตรวจแล้ว" in [n["body"] for n in lead["notes"]]
     events = client.get(f"/api/v1/cases/{case_id}/events", headers=tokens["screener"]).get_json()
-    assert "invited" in [e["action"] for e in events["items"]]
+    assert {"invited", "commented"} <= {e["action"] for e in events["items"]}
