@@ -117,6 +117,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
         tasks = db.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.id)).all()
         notes = casefiles.readable_notes(db, me, case_id)
         attachments = casefiles.list_attachments(db, me, case_id)
+        related = casefiles.related_cases(db, me, found)
         area = areas.get_area(found.area_code)
         calendar = sla.calendar(db)
         return render_template(
@@ -144,6 +145,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             center_officer=me.is_center_staff
             and bool(me.roles & {"intake", "screener", "supervisor"}),
             attachments=attachments,
+            related=[(c, cleaner(db, me, c)(c.title)) for c in related],
         ), status
 
 

@@ -1,19 +1,20 @@
 """What an official reads of a case: text filtered for agencies, notes and attached files.
 
 An agency reads a confidential (or anonymous) complainant's case through the same identity
-filter as its API (engine/redaction.py), and only the notes meant for it.
+filter as its API (engine/redaction.py), only the notes meant for it, and only the files it
+may have (engine/services/agency_view.py).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine import redaction
-from engine.access import Actor
+from engine.access import Actor, case_visibility, may_see_complainant
 from engine.errors import CaseNotFound
 from engine.models import Case, CaseAttachment, CaseNote
-from engine.services import agency
+from engine.services import agency_view
 from engine.services.cases import get_case
 
 
@@ -28,7 +29,7 @@ def readable_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNot
     """The case's notes this official may read, oldest first."""
     get_case(session, actor, case_id)
     if actor.is_agency_staff:
-        return agency.visible_notes(session, actor, case_id)
+        return agency_view.visible_notes(session, actor, case_id)
     return list(
         session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id))
     )
@@ -36,26 +37,42 @@ def readable_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNot
 
 def list_attachments(session: Session, actor: Actor, case_id: int) -> list[CaseAttachment]:
     """The files attached to a case the official may see (contents not loaded)."""
-    get_case(session, actor, case_id)
-    return list(
-        session.scalars(
-            select(CaseAttachment)
-            .where(CaseAttachment.case_id == case_id)
-            .order_by(CaseAttachment.id)
-        )
-    )
+    case = get_case(session, actor, case_id)
+    query = select(CaseAttachment).where(CaseAttachment.case_id == case_id)
+    if actor.is_agency_staff:
+        query = query.where(agency_view.attachment_visibility(case))
+    return list(session.scalars(query.order_by(CaseAttachment.id)))
 
 
 def get_attachment(
     session: Session, actor: Actor, case_id: int, attachment_id: int
 ) -> CaseAttachment:
-    """One file of a case the official may see; a file of another case is not found."""
-    get_case(session, actor, case_id)
-    row = session.scalar(
-        select(CaseAttachment).where(
-            CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
-        )
+    """One file of a case the official may see; a file of another case is not found, and an
+    agency never gets a file withheld from it (or a confidential complainant's own files)."""
+    case = get_case(session, actor, case_id)
+    query = select(CaseAttachment).where(
+        CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
     )
+    if actor.is_agency_staff:
+        query = query.where(agency_view.attachment_visibility(case))
+    row = session.scalar(query)
     if row is None:
         raise CaseNotFound("There is no such attachment.", "ไม่พบไฟล์แนบนี้")
     return row
+
+
+def related_cases(session: Session, actor: Actor, case: Case, limit: int = 10) -> list[Case]:
+    """Visible cases linked to this one: the case it duplicates, its duplicates, and (for those
+    who may see the complainant) other cases from the same phone number; newest first."""
+    links = [Case.duplicate_of_id == case.id]
+    if case.duplicate_of_id is not None:
+        links.append(Case.id == case.duplicate_of_id)
+    if case.complainant_phone and may_see_complainant(actor, case) and not actor.is_agency_staff:
+        links.append((Case.complainant_phone == case.complainant_phone) & Case.anonymous.is_(False))
+    query = (
+        select(Case)
+        .where(case_visibility(actor), Case.id != case.id, or_(*links))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -91,3 +91,37 @@ def test_an_agency_does_not_read_the_centers_screening_notes(
     page = labour.get(f"/staff/cases/{case_id}").text
     assert "บันทึกภายในศูนย์" not in page
     assert "ส่งเรื่องให้กระทรวงแรงงานแล้ว" in page  # public notes reach the agency too
+
+
+def test_related_cases_show_duplicates_and_the_same_complainant_to_the_center_only(
+    app, people, open_cases, factory, clock
+):
+    first, second = open_cases("น้ำท่วมซอยบ้าน ครั้งแรก", "น้ำท่วมซอยบ้าน ครั้งที่สอง")
+    other = open_cases("เรื่องของคนอื่น", complainant={"name": "คนอื่น", "phone": "0899999999"})[0]
+    center = app.test_client()
+    sign_in(center, "screener")
+    page = center.get(f"/staff/cases/{second}").text
+    related = page.split('id="related"')[1].split("</section>")[0]
+    assert "ครั้งแรก" in related and "ผู้ร้องคนเดียวกัน" in related
+    assert "เรื่องของคนอื่น" not in related
+    assert other
+    screen_and_refer(factory, clock, people, first)
+    screen_and_refer(factory, clock, people, second)
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    assert 'id="related"' not in labour.get(f"/staff/cases/{second}").text
+
+
+def test_an_agency_never_gets_a_confidential_complainants_own_files(
+    app, people, open_cases, factory, clock
+):
+    case_id = open_cases("รูปถ่ายของผู้ร้อง", category="labour", confidential=True)[0]
+    file_id = attach(factory, case_id, name="บัตรประชาชน.png")
+    screen_and_refer(factory, clock, people, case_id)
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    assert "บัตรประชาชน.png" not in labour.get(f"/staff/cases/{case_id}").text
+    assert labour.get(f"/staff/cases/{case_id}/files/{file_id}").status_code == 404
+    screener = app.test_client()
+    sign_in(screener, "screener")
+    assert screener.get(f"/staff/cases/{case_id}/files/{file_id}").status_code == 200
