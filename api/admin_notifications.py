@@ -23,6 +23,16 @@ def dead_letters():  # type: ignore[no-untyped-def]
         return {"items": admin.list_dead_letters(session, actor, limit)}
 
 
+@blueprint.get(ADMIN + "/messages")
+def messages():  # type: ignore[no-untyped-def]
+    """Recent messages with attempts and errors; ?case_id= and ?state= narrow them."""
+    actor = current_actor()
+    case_id = int_arg("case_id", 0, 0, 10**18) or None
+    state = (request.args.get("state") or "").strip()[:16] or None
+    with reading() as session:
+        return {"items": admin.list_messages(session, actor, case_id, state)}
+
+
 @blueprint.post(ADMIN + "/dead-letters/<id:message_id>/retry")
 def retry_dead_letter(message_id: int):  # type: ignore[no-untyped-def]
     """Queue a dead message again, with the same idempotency key."""

@@ -61,6 +61,16 @@ def notification_paths() -> dict:
         base + "/dead-letters": {
             "get": _op("Dead letters (admin)", _json(_list(MESSAGE)), 401, 403, 422)
         },
+        base + "/messages": {
+            "get": _op(
+                "Recent messages with attempts (admin)",
+                _json(_list(MESSAGE)),
+                401,
+                403,
+                422,
+                params=[_param("case_id", schema={"type": "integer"}), _param("state")],
+            )
+        },
         base + "/dead-letters/{message_id}/retry": {
             "post": _op(
                 "Retry a dead letter (admin)",

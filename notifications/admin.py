@@ -58,6 +58,19 @@ def list_dead_letters(session: Session, actor: Actor, limit: int = 100) -> list[
     return [_message_view(row) for row in rows]
 
 
+def list_messages(
+    session: Session, actor: Actor, case_id: int | None = None, state: str | None = None
+) -> list[dict]:
+    """Deliveries with their attempts and last error, newest first (optionally one case's)."""
+    require_admin(actor)
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
+    if case_id is not None:
+        query = query.where(OutboxMessage.case_id == case_id)
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    return [_message_view(row) for row in session.scalars(query)]
+
+
 def retry_dead_letter(session: Session, clock: Clock, actor: Actor, message_id: int) -> dict:
     """Put a dead message back in the queue with a fresh set of attempts (same idempotency key)."""
     require_admin(actor)

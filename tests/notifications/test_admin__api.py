@@ -44,6 +44,13 @@ def test_dead_letters_are_listed_and_retried_by_admins_only(
     assert again.status_code == 409 and again.get_json()["error"]["message"]
     dispatch_outbox(factory, clock, settings)
     assert [r.state for r in outbox(factory, channel="sms")] == ["sent"]
+    case_id = created.get_json()["id"]
+    history = client.get(
+        f"{ADMIN}/messages?case_id={case_id}&state=sent", headers=tokens["admin"]
+    ).get_json()["items"]
+    assert [(m["channel"], m["attempts"]) for m in history] == [("sms", 1)]
+    assert client.get(f"{ADMIN}/messages", headers=tokens["intake"]).status_code == 403
+    assert client.get(f"{ADMIN}/messages?case_id=x", headers=tokens["admin"]).status_code == 422
     assert (
         client.post(f"{ADMIN}/dead-letters/99999/retry", headers=tokens["admin"]).status_code == 404
     )
