@@ -138,3 +138,23 @@ def test_staff_choose_a_daily_digest_instead_of_instant_mail(
     assert instant["Subject"].startswith("งานใหม่") and boss["Subject"].startswith("สรุป")
     assert "งานค้างทั้งหมด 1 งาน" in boss.get_body(preferencelist=("plain",)).get_content()
     assert [r.state for r in outbox(factory, channel="digest")] == ["digested"]
+
+
+def test_an_overdue_task_reaches_the_supervisor_as_an_escalation_in_their_language(
+    factory, clock, staff, smtp_sink, settings
+):
+    from sqlalchemy import update
+
+    from engine.models import User
+    from engine.services.deadlines import sweep_deadlines
+
+    give_emails(factory, supervisor="boss@c5001.go.th")
+    with factory.begin() as session:
+        session.execute(update(User).where(User.username == "supervisor").values(language="en"))
+    case_id, _code, _ = open_case(factory, clock, staff["intake"])
+    dispatch_outbox(factory, clock, settings)
+    clock.advance(days=60)
+    sweep_deadlines(factory, clock)
+    dispatch_outbox(factory, clock, settings)
+    subjects = [m["Subject"] for m in _mail_to(smtp_sink, "boss@c5001.go.th")]
+    assert any(s.startswith("Escalated, overdue case") for s in subjects), subjects
