@@ -24,12 +24,22 @@ def send_daily_digests(
         return 0
     queued = 0
     with factory.begin() as session:
-        for user in _candidates(session):
+        for user in _candidates(session, local.date()):
             queued += queue_digest(session, user, local.date(), now)
     return queued
 
 
-def _candidates(session: Session) -> list[User]:
+def _candidates(session: Session, day: date) -> list[User]:
+    # Those who already have today's digest are left out in one query, not one each.
+    done = {
+        key.split("-")[1]
+        for key in session.scalars(
+            select(OutboxMessage.idempotency_key).where(
+                OutboxMessage.event == "daily_digest",
+                OutboxMessage.idempotency_key.like(f"digest-%-{day.isoformat()}"),
+            )
+        )
+    }
     held = select(OutboxMessage.address).where(
         OutboxMessage.state == "held", OutboxMessage.channel == "digest"
     )
@@ -39,7 +49,10 @@ def _candidates(session: Session) -> list[User]:
         session.scalars(select(StaffPreference.user_id).where(StaffPreference.mode == "digest"))
     )
     return [
-        u for u in users if u.id in held_ids or u.id in digesters or "supervisor" in (u.roles or [])
+        u
+        for u in users
+        if str(u.id) not in done
+        and (u.id in held_ids or u.id in digesters or "supervisor" in (u.roles or []))
     ]
 
 
