@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from admin.i18n import current_lang, pick, t
 from engine import errors
-from engine.access import Actor
+from engine.access import TASK_ROLES, Actor
 from engine.accounts import password_stamp
 from engine.db import translate_db_errors
 from engine.models import User
@@ -182,7 +182,7 @@ def nav_items() -> list[tuple[str, str, str]]:
     if user is None:
         return []
     items = []
-    if user.roles & {"screener", "agency_officer", "supervisor"}:
+    if user.roles & TASK_ROLES:
         items.append(("staff.inbox", "กล่องงาน", "Inbox"))
     if "intake" in user.roles:
         items.append(("staff.intake", "รับเรื่อง", "New complaint"))

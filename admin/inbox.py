@@ -12,7 +12,7 @@ from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, safe_next, services, writing
 from admin.i18n import current_lang, t
 from engine import areas, sla
-from engine.access import may_work
+from engine.access import check_has_inbox, may_work
 from engine.errors import DamrongError
 from engine.models import Case, Category, OrgUnit, Task
 from engine.services import tasks as task_service
@@ -73,6 +73,7 @@ def _page_number() -> int:
 def inbox():  # type: ignore[no-untyped-def]
     """The official's inbox, rendered from the tasks table (and case codes and titles)."""
     me, now = actor(), services().clock()
+    check_has_inbox(me)
     chosen = _filters()
     area = chosen["subdistrict"] or chosen["district"] or chosen["province"] or None
     query = dict(

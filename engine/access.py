@@ -109,6 +109,16 @@ def in_area(column, prefix: str) -> ColumnElement[bool]:  # type: ignore[no-unty
     return (column >= prefix) & (column < prefix + ":")
 
 
+# The lanes of the diagrams: the roles that have user tasks, and so an inbox.
+TASK_ROLES = frozenset({"screener", "agency_officer", "supervisor"})
+
+
+def check_has_inbox(actor: Actor) -> None:
+    """Raise PermissionDenied unless the actor holds a role that has user tasks."""
+    if actor.kind != "staff" or not actor.roles & TASK_ROLES:
+        raise PermissionDenied("Your roles have no task inbox.", "บทบาทของท่านไม่มีกล่องงาน")
+
+
 def may_work(actor: Actor, task: Task) -> bool:
     """Whether the actor could claim or complete the task now (for showing buttons)."""
     return (
