@@ -18,7 +18,7 @@ from engine.models import Case, CaseNote, Timer
 from engine.services.messages import send_message
 from engine.services.ratings import RATABLE_STATUSES, rate_case
 from engine.services.tracking import find_own_case, public_view
-from engine.statuses import FINAL_STATUSES
+from engine.statuses import FINAL_STATUSES, STATUSES
 from forms.formdata import format_date
 from portal.filing import link_path, tracking_link
 from portal.pages import blueprint, lang, message_page, reading, services, t, writing
@@ -92,6 +92,7 @@ def case_id_for_token(token: str) -> int | None:
 def render_case(
     case_id: int, token: str, errors: dict | None = None, notice: str = "", line_code: str = ""
 ):  # type: ignore[no-untyped-def]
+    """The case page: summary, timeline, and the forms the case's stage allows."""
     with reading() as db:
         case = db.get(Case, case_id)
         view = public_view(db, case, lang())
@@ -109,7 +110,7 @@ def render_case(
             steps=_timeline(view["timeline"]),
             token=token,
             link=tracking_link(url_for("portal.case_page", token=token)),
-            expected=_when(case.due_at) if case.status not in FINAL_STATUSES else "",
+            expected=_when(case.due_at) if case.status in EXPECTING else "",
             question=question if case.status == "awaiting_information" else None,
             reopen_until=_when(reopen_until) if case.status == "resolved" else "",
             can_withdraw=case.status not in FINAL_STATUSES | {"resolved"},
@@ -133,6 +134,9 @@ def _when(value: datetime | None, with_time: bool = False) -> str:
     return f"{text} {local:%H:%M}" + (" น." if lang() == "th" else "") if with_time else text
 
 
+# While the center waits for the complainant the deadline is paused, and after the result
+# there is nothing left to expect.
+EXPECTING = frozenset(STATUSES) - FINAL_STATUSES - {"resolved", "awaiting_information"}
 DONE = {
     "withdraw": ("ถอนเรื่องเรียบร้อยแล้ว", "Your complaint was withdrawn."),
     "info": ("ส่งข้อมูลเพิ่มเติมถึงศูนย์แล้ว", "Your information was sent to the center."),

@@ -93,6 +93,7 @@ def test_the_complainant_adds_the_information_the_center_asked_for(
     )
     page = client.get(path).get_data(as_text=True)
     assert question in page and "ศูนย์ขอข้อมูลเพิ่มเติม" in page
+    assert "คาดว่าจะแล้วเสร็จ" not in page  # the deadline waits for the complainant
     empty = _post(client, path, "info", text="  ")
     assert empty.status_code == 422 and "กรุณากรอกข้อมูลที่ศูนย์ขอ" in empty.get_data(as_text=True)
     assert status_of(factory, case_id) == "awaiting_information"
