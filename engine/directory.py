@@ -25,6 +25,7 @@ SEED = Path(__file__).parent / "seed" / "directory.json"
 KINDS = ("center", "agency", "hotline")
 CENTER_KINDS = {"central", "provincial_center", "district_center"}
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+PHONE_LIKE = re.compile(r"[+(]?[0-9๐-๙][0-9๐-๙\-. ()]*")
 
 
 def _digits(text: str | None) -> str:
@@ -173,8 +174,8 @@ def search(
             or_(DirectoryEntry.area_code.is_(None), DirectoryEntry.area_code.in_(prefixes))
         )
     for word in (query or "").lower().split():
-        digits = _digits(word)
-        needle = digits if digits and len(digits) == len(word) else word
+        # A phone number matches however it is written: 02-123-4567, 021234567, ๑๕๖๗.
+        needle = _digits(word) if PHONE_LIKE.fullmatch(word) else word
         stmt = stmt.where(DirectoryEntry.search_text.like(f"%{_escape_like(needle)}%", escape="\\"))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = (DirectoryEntry.kind != "hotline", DirectoryEntry.area_code.is_not(None))

@@ -33,6 +33,8 @@ def test_thai_substring_search_finds_names_inside_words(client):
 def test_search_by_phone_digits_and_english(client):
     found = client.get("/api/v1/directory?q=1300").get_json()["items"]
     assert any(item["hotline"] == "1300" for item in found)
+    thai_digits = client.get("/api/v1/directory?q=๑๕๖๗").get_json()["items"]
+    assert any(item["hotline"] == "1567" for item in thai_digits)
     assert "กระทรวงแรงงาน" in names(client.get("/api/v1/directory?q=labour&lang=en"))
 
 
