@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from engine import identity, throttle
 from engine.access import Actor
 from engine.errors import CaseNotFound, NotWaiting, RateLimited, ValidationFailed
-from engine.models import Case, CaseNote, Timer
+from engine.models import Case, CaseAttachment, CaseNote, Timer
 from engine.services.messages import send_message
 from engine.services.ratings import RATABLE_STATUSES, rate_case
 from engine.services.tracking import find_own_case, public_view
 from engine.statuses import FINAL_STATUSES, STATUSES
 from forms.formdata import format_date
-from portal.filing import link_path, tracking_link
+from portal import uploads
+from portal.filing import link_path, store_files, tracking_link
 from portal.pages import blueprint, lang, message_page, reading, services, t, writing
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -102,6 +103,11 @@ def render_case(
             .order_by(CaseNote.id.desc())
             .limit(1)
         )
+        sent_files = db.scalars(
+            select(CaseAttachment.filename)
+            .where(CaseAttachment.case_id == case_id, CaseAttachment.uploaded_by == "complainant")
+            .order_by(CaseAttachment.id)
+        ).all()
         # While resolved, the case waits on one timer: the end of its reopen window.
         reopen_until = db.scalar(select(func.min(Timer.fire_at)).where(Timer.case_id == case_id))
         page = render_template(
@@ -120,6 +126,9 @@ def render_case(
             form=request.form if errors else {},
             notice=notice,
             line_code=line_code,
+            sent_files=sent_files,
+            accept=uploads.ACCEPT,
+            max_files=uploads.MAX_FILES,
             line_linked=bool(case.complainant_line_user_id),
             line_account=services().config.line_account_id,
         )
@@ -199,9 +208,11 @@ def case_action(token: str, action: str):  # type: ignore[no-untyped-def]
                 )
         elif action in ACTIONS:
             _check_action(action, text)
+            files = _files() if action == "info" else []
             with writing() as db:
                 actor = Actor.citizen(case_id)
                 send_message(db, services().clock, actor, case_id, ACTIONS[action], text)
+                store_files(db, case_id, files, "info_provided")
         else:
             return message_page(*NOT_FOUND, 404)
     except ValidationFailed as exc:
@@ -212,6 +223,15 @@ def case_action(token: str, action: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("portal.case_page", token=token, done=action), 303)
 
 
+def _files() -> list[uploads.CleanFile]:
+    """The files sent with added information, cleaned like those sent with the complaint."""
+    raw = [(f.filename or "", f.read()) for f in request.files.getlist("photos")]
+    try:
+        return uploads.clean_files(raw)
+    except uploads.Refused as exc:
+        raise ValidationFailed.one("info", exc.message_th, exc.message_en) from exc
+
+
 def _check_action(action: str, text: str | None) -> None:
     """Reopening needs a reason and added information needs the information itself."""
     if action == "reopen" and not text:
@@ -220,7 +240,8 @@ def _check_action(action: str, text: str | None) -> None:
             "กรุณาบอกเหตุผลที่ขอเปิดเรื่องใหม่",
             "Please say why you want the case reopened.",
         )
-    if action == "info" and not text:
+    sent_files = any(f.filename for f in request.files.getlist("photos"))
+    if action == "info" and not text and not sent_files:
         raise ValidationFailed.one(
             "info", "กรุณากรอกข้อมูลที่ศูนย์ขอ", "Please write the information the center asked for."
         )

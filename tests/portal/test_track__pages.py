@@ -171,3 +171,34 @@ def test_what_citizens_and_officials_typed_is_shown_as_text(client, factory, clo
     page = client.get(found.location).get_data(as_text=True)
     assert script not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_information_may_come_as_photos_and_documents(client, factory, clock, staff) -> None:
+    import io
+
+    from engine.models import CaseAttachment
+
+    case_id, path = _open(client, factory, clock, staff)
+    complete(
+        factory,
+        clock,
+        staff["screener"],
+        case_id,
+        "screen",
+        {"decision": "request_info", "question": "ขอสำเนาสลิปเงินเดือน"},
+    )
+
+    def send(content: bytes, name: str):  # type: ignore[no-untyped-def]
+        data = {"_csrf": csrf(client, "/portal/track"), "photos": [(io.BytesIO(content), name)]}
+        return client.post(f"{path}/info", data=data, content_type="multipart/form-data")
+
+    fake = send(b"MZ\x90\x00 not a picture", "slip.jpg")
+    assert fake.status_code == 422 and "ไฟล์ «slip.jpg» ไม่ใช่รูปภาพ" in fake.text
+    assert status_of(factory, case_id) == "awaiting_information"
+    pdf = b"%PDF-1.7\n%%EOF\n"
+    assert send(pdf, "slip.pdf").status_code == 303
+    assert status_of(factory, case_id) == "screening"
+    with factory() as session:
+        stored = session.scalars(select(CaseAttachment)).one()
+        assert (stored.filename, stored.step, stored.content) == ("slip.pdf", "info_provided", pdf)
+    assert "slip.pdf" in client.get(path).text  # listed among the files they sent
