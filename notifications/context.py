@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine.models import Area, Case, CaseNote, Category, OrgUnit, Referral, Task
 from engine.statuses import STATUSES
 
-TRACK_PATH = "/track/{code}"  # the citizen portal's tracking page
+TRACK_PATH = "/portal/track?code={code}"  # the portal asks for the secret, code filled in
 CASE_PATH = "/staff/cases/{id}"  # the staff web's case workspace
 NOTE_EVENTS = frozenset(
     {
@@ -180,7 +180,7 @@ SAMPLE: dict[str, Any] = {
         "due_at": datetime.fromisoformat("2026-12-14T09:30:00+00:00"),
     },
     "name": "สมหญิง รักงาน",
-    "tracking_url": "https://damrong.example.go.th/track/K7Q2M9XD",
+    "tracking_url": "https://damrong.example.go.th/portal/track?code=K7Q2M9XD",
     "case_url": "https://damrong.example.go.th/staff/cases/1",
     "agency": "กระทรวงแรงงาน",
     "role": "lead",

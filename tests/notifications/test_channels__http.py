@@ -29,7 +29,7 @@ def test_sms_goes_to_the_gateway_as_json_with_the_tracking_link(
     [call] = [c for c in http_sink.calls if c.path == "/sms"]
     body = call.json()
     assert body["to"] == "0812345678"
-    assert code in body["message"] and f"/track/{code}" in body["message"]
+    assert code in body["message"] and f"/portal/track?code={code}" in body["message"]
     assert call.headers["authorization"] == "Bearer sms-token"
     assert call.headers["idempotency-key"] == body["reference"]
 

@@ -26,7 +26,7 @@ def test_the_complainant_receives_a_thai_acknowledgement_with_a_tracking_link(
     assert mail["Subject"] == f"ศูนย์ดำรงธรรมได้รับเรื่องร้องเรียนของท่านแล้ว เลขติดตาม {code}"
     text = mail.get_body(preferencelist=("plain",)).get_content()
     html = mail.get_body(preferencelist=("html",)).get_content()
-    link = f"https://damrong.example.go.th/track/{code}"
+    link = f"https://damrong.example.go.th/portal/track?code={code}"
     assert "เรียน สมหญิง รักงาน" in text
     assert "นายจ้างค้างจ่ายค่าจ้าง" in text and link in text
     assert re.search(r"\d{1,2} [ก-๙]+ 25\d\d เวลา \d\d:\d\d น\.", text), "a Buddhist Era date"

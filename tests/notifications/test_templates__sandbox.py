@@ -108,7 +108,7 @@ def test_admin_previews_saves_and_the_override_is_what_citizens_receive(
         if "somchai@example.com" in r
     ]
     assert mail["Subject"] == f"รับเรื่องแล้ว {code}"
-    assert f"สวัสดี สมชาย ติดตามที่ https://damrong.example.go.th/track/{code}" in (
+    assert f"สวัสดี สมชาย ติดตามที่ https://damrong.example.go.th/portal/track?code={code}" in (
         mail.get_body(preferencelist=("plain",)).get_content()
     )
 
@@ -154,4 +154,4 @@ def test_the_html_part_escapes_what_citizens_wrote_and_links_only_web_addresses(
     html = templates.render_source(source, {**SAMPLE, "case": case, "lang": "th"})["html"]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
-    assert '<a href="https://damrong.example.go.th/track/K7Q2M9XD">' in html
+    assert '<a href="https://damrong.example.go.th/portal/track?code=K7Q2M9XD">' in html
