@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from api import idempotency
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_detail, case_summary, event_json
+from engine import redaction
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import AuditEvent
 from engine.referrals import refer
@@ -66,6 +67,9 @@ def get_cases():  # type: ignore[no-untyped-def]
             offset=offset,
         )
         items = [case_summary(c, lang()) for c in rows]
+        if actor.is_agency_staff:  # agencies read titles through the identity filter
+            for item, case in zip(items, rows, strict=True):
+                item["title"] = redaction.for_case(session, case).text(case.title)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from engine import identity, sla
 from engine.access import Actor, may_see_complainant, may_see_full_national_id
-from engine.models import AuditEvent, Case, CaseNote, Task
+from engine.models import AuditEvent, Case, Task
 from engine.referrals import active_referrals
+from engine.services import casefiles
 from engine.statuses import STATUSES, status_label
 from engine.workdays import GovernmentCalendar
 
@@ -65,14 +66,18 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
     """A case in full, with only the personal data this caller may see."""
     body = case_summary(case, lang)
     calendar = sla.calendar(session)
+    # An agency reads free text through the identity filter, and only the notes meant for it.
+    redactor = casefiles.text_filter(session, actor, case)
+    clean = redactor.text if redactor else (lambda text: text)
+    body["title"] = clean(case.title)
     body.update(
         due_at=instant(case.due_at),
         sla_state=sla.state_now(case.due_at, case.at_risk_at, now),
         remaining_working_days=(
             calendar.working_days_between(now, case.due_at) if case.due_at else None
         ),
-        description=case.description,
-        address_text=case.address_text,
+        description=clean(case.description),
+        address_text=clean(case.address_text),
         lat=case.lat,
         lon=case.lon,
         resolution=case.resolution,
@@ -98,14 +103,12 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
             {
                 "kind": n.kind,
                 "step": n.step,
-                "body": n.body,
+                "body": clean(n.body),
                 "public": n.public,
                 "author": n.author_label,
                 "created_at": instant(n.created_at),
             }
-            for n in session.scalars(
-                select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
-            )
+            for n in casefiles.readable_notes(session, actor, case.id)
         ],
     )
     return body

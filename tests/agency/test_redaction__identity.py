@@ -143,3 +143,14 @@ def test_an_officer_withholds_a_file_from_agencies(client, tokens, factory, cloc
     assert client.get(url, headers=tokens["labour"]).status_code == 404
     body = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).get_json()
     assert body["attachments"] == []
+
+
+def test_the_general_case_api_filters_an_agency_the_same_way(client, tokens, factory, clock, staff):
+    case_id = referred_case(factory, clock, staff, **CONFIDENTIAL)
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=tokens["labour"]).get_json()
+    listing = client.get("/api/v1/cases", headers=tokens["labour"]).get_json()
+    for what in (detail, listing):
+        text = json.dumps(what, ensure_ascii=False)
+        for leak in ("สมหญิง", "รักงาน", "0812345678", "081-234-5678", "somying", "00230"):
+            assert leak not in text, leak
+    assert "โรงงานของนายจ้าง" in detail["description"]
