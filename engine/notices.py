@@ -17,6 +17,8 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "info_requested": ("complainant",),
     "progress_reported": ("complainant",),
     "result_ready": ("complainant",),
+    "rating_requested": ("complainant",),
+    "case_referred": ("complainant",),
     "case_reopened": ("center", "lead_agency"),
     "referral_declined": ("center",),
     "case_closed_unresolvable": ("complainant", "center"),

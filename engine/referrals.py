@@ -108,5 +108,9 @@ def refer(
         now,
         {"case_id": case.id, "agency": agency.code, "role": role},
     )
+    if role == "lead":
+        from engine.notices import notify_event  # notices reads referrals: import when used
+
+        notify_event(session, case, "case_referred", now)  # the complainant hears who acts
     session.flush()
     return referral

@@ -559,7 +559,14 @@ COMPLAINT = Process(
         Node("review_result", "xor", "ผลการตรวจสอบ?", 14, MAIN, S, label="down-right"),
         script("send_back", "ส่งกลับ ให้หน่วยงาน", S, 14, UP, "agency_outcome = None"),
         join("to_notify", S, 15, MAIN),
-        script("notify_result", "แจ้งผลผู้ร้อง", S, 16, MAIN, 'notify("result_ready")'),
+        script(
+            "notify_result",
+            "แจ้งผลผู้ร้อง",
+            S,
+            16,
+            MAIN,
+            'notify("result_ready")\nnotify("rating_requested")',
+        ),
         Node("resolved_wait", "events", "รอภายในกำหนด เปิดเรื่องใหม่", 17, MAIN, S),
         Node(
             "reopen",

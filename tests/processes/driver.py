@@ -316,7 +316,7 @@ def duplicate(d: Driver) -> None:
 def resolve_then_window_closes(d: Driver) -> None:
     d.complete("screen", decision="resolve")
     assert d.ready() == [] and d.status() == "resolved"
-    assert d.notifications[-1] == "result_ready"
+    assert d.notifications[-2:] == ["result_ready", "rating_requested"]
     assert d.waiting_messages() == ["reopen", "withdraw"]
     assert d.timer_deadlines() == ["2026-11-16T01:30:00+00:00"]  # EPOCH + P14D
     d.pass_time(13)
@@ -363,7 +363,7 @@ def full_cycle_with_reopen(d: Driver) -> None:
     assert d.ready() == ["review"] and d.status() == "under_review"
     assert d.data["agency_outcome"] == "result"
     d.complete("review", review_decision="accept")
-    assert d.status() == "resolved" and d.notifications[-1] == "result_ready"
+    assert d.status() == "resolved" and d.notifications[-1] == "rating_requested"
     d.pass_time(3)
     d.send("reopen")
     assert d.ready() == ["screen"] and d.notifications[-1] == "case_reopened"

@@ -235,7 +235,12 @@ def test_category_default_agency_when_no_rule_matches() -> None:
 def test_notifications_follow_the_lifecycle() -> None:
     driver = referred(Driver(True)).do("agency_handle", action="progress")
     driver.do("agency_handle", action="result").do("review", review_decision="accept")
-    assert driver.rec.notices == ["case_received", "progress_reported", "result_ready"]
+    assert driver.rec.notices == [
+        "case_received",
+        "progress_reported",
+        "result_ready",
+        "rating_requested",
+    ]
 
 
 def test_reopen_window_is_thirty_days_on_the_injected_clock() -> None:
