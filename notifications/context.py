@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import redaction
 from engine.models import Area, Case, CaseNote, Category, OrgUnit, Referral, Task
 from engine.statuses import STATUSES
 
@@ -155,9 +156,10 @@ def webhook_body(
             status=case.status,
             category=case.category_code,
             area_code=case.area_code,
-            title=case.title,
+            # The agency's own filter: a confidential complainant's name never leaves in a title.
+            title=redaction.for_case(session, case).text(case.title),
             due_at=case.due_at.isoformat() if case.due_at else None,
-            api_url=f"/api/v1/cases/{case.id}",
+            api_url=f"/api/v1/agency/cases/{case.id}",
         )
     body["data"] = {k: v for k, v in payload.items() if k in ("agency", "role", "step", "due_at")}
     return body

@@ -135,6 +135,11 @@ def _digest_users(session: Session, user_ids: list[int]) -> set[int]:
     return set(rows)
 
 
+# Machine events for the agency's system: every change to a case it holds. Its officers see
+# these in the inbox; mailing each one would bury them.
+WEBHOOK_ONLY = frozenset({"case_updated"})
+
+
 def _agency(session: Session, code: str, event: str, channels: frozenset[str]) -> Resolution:
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if unit is None:
@@ -147,6 +152,8 @@ def _agency(session: Session, code: str, event: str, channels: frozenset[str]) -
     )
     if endpoint is not None:
         deliveries.append(Delivery("webhook", endpoint.url, "th", "agency", endpoint.id))
+    if event in WEBHOOK_ONLY:
+        return Resolution(deliveries, "" if deliveries else "no webhook registered")
     officers = _staff(session, unit, _members(session, unit, "agency_officer"), event, channels)
     deliveries.extend(officers.deliveries)
     return Resolution(deliveries, "" if deliveries else "no webhook or officer e-mail")
