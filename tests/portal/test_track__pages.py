@@ -202,3 +202,10 @@ def test_information_may_come_as_photos_and_documents(client, factory, clock, st
         stored = session.scalars(select(CaseAttachment)).one()
         assert (stored.filename, stored.step, stored.content) == ("slip.pdf", "info_provided", pdf)
     assert "slip.pdf" in client.get(path).text  # listed among the files they sent
+
+
+def test_links_in_notifications_fill_in_the_code(client) -> None:
+    page = client.get("/portal/track?code=K7Q2-M9XD-ABC").text
+    assert 'name="code" value="K7Q2-M9XD-ABC"' in page and 'id="f-secret"' in page
+    hostile = client.get('/portal/track?code="><script>x</script>').text
+    assert "<script>x" not in hostile
