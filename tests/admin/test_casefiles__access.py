@@ -125,3 +125,37 @@ def test_an_agency_never_gets_a_confidential_complainants_own_files(
     screener = app.test_client()
     sign_in(screener, "screener")
     assert screener.get(f"/staff/cases/{case_id}/files/{file_id}").status_code == 200
+
+
+def test_an_official_attaches_a_photo_which_loses_its_gps_data(app, people, open_cases, factory):
+    import io
+
+    from PIL import Image
+
+    case_id = open_cases("รูปหลุมบนถนน")[0]
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x8825] = {2: (18.0, 47.0, 0.0)}  # GPSInfo: a latitude
+    raw = io.BytesIO()
+    image.save(raw, "JPEG", exif=exif)
+    assert b"Exif" in raw.getvalue()
+    client = app.test_client()
+    sign_in(client, "screener")
+    page = client.get(f"/staff/cases/{case_id}").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    sent = client.post(
+        f"/staff/cases/{case_id}/files",
+        data={"csrf_token": token, "file": (io.BytesIO(raw.getvalue()), "หลุม.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    with factory() as session:
+        row = session.scalar(select(CaseAttachment).where(CaseAttachment.case_id == case_id))
+        assert row.content_type == "image/jpeg" and b"Exif" not in row.content
+        assert row.uploaded_by == "screener"
+    refused = client.post(
+        f"/staff/cases/{case_id}/files",
+        data={"csrf_token": token, "file": (io.BytesIO(b"MZ\x90\x00 not a picture"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "ไม่ใช่ PDF หรือรูปภาพ" in refused.text
