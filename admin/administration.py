@@ -13,6 +13,8 @@ from flask import Flask, abort, g, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import inspect
 from sqlalchemy.orm import scoped_session
 from wtforms import PasswordField, SelectMultipleField
@@ -25,6 +27,7 @@ from engine.models import (
     AuditEvent,
     Category,
     HolidayOverride,
+    NotificationTemplate,
     OrgUnit,
     ProcessDefinition,
     SlaPolicy,
@@ -184,6 +187,26 @@ class HolidayOverrideView(AuditedView):
     column_default_sort = ("day", True)
 
 
+class NotificationTemplateView(AuditedView):
+    """Administrators' versions of the message templates; rendered in Jinja2's sandbox when
+    sent (notifications/), only checked for syntax here."""
+
+    column_list = ["name", "language", "subject", "updated_at", "updated_by"]
+    column_searchable_list = ["name", "subject"]
+    column_filters = ["language"]
+    form_columns = ["name", "language", "subject", "body_text", "body_short"]
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        for field in ("subject", "body_text", "body_short"):
+            try:
+                ImmutableSandboxedEnvironment().parse(getattr(model, field) or "")
+            except TemplateSyntaxError as exc:
+                raise ValidationError(f"{field}: line {exc.lineno}: {exc.message}") from exc
+        model.updated_at = services().clock()
+        model.updated_by = g.actor.label
+        super().on_model_change(form, model, is_created)
+
+
 class ReadOnlyView(AdminOnly, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = True
@@ -219,6 +242,7 @@ def init_app(app: Flask) -> None:
         (CategoryView, Category, "ประเภทเรื่อง (Categories)"),
         (SlaPolicyView, SlaPolicy, "ระยะเวลาดำเนินการ (SLA policies)"),
         (HolidayOverrideView, HolidayOverride, "วันหยุดราชการ (Holidays)"),
+        (NotificationTemplateView, NotificationTemplate, "แม่แบบข้อความ (Templates)"),
         (DefinitionView, ProcessDefinition, "กระบวนงาน (Process definitions)"),
         (AuditLogView, AuditEvent, "บันทึกการเปลี่ยนแปลง (Audit log)"),
     ]

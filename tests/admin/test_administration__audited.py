@@ -97,3 +97,39 @@ def test_a_new_user_gets_a_hashed_password_and_the_log_keeps_no_secret(app, peop
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "admin_created"))
         assert "password_hash" not in event.detail["changes"]
         assert event.detail["changes"]["roles"] == [None, ["screener"]]
+
+
+def test_a_template_with_broken_syntax_is_refused_and_a_good_one_audited(app, people, factory):
+    from engine.models import NotificationTemplate
+
+    client = app.test_client()
+    sign_in(client, "admin")
+    token = form_token(client.get("/staff/admin/admin_notification_templates/new/").text)
+    data = {
+        "csrf_token": token,
+        "name": "citizen/case_received",
+        "language": "th",
+        "subject": "ได้รับเรื่อง {{ tracking_code }}",
+        "body_text": "เรื่องของท่าน {% if x %} ยังไม่ปิด",
+        "body_short": "",
+    }
+    broken = client.post("/staff/admin/admin_notification_templates/new/", data=data)
+    assert broken.status_code == 200 and "body_text" in broken.text
+    with factory() as session:
+        assert session.scalar(select(NotificationTemplate.id)) is None
+    data["body_text"] = "เรื่องของท่าน {{ tracking_code }} ได้รับแล้ว"
+    saved = client.post("/staff/admin/admin_notification_templates/new/", data=data)
+    assert saved.status_code == 302
+    with factory() as session:
+        row = session.scalar(select(NotificationTemplate))
+        assert row.updated_by == "admin"
+        assert (
+            session.scalar(
+                select(AuditEvent.detail["table"].as_string()).where(
+                    AuditEvent.action == "admin_created"
+                )
+            )
+            == "notification_templates"
+        )
+        session.delete(row)
+        session.commit()
