@@ -50,7 +50,8 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     @app.get("/")
     def index():  # type: ignore[no-untyped-def]
         if request.path == "/" and admin.wants_page(request):
-            return redirect(url_for("staff.home"))  # a browser gets the staff sign-in / inbox
+            # Citizens are most of the visitors: the portal, which links to the staff sign-in.
+            return redirect(url_for("portal.home"))
         return {
             "name": "Damrong",
             "name_th": "ระบบรับเรื่องร้องเรียน ศูนย์ดำรงธรรม",

@@ -66,7 +66,8 @@ def page(browser, server):  # type: ignore[no-untyped-def]
 
 
 def sign_in(page, server: str, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "/")
+    page.goto(server + "/")  # the portal: staff follow its sign-in link
+    page.click("a[href='/staff/']")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit].primary")

@@ -157,10 +157,12 @@ def test_api_tokens_are_created_shown_once_and_revoked(app, people):
     assert "เพิกถอนแล้ว" in client.get("/staff/account").text
 
 
-def test_root_gives_browsers_the_staff_web_and_tools_the_json_index(app):
+def test_root_gives_browsers_the_portal_and_tools_the_json_index(app):
     client = app.test_client()
     browser = client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-    assert browser.status_code == 302 and browser.headers["Location"] == "/staff/"
+    assert browser.status_code == 302 and browser.headers["Location"] == "/portal/"
+    home = client.get("/portal/")
+    assert 'href="/staff/"' in home.text and 'href="/directory"' in home.text
     assert client.get("/", headers={"Accept": "application/json"}).get_json()["name"] == "Damrong"
     assert client.get("/").get_json()["api"] == "/api/v1/openapi.json"
     assert client.get("/api").get_json()["name"] == "Damrong"
