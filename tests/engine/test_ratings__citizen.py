@@ -39,6 +39,10 @@ def test_ratings_follow_the_result(factory, clock, staff) -> None:
     with factory() as session:
         case = session.get(Case, case_id)
         assert (case.rating, case.rating_comment) == (4, None)
-        rated = session.scalars(select(AuditEvent).where(AuditEvent.action == "rated")).all()
+        rated = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case_id, AuditEvent.action == "rated")
+            .order_by(AuditEvent.id)
+        ).all()
         assert [e.detail for e in rated] == [{"rating": 2}, {"rating": 4}]
         assert all(e.public for e in rated)
