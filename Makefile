@@ -40,7 +40,7 @@ format: install
 bench: install
 	$(BIN)/python bench/engine_vs_raw.py
 	$(BIN)/python bench/timer_sweep.py
-	$(BIN)/python bench/outbox_dispatch.py
+	$(BIN)/python bench/outbox.py
 
 clean-db:
 	rm -f var/damrong.db var/damrong.db-wal var/damrong.db-shm

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import users
+from engine import open311, users
 from engine.access import Actor
 from engine.clock import Clock
 from engine.models import OrgUnit, Task, User
@@ -35,6 +35,9 @@ SAMPLES = [
     ("ร้องเรียนซ้ำเรื่องเดิม ทดสอบการปฏิเสธ", "other", ["reject"]),
     ("ขอถอนเรื่องเพราะตกลงกันได้แล้ว", "labour", ["withdraw"]),
 ]
+
+
+DEMO_PARTNERS = [("ทางรัฐ (demo super-app)", 60)]
 
 
 def build(factory: sessionmaker[Session], clock: Clock) -> dict:
@@ -70,6 +73,10 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
                     "area_code": area,
                 }
             )
+        # A partner app (the government's super-app, say) filing through Open311.
+        for name, per_minute in DEMO_PARTNERS:
+            key = open311.issue_key(session, clock(), name, per_minute)
+            out["partner_keys"].append({"name": name, "api_key": key, "per_minute": per_minute})
     for title, category, steps in SAMPLES:
         _sample(factory, clock, title, category, steps)
     return out

@@ -31,8 +31,24 @@ def test_demo_world_prints_users_with_working_tokens(sqlite_url, capsys):
         "designer",
         "admin",
     }
-    assert world["partner_keys"] == []
     client = create_app(Config(database_url=sqlite_url)).test_client()
+    [partner] = world["partner_keys"]
+    filed = client.post(
+        "/open311/v2/requests.json",
+        data={
+            "api_key": partner["api_key"],
+            "service_code": "labour",
+            "address_id": "500101",
+            "description": "นายจ้างค้างจ่ายค่าจ้างสองเดือน",
+            "attribute[consent]": "true",
+        },
+    )
+    assert filed.status_code == 201, filed.get_data(as_text=True)
+    wrong = client.post(
+        "/open311/v2/requests.json",
+        data={"api_key": "nope", "service_code": "labour", "address_id": "500101"},
+    )
+    assert wrong.status_code == 403
     screener = next(u for u in world["users"] if u["username"] == "screener1")
     cases = client.get(
         "/api/v1/cases?limit=200", headers={"Authorization": f"Bearer {screener['token']}"}
