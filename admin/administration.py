@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from argon2 import PasswordHasher
 from flask import Flask, abort, g, redirect, request, url_for
-from flask_admin import Admin, AdminIndexView, expose
+from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from jinja2 import TemplateSyntaxError
@@ -20,8 +20,9 @@ from sqlalchemy.orm import scoped_session
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
 
-from admin.edge import load_user, services
+from admin.edge import load_user, reading, services, writing
 from engine import journal, sla
+from engine.errors import DamrongError
 from engine.models import (
     ROLES,
     AuditEvent,
@@ -33,6 +34,7 @@ from engine.models import (
     SlaPolicy,
     User,
 )
+from notifications import admin as notification_admin
 
 URL = "/staff/admin"
 SECRET_COLUMNS = {"password_hash", "token_hash", "secret_hash"}
@@ -225,6 +227,36 @@ class AuditLogView(ReadOnlyView):
     column_default_sort = ("id", True)
 
 
+class DeadLetterView(AdminOnly, BaseView):
+    """Messages the dispatcher gave up on, with their error and a retry button."""
+
+    @expose("/")
+    def index(self):  # type: ignore[no-untyped-def]
+        actor = g.actor
+        with reading() as session:
+            letters = notification_admin.list_dead_letters(session, actor)
+        return self.render(
+            "admin/dead_letters.html",
+            letters=letters,
+            form=SecureForm(),
+            notice=request.args.get("notice"),
+            error=request.args.get("error"),
+        )
+
+    @expose("/<int:message_id>/retry", methods=["POST"])
+    def retry(self, message_id: int):  # type: ignore[no-untyped-def]
+        form = SecureForm(request.form)
+        if not form.validate():
+            return redirect(url_for(".index", error="แบบฟอร์มหมดอายุ กรุณาลองอีกครั้ง"))
+        actor = g.actor
+        try:
+            with writing() as session:
+                notification_admin.retry_dead_letter(session, services().clock, actor, message_id)
+        except DamrongError as exc:
+            return redirect(url_for(".index", error=exc.message_th))
+        return redirect(url_for(".index", notice=f"ข้อความ {message_id} เข้าคิวส่งใหม่แล้ว"))
+
+
 def init_app(app: Flask) -> None:
     """Mount the administration under /staff/admin with its own request-scoped session."""
     db = scoped_session(services_for(app).writer)
@@ -252,6 +284,11 @@ def init_app(app: Flask) -> None:
         for view, model, label in views:
             endpoint = f"admin_{model.__tablename__}"
             admin.add_view(view(model, db, name=label, endpoint=endpoint))
+    admin.add_view(
+        DeadLetterView(
+            name="ข้อความค้างส่ง (Dead letters)", endpoint="dead_letters", url="dead-letters"
+        )
+    )
 
 
 def services_for(app: Flask):  # type: ignore[no-untyped-def]
