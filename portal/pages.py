@@ -217,4 +217,4 @@ def vendor(path: str):  # type: ignore[no-untyped-def]
     return send_from_directory(NODE_MODULES, path, max_age=86400)
 
 
-from portal import filing, line, track  # noqa: E402,F401  (routes register on the blueprint)
+from portal import filing, line, pwa, track  # noqa: E402,F401  (routes register on the blueprint)

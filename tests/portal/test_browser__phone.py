@@ -108,6 +108,16 @@ def test_a_citizen_files_a_complaint_from_a_phone(phone, factory, tmp_path) -> N
     phone.get_by_role("link", name="ดูเรื่องของฉัน").click()
     assert phone.locator("#case-status").inner_text() == "กำลังพิจารณาเรื่อง"
     assert "ท่อระบายน้ำอุดตัน" in phone.locator("h1").inner_text()
+    # The portal as a phone app: its start page lists the case kept on this device, and the
+    # service worker is in charge of the portal (it keeps the shell for weak connections).
+    phone.goto("/portal/")
+    kept = phone.locator("[data-my-cases] a.portal-code")
+    assert kept.inner_text() == code
+    assert phone.evaluate(
+        "navigator.serviceWorker.ready.then(r => r.active && r.scope.endsWith('/portal/'))"
+    )
+    phone.locator(".my-cases__remove").click()
+    assert phone.locator("[data-my-cases] a").count() == 0
     with factory() as session:
         case = session.scalar(select(Case).where(Case.tracking_code == code))
         assert case.channel == "web" and case.area_code == "500101" and case.lat is not None
