@@ -21,12 +21,13 @@ from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from admin.edge import load_user, reading, services, writing
-from engine import journal, sla
+from engine import areas, directory, journal, sla
 from engine.errors import DamrongError
 from engine.models import (
     ROLES,
     AuditEvent,
     Category,
+    DirectoryEntry,
     HolidayOverride,
     NotificationTemplate,
     OrgUnit,
@@ -209,6 +210,20 @@ class NotificationTemplateView(AuditedView):
         super().on_model_change(form, model, is_created)
 
 
+class DirectoryView(AuditedView):
+    """The public contact directory: edits are searchable at once."""
+
+    column_list = ("key", "kind", "name_th", "phone", "hotline", "area_code", "active")
+    column_searchable_list = ("name_th", "name_en", "phone", "hotline")
+    form_excluded_columns = ("search_text", "area_name_th")
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        if model.area_code and areas.get_area(model.area_code) is None:
+            raise ValidationError("รหัสพื้นที่ไม่ถูกต้อง (DOPA 2, 4 หรือ 6 หลัก)")
+        directory.refresh_entry(model)
+        super().on_model_change(form, model, is_created)
+
+
 class ReadOnlyView(AdminOnly, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = True
@@ -275,6 +290,7 @@ def init_app(app: Flask) -> None:
         (SlaPolicyView, SlaPolicy, "ระยะเวลาดำเนินการ (SLA policies)"),
         (HolidayOverrideView, HolidayOverride, "วันหยุดราชการ (Holidays)"),
         (NotificationTemplateView, NotificationTemplate, "แม่แบบข้อความ (Templates)"),
+        (DirectoryView, DirectoryEntry, "สมุดรายชื่อหน่วยงาน (Directory)"),
         (DefinitionView, ProcessDefinition, "กระบวนงาน (Process definitions)"),
         (AuditLogView, AuditEvent, "บันทึกการเปลี่ยนแปลง (Audit log)"),
     ]

@@ -38,6 +38,22 @@ def _search_text(*parts: str | None) -> str:
     return " | ".join(words + digits).lower()
 
 
+def refresh_entry(entry: DirectoryEntry) -> None:
+    """Recompute an edited entry's area label and search text (the admin calls this)."""
+    area_th, area_en = _area_names(entry.area_code)
+    entry.area_name_th = area_th
+    entry.search_text = _search_text(
+        entry.name_th,
+        entry.name_en,
+        area_th,
+        area_en,
+        entry.address_th,
+        entry.phone,
+        entry.hotline,
+        entry.email,
+    )
+
+
 def _area_names(code: str | None) -> tuple[str | None, str | None]:
     """A Thai label for the area served ("อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่") and its English."""
     area = areas.get_area(code) if code else None
