@@ -153,6 +153,32 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    """Open cases from another system's CSV/JSON export; rejects to a CSV, resumable."""
+    from pathlib import Path
+
+    from engine import importer
+
+    _engine, factory = _factory(config)
+    mapping = importer.load_mapping(args.mapping, args.map or ())
+    source = args.source or Path(args.file).stem
+    rejects_path = args.rejects or f"{args.file}.rejects.csv"
+    with open(rejects_path, "w", encoding="utf-8-sig", newline="") as rejects:
+        summary = importer.import_file(
+            factory,
+            system_clock,
+            args.file,
+            source,
+            mapping,
+            rejects=rejects,
+            stop_after=args.stop_after,
+            progress=None if args.quiet else sys.stderr,
+        )
+    out = summary.as_dict() | {"source": source, "rejects_file": rejects_path}
+    print(json.dumps(out, ensure_ascii=False))
+    return 130 if summary.stopped and args.stop_after is None else 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     p = argparse.ArgumentParser(prog="damrong", description="Damrong complaint case engine")
@@ -183,6 +209,15 @@ def parser() -> argparse.ArgumentParser:
     sched.add_argument("--once", action="store_true", help="run each job one time and exit")
     sched.add_argument("--job", action="append", help="only this job (repeatable)")
     sched.set_defaults(fn=cmd_scheduler)
+    imp = sub.add_parser("import", help="import cases from another system's CSV/JSON export")
+    imp.add_argument("file", help="a .csv (UTF-8), .json (array) or .jsonl file")
+    imp.add_argument("--source", help="the source system's name (default: the file's name)")
+    imp.add_argument("--mapping", help="a JSON or TOML file: intake field -> source column")
+    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="repeatable")
+    imp.add_argument("--rejects", help="CSV of refused rows (default: FILE.rejects.csv)")
+    imp.add_argument("--stop-after", type=int, help="stop after N rows (resume later)")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.set_defaults(fn=cmd_import)
     return p
 
 

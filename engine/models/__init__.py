@@ -17,6 +17,7 @@ from engine.models.cases import (
     RegistrationCounter,
     WorkflowInstance,
 )
+from engine.models.importer import ImportedRecord
 from engine.models.notifications import (
     AgencyEndpoint,
     ComplainantPreference,
@@ -48,6 +49,7 @@ __all__ = [
     "ComplainantPreference",
     "HolidayOverride",
     "IdempotencyRecord",
+    "ImportedRecord",
     "LineLinkCode",
     "NotificationTemplate",
     "Open311Key",
