@@ -173,6 +173,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
             rejects=rejects,
             stop_after=args.stop_after,
             progress=None if args.quiet else sys.stderr,
+            notify=args.notify,
         )
     out = summary.as_dict() | {"source": source, "rejects_file": rejects_path}
     print(json.dumps(out, ensure_ascii=False))
@@ -217,6 +218,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--rejects", help="CSV of refused rows (default: FILE.rejects.csv)")
     imp.add_argument("--stop-after", type=int, help="stop after N rows (resume later)")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.add_argument("--notify", action="store_true", help="send complainants Damrong's receipt")
     imp.set_defaults(fn=cmd_import)
     return p
 

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,7 +35,7 @@ from engine.access import Actor
 from engine.clock import Clock
 from engine.errors import DamrongError, ValidationFailed
 from engine.formcheck import check_form
-from engine.models import ImportedRecord
+from engine.models import ImportedRecord, OutboxMessage
 from engine.services.cases import open_case
 
 FIELDS = (
@@ -314,8 +314,13 @@ def import_file(
     rejects: IO[str] | None = None,
     stop_after: int | None = None,
     progress: IO[str] | None = None,
+    notify: bool = False,
 ) -> ImportSummary:
-    """Import every row of `path`, one transaction per row; see the module docstring."""
+    """Import every row of `path`, one transaction per row; see the module docstring.
+
+    Unless `notify`, the notifications opening a case queues are dropped: the source system
+    already acknowledged these complaints, and a migration must not message thousands at once.
+    """
     actor = importer_actor(source)
     done = _already_imported(factory, source)
     rows = list(read_rows(path))
@@ -334,7 +339,9 @@ def import_file(
             if key in done:
                 summary.skipped += 1
             else:
-                outcome = _import_row(factory, clock, actor, source, number, key, row, mapping)
+                outcome = _import_row(
+                    factory, clock, actor, source, number, key, row, mapping, notify
+                )
                 if outcome is None:
                     summary.imported += 1
                     done.add(key)
@@ -374,12 +381,18 @@ def _import_row(
     key: str,
     row: Mapping[str, str],
     mapping: ColumnMap,
+    notify: bool,
 ) -> dict[str, tuple[str, str]] | str | None:
     """None when imported, "skipped" when another run got there first, else the reasons."""
     try:
         data, replaced = to_intake(row, mapping)
         with factory.begin() as session:
             opened = open_case(session, clock, actor, data)
+            if not notify:
+                session.flush()
+                session.execute(
+                    delete(OutboxMessage).where(OutboxMessage.case_id == opened.case.id)
+                )
             detail: dict[str, object] = {"source": source, "external_id": key, "row": number}
             if replaced:
                 detail["abolished_area_code"] = replaced

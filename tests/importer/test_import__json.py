@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from damrong import cli
-from engine.models import Case, ImportedRecord
+from engine.models import Case, ImportedRecord, OutboxMessage
 
 RECORDS = [
     {
@@ -85,3 +85,14 @@ def test_an_unknown_field_in_the_mapping_is_refused(cli_db, tmp_path, capsys):
     path.write_text("[]", encoding="utf-8")
     assert cli.main(["import", str(path), "--map=subject=title"]) == 2
     assert "Unknown field(s) subject" in capsys.readouterr().err
+
+
+def test_complainants_hear_nothing_unless_asked(cli_db, tmp_path, capsys):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(RECORDS[:1], ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["import", str(path), "--quiet", *MAP, "--source", "quiet"]) == 0
+    with cli_db() as session:
+        assert session.scalars(select(OutboxMessage.event)).all() == []
+    assert cli.main(["import", str(path), "--quiet", *MAP, "--source", "loud", "--notify"]) == 0
+    with cli_db() as session:
+        assert "case_received" in session.scalars(select(OutboxMessage.event)).all()
