@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from damrong import cli
@@ -79,7 +81,10 @@ def test_the_same_ids_from_another_source_are_other_cases(cli_db, tmp_path, caps
     assert counts(cli_db)[0] == 4
 
 
-def test_a_killed_import_process_resumes_without_duplicates(cli_db, database_url, tmp_path):
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_an_interrupted_import_process_resumes_without_duplicates(
+    cli_db, database_url, tmp_path, signal_number
+):
     rows = 300
     path = export(tmp_path, rows)
     env = {**os.environ, "DAMRONG_DATABASE_URL": database_url}
@@ -88,8 +93,11 @@ def test_a_killed_import_process_resumes_without_duplicates(cli_db, database_url
     deadline = time.monotonic() + 60
     while counts(cli_db)[0] < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
-    process.kill()  # SIGKILL: no chance to tidy up
-    process.communicate(timeout=30)
+    process.send_signal(signal_number)  # SIGKILL leaves no chance to tidy up
+    out, _ = process.communicate(timeout=30)
+    if signal_number == signal.SIGINT:  # Ctrl-C: the row in hand rolls back, a summary is told
+        assert process.returncode == 130
+        assert json.loads(out.decode().strip().splitlines()[-1])["stopped"] is True
     interrupted = counts(cli_db)[0]
     assert 5 <= interrupted < rows, "the import finished before it could be interrupted"
 
