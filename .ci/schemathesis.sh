@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Start Damrong on a fresh SQLite demo database and run Schemathesis against its OpenAPI document.
+# One worker: with two threads, CPython 3.11.7 intermittently raises "AST constructor recursion
+# depth mismatch" inside Hypothesis (a runtime error of the tool, not of the API).
 set -euo pipefail
 WORK=$(mktemp -d)
 export DAMRONG_DATABASE_URL="sqlite:///$WORK/st.db"
@@ -16,4 +18,4 @@ done
 schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,response_schema_conformance \
-  --max-examples 30 --workers 2 --request-timeout 20
+  --max-examples 30 --workers 1 --request-timeout 20
