@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from engine.errors import PermissionDenied
 from engine.models import Case, Referral, Task, User
@@ -74,7 +74,12 @@ def case_visibility(actor: Actor) -> ColumnElement[bool]:
     if actor.is_center_staff and actor.roles & STAFF_CASE_ROLES:
         if actor.org_unit_kind == "central" or not actor.area_code:
             return true()
-        return Case.area_code.startswith(actor.area_code, autoescape=True)
+        # Their area, and the cases their own center holds: a walk-in from a neighbouring
+        # district registered here is screened here.
+        return or_(
+            Case.area_code.startswith(actor.area_code, autoescape=True),
+            Case.center_id == actor.org_unit_id,
+        )
     if actor.is_agency_staff and actor.has("agency_officer"):
         return exists(
             select(Referral.id).where(
