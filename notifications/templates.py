@@ -57,6 +57,7 @@ STAFF_EVENTS = (
     "sla_breached",
     "escalation",
     "daily_digest",
+    "deadline_extended",
     "case_referred",
     "case_reopened",
     "referral_declined",
