@@ -5,18 +5,19 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
-from sqlalchemy.orm import Session
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from admin.i18n import current_lang, pick, t
+
+# One request-session helper for every web part (re-exported for this package).
+from api.edge import reading as reading
+from api.edge import services as services
+from api.edge import writing as writing
 from engine import errors
 from engine.access import TASK_ROLES, Actor
 from engine.accounts import password_stamp
-from engine.db import translate_db_errors
 from engine.models import User
 
 log = logging.getLogger(__name__)
@@ -50,25 +51,6 @@ class StaffUser:
     display_name: str
     roles: frozenset[str]
     unit_name: tuple[str, str]
-
-
-def services():  # type: ignore[no-untyped-def]
-    """The composition root's services for this app."""
-    return current_app.extensions["damrong"]
-
-
-@contextmanager
-def writing() -> Iterator[Session]:
-    """A write transaction owned by the request: commit on success, roll back on error."""
-    with translate_db_errors(), services().writer.begin() as db:
-        yield db
-
-
-@contextmanager
-def reading() -> Iterator[Session]:
-    """A read-only session for a request."""
-    with translate_db_errors(), services().reader() as db:
-        yield db
 
 
 def actor() -> Actor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from engine import definitions, journal, sla, views, workflow
 from engine.access import Actor
-from engine.clock import Clock
+from engine.clock import Clock, system_clock
 from engine.errors import CaseNotFound, WorkflowFailed
 from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowInstance
 from engine.notices import notify_event
@@ -84,7 +84,7 @@ def _helpers(
         effects.notifications.append(str(event_name))
 
     def policy_duration(name: str) -> str:
-        now = clock() if clock is not None else datetime.now(UTC)
+        now = (clock or system_clock)()
         return policy_duration_of(session, str(name), now)
 
     def province_of(area_code: str) -> str:

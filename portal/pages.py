@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     render_template,
     request,
@@ -22,11 +19,13 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
+# One request-session helper for every web part (re-exported for this package).
+from api.edge import reading as reading
+from api.edge import services as services
+from api.edge import writing as writing
 from engine import errors
-from engine.db import translate_db_errors
 from forms.render import stylesheet
 
 blueprint = Blueprint(
@@ -48,11 +47,6 @@ PRIVATE_ENDPOINTS = frozenset(
     {"portal.receipt", "portal.case_page", "portal.case_action", "portal.line_code"}
 )
 MAP_DATA = Path(__file__).parent / "data" / "thailand-provinces.geojson"  # see data/README.md
-
-
-def services():  # type: ignore[no-untyped-def]
-    """The composition root's services."""
-    return current_app.extensions["damrong"]
 
 
 def lang() -> str:
@@ -81,20 +75,6 @@ def csrf_token() -> str:
     if not isinstance(token, str) or len(token) < 32:
         token = session[CSRF_KEY] = secrets.token_urlsafe(32)
     return token
-
-
-@contextmanager
-def writing() -> Iterator[Session]:
-    """A write transaction for this request: commit on success, roll back on error."""
-    with translate_db_errors(), services().writer.begin() as db:
-        yield db
-
-
-@contextmanager
-def reading() -> Iterator[Session]:
-    """A read-only session for this request."""
-    with translate_db_errors(), services().reader() as db:
-        yield db
 
 
 def message_page(title: tuple[str, str], text: tuple[str, str], status: int):  # type: ignore[no-untyped-def]

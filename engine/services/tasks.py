@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import journal, runner, sla
 from engine.access import Actor, check_can_work, in_area, task_oversight, task_visibility
-from engine.clock import Clock
+from engine.clock import Clock, system_clock
 from engine.db import require_transaction
 from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, ValidationFailed
 from engine.formcheck import check_form
@@ -68,7 +68,7 @@ def _filtered(query: Select, now: datetime | None, filters: dict) -> Select:
         agency_id = select(OrgUnit.id).where(OrgUnit.code == filters["agency"]).scalar_subquery()
         query = query.where(Task.org_unit_id == agency_id)
     if filters.get("sla_state"):
-        query = query.where(_sla_condition(filters["sla_state"], now or datetime.now(UTC)))
+        query = query.where(_sla_condition(filters["sla_state"], now or system_clock()))
     return query
 
 
