@@ -29,6 +29,7 @@ from engine.text import check_text
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 STAFF_CHANNELS = {"phone", "walk_in", "letter"}
+UNKNOWN_AREA = ""  # the place is known only in words until a screener sets the area
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,23 @@ class OpenedCase:
     citizen_secret: str
 
 
-def open_case(session: Session, clock: Clock, actor: Actor, data: dict) -> OpenedCase:
-    """Register a complaint, give it its identity and start its lifecycle."""
+def open_case(
+    session: Session, clock: Clock, actor: Actor, data: dict, *, area_unknown: bool = False
+) -> OpenedCase:
+    """Register a complaint, give it its identity and start its lifecycle.
+
+    `area_unknown`: the place is only described in `address_text` (an Open311 address_string
+    that names no area); the central center screens the case and its screener sets the area.
+    """
     require_transaction(session)
     channel = data.get("channel") if isinstance(data, dict) else None
-    check_form("intake", data, {"channel": channel})
+    _check_intake(data, channel, area_unknown)
     if channel in STAFF_CHANNELS and not (actor.kind == "staff" and actor.has("intake")):
         raise PermissionDenied(
             "Only intake officers register phone, walk-in and letter complaints.",
             "เฉพาะเจ้าหน้าที่รับเรื่องเท่านั้นที่บันทึกเรื่องทางโทรศัพท์ เดินทางมา หรือหนังสือได้",
         )
-    area_code = _check_area(session, data["area_code"])
+    area_code = UNKNOWN_AREA if area_unknown else _check_area(session, data["area_code"])
     category = _check_category(session, data["category"])
     complainant = _check_complainant(data)
     now = clock()
@@ -99,6 +106,22 @@ def open_case(session: Session, clock: Clock, actor: Actor, data: dict) -> Opene
     }
     runner.start(session, clock, actor, case, workflow_data)
     return OpenedCase(case, secret)
+
+
+def _check_intake(data: dict, channel: str | None, area_unknown: bool) -> None:
+    """The intake form's checks; a case whose area is unknown needs its place in words instead."""
+    try:
+        check_form("intake", data, {"channel": channel})
+    except ValidationFailed as exc:
+        rest = {f: m for f, m in exc.fields.items() if not (area_unknown and f == "area_code")}
+        if rest:
+            raise ValidationFailed(rest) from None
+    if area_unknown and not str(data.get("address_text") or "").strip():
+        raise ValidationFailed.one(
+            "address_text",
+            "ไม่ทราบพื้นที่ จึงต้องระบุสถานที่เกิดเหตุเป็นข้อความ",
+            "The area is unknown, so the place must be described in words.",
+        )
 
 
 def _check_area(session: Session, code: str) -> str:
@@ -152,6 +175,7 @@ def _choose_center(session: Session, actor: Actor, area_code: str) -> OrgUnit:
     if actor.is_center_staff and actor.org_unit_id is not None:
         return session.get(OrgUnit, actor.org_unit_id)
     candidates = [area_code[:4], area_code[:2]] if len(area_code) >= 4 else [area_code[:2]]
+    candidates = candidates if area_code else []  # an unknown area is screened centrally
     codes = [f"c{code}" for code in candidates] + ["central"]
     units = session.scalars(
         select(OrgUnit).where(OrgUnit.code.in_(codes), OrgUnit.active.is_(True))
