@@ -155,7 +155,7 @@ def _title(description: str, given: str | None) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def intake_data(sub: Submission, area_code: str) -> dict:
+def intake_data(sub: Submission, area_code: str | None) -> dict:
     """The intake form's data for a submission (the form then checks every field)."""
     attrs = sub.attributes
     name = " ".join(p.strip() for p in (sub.first_name, sub.last_name) if p and p.strip())
@@ -187,28 +187,31 @@ def intake_data(sub: Submission, area_code: str) -> dict:
 
 
 def submit(session: Session, clock: Clock, key: Open311Key, sub: Submission) -> Open311Request:
-    """File a request as a new case (channel open311) at the center its location points to."""
+    """File a request as a new case (channel open311) at the center its location points to.
+
+    An address_string alone goes to the center of the province it names; one that names none
+    goes to the central center, whose screener reads the text and sets the area."""
     try:
         check_service(session, sub.service_code)
     except NotFound as exc:  # a bad parameter of a POST is a 400, as the spec has it
         raise ValidationFailed.one("service_code", exc.message_th, exc.message_en) from exc
     area_code = sub.area_code
-    if area_code is None and sub.address_string:
-        area_code = province_named_in(sub.address_string)
-        if area_code is None:
-            raise ValidationFailed.one(
-                "address_string",
-                "ไม่พบชื่อจังหวัดใน address_string กรุณาระบุจังหวัด หรือส่ง lat/long หรือ address_id",
-                "address_string names no province; add the province, or send lat/long or"
-                " address_id.",
-            )
-    if area_code is None:
+    words_only = area_code is None and bool((sub.address_string or "").strip())
+    if words_only:
+        area_code = province_named_in(sub.address_string or "")
+    if area_code is None and not words_only:
         raise ValidationFailed.one(
             "location",
             "ต้องระบุสถานที่: lat และ long, address_string หรือ address_id",
             "A location is required: lat and long, address_string, or address_id.",
         )
-    opened = open_case(session, clock, key_actor(key), intake_data(sub, area_code))
+    opened = open_case(
+        session,
+        clock,
+        key_actor(key),
+        intake_data(sub, area_code),
+        area_unknown=area_code is None,
+    )
     row = Open311Request(
         case_id=opened.case.id,
         key_id=key.id,

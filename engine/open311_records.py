@@ -205,8 +205,8 @@ def _record(
         "requested_datetime": w3c(case.created_at),
         "updated_datetime": w3c(case.updated_at),
         "expected_datetime": w3c(case.due_at),
-        "address": _address(case.area_code, lang),
-        "address_id": case.area_code,
+        "address": _address(case.area_code, lang) or None,  # never the citizen's own words
+        "address_id": case.area_code or None,  # None until a screener sets an unknown area
         "zipcode": None,
         "lat": case.lat if publish else None,
         "long": case.lon if publish else None,

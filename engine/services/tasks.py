@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import journal, runner, sla
+from engine import areas, journal, runner, sla
 from engine.access import Actor, check_can_work, in_area, task_oversight, task_visibility
 from engine.clock import Clock, system_clock
 from engine.db import require_transaction
@@ -262,6 +262,8 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
     check_form(task.form, data)
     _check_references(session, case, data)
     workflow_data, notes = split_stored_fields(shared_schema(task.form), data)
+    if data.get("area_code"):  # a screener set the area (checked above): routing reads its province
+        workflow_data["province"] = data["area_code"][:2]
     now = clock()
     spiff_id = UUID(task.spiff_task_id)
 
@@ -301,6 +303,17 @@ def _check_references(session: Session, case: Case, data: dict) -> None:
             f"ไม่พบประเภทเรื่อง «{data['category']}»",
             f"Unknown category «{data['category']}».",
         )
+    if data.get("area_code"):
+        try:
+            areas.check_area_code(data["area_code"])
+        except areas.UnknownArea as exc:  # an abolished code names the codes that replaced it
+            raise ValidationFailed.one("area_code", exc.message_th, exc.message_en) from exc
+    elif not case.area_code and data.get("decision") == "refer":
+        raise ValidationFailed.one(
+            "area_code",
+            "เรื่องนี้ยังไม่ทราบพื้นที่ กรุณาระบุพื้นที่ก่อนส่งต่อหน่วยงาน",
+            "This case's area is unknown: set the area before referring it.",
+        )
     if data.get("duplicate_of"):
         original = session.scalar(select(Case).where(Case.tracking_code == data["duplicate_of"]))
         if original is None or original.id == case.id:
@@ -314,6 +327,8 @@ def _check_references(session: Session, case: Case, data: dict) -> None:
 def _apply_case_fields(session: Session, case: Case, data: dict) -> None:
     if data.get("category"):
         case.category_code = data["category"]
+    if data.get("area_code"):
+        case.area_code = data["area_code"]
     if data.get("duplicate_of"):
         case.duplicate_of_id = session.scalar(
             select(Case.id).where(Case.tracking_code == data["duplicate_of"])
