@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from flask import redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from engine import journal, throttle
+from engine import throttle
 from engine.access import Actor
 from engine.errors import RateLimited, ValidationFailed
 from engine.identity import make_tracking_token
-from engine.models import Case, CaseAttachment, Category
+from engine.models import Category
 from engine.services.cases import open_case
 from forms.formdata import form_errors, parse_form
 from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
@@ -134,7 +133,7 @@ def complaint_submit():  # type: ignore[no-untyped-def]
             # Only complaints about to be opened count: corrections and area lists are free.
             throttle.hit(db, f"file:{request.remote_addr}", services().clock(), *LIMIT)
             opened = open_case(db, services().clock, CITIZEN, dict(data))
-            store_files(db, opened.case.id, files, "intake")
+            uploads.store_files(db, services().clock(), opened.case.id, files, "intake")
             code, number = opened.case.tracking_code, opened.case.registration_number
     except ValidationFailed as exc:
         return _page(data, dict(exc.fields), 422)
@@ -155,30 +154,6 @@ def _too_many(retry_after: int):  # type: ignore[no-untyped-def]
         ),
         429,
     )
-
-
-def store_files(db, case_id: int, files: list[uploads.CleanFile], step: str) -> None:  # type: ignore[no-untyped-def]
-    """Keep the complainant's cleaned files with the case, and note it in the audit log."""
-    now = services().clock()
-    for f in files:
-        db.add(
-            CaseAttachment(
-                case_id=case_id,
-                filename=f.filename,
-                content_type=f.content_type,
-                size=len(f.content),
-                sha256=hashlib.sha256(f.content).hexdigest(),
-                content=f.content,
-                step=step,
-                org_unit_id=None,
-                uploaded_by="complainant",
-                created_at=now,
-            )
-        )
-    if files:
-        actor = Actor.citizen(case_id)
-        case = db.get(Case, case_id)
-        journal.record(db, case, actor, "attachments_added", now, detail={"count": len(files)})
 
 
 def link_path(code: str) -> str:

@@ -21,6 +21,7 @@ from engine import errors, open311, open311_records, throttle
 from engine.db import translate_db_errors
 from engine.models import Case, Open311Key
 from portal import open311_params as params
+from portal import uploads
 
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -29,6 +30,7 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+07:00"  # when this endpoint's behaviour last changed
 JURISDICTION = "damrongdhamma"
 READS_PER_MINUTE = 120  # per address, for the keyless GET endpoints
+MAX_MULTIPART_BYTES = 30 * 1024 * 1024  # room for the portal's five 5 MB files
 STATUS_BY_ERROR: list[tuple[type[errors.DamrongError], int]] = [
     (errors.NotFound, 404),
     (errors.PermissionDenied, 403),
@@ -147,6 +149,13 @@ def _http_error(exc: HTTPException) -> Response:
     if isinstance(exc, RequestEntityTooLarge):
         return _errors(413, [("ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "The request is too large.")])
     return _errors(exc.code or 400, [(exc.name, exc.description or exc.name)])
+
+
+@blueprint.before_request
+def _room_for_media() -> None:
+    """A multipart POST may carry photos (`media`), so it may be as large as the portal's."""
+    if request.method == "POST" and request.mimetype == "multipart/form-data":
+        request.max_content_length = MAX_MULTIPART_BYTES
 
 
 @blueprint.before_request
@@ -275,9 +284,11 @@ def create_request(fmt: str) -> Response:
     with _writing() as session:  # its own transaction, so refused requests still count
         key_id = open311.use_key(session, clock(), request.values.get("api_key")).id
     submission = params.submission()
+    files = params.media_files()
     with _writing() as session:
         key = session.get(Open311Key, key_id)
         row = open311.submit(session, clock, key, submission)  # type: ignore[arg-type]
+        uploads.store_files(session, clock(), row.case_id, files, "intake")
         center = session.get(Case, row.case_id).center  # type: ignore[union-attr]
         notice = _describe(
             f"รับเรื่องแล้ว {center.name_th} จะพิจารณาเรื่องนี้",

@@ -11,7 +11,7 @@ from flask import request
 from werkzeug.exceptions import HTTPException
 
 from engine import errors, open311, open311_records
-from portal import geo
+from portal import geo, uploads
 
 
 def lang() -> str | None:
@@ -87,6 +87,16 @@ def _media_url() -> str | None:
             "media_url must be an http(s) URL of at most 1,000 characters.",
         )
     return url
+
+
+def media_files() -> list[uploads.CleanFile]:
+    """Photos or documents sent as multipart `media` parts, checked by content and re-encoded
+    exactly as the portal's (no GPS position kept); a refused file names itself."""
+    raw = [(f.filename or "", f.read()) for f in request.files.getlist("media")]
+    try:
+        return uploads.clean_files(raw)
+    except uploads.Refused as exc:
+        raise _bad("media", exc.message_th, exc.message_en) from exc
 
 
 def submission() -> open311.Submission:

@@ -21,7 +21,7 @@ from engine.services.tracking import find_own_case, public_view
 from engine.statuses import FINAL_STATUSES, STATUSES
 from forms.formdata import format_date
 from portal import uploads
-from portal.filing import link_path, store_files, tracking_link
+from portal.filing import link_path, tracking_link
 from portal.pages import blueprint, lang, message_page, reading, services, t, writing
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -212,7 +212,7 @@ def case_action(token: str, action: str):  # type: ignore[no-untyped-def]
             with writing() as db:
                 actor = Actor.citizen(case_id)
                 send_message(db, services().clock, actor, case_id, ACTIONS[action], text)
-                store_files(db, case_id, files, "info_provided")
+                uploads.store_files(db, services().clock(), case_id, files, "info_provided")
         else:
             return message_page(*NOT_FOUND, 404)
     except ValidationFailed as exc:

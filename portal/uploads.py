@@ -7,13 +7,20 @@ A file that is not what its name says (a script renamed .jpg) is refused, whatev
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from engine import journal
+from engine.access import Actor
+from engine.models import Case, CaseAttachment
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -109,3 +116,29 @@ def _safe_name(name: str) -> str:
 def _with_suffix(name: str, suffix: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return f"{stem or 'file'}{suffix}"
+
+
+def store_files(
+    db: Session, now: datetime, case_id: int, files: list[CleanFile], step: str
+) -> None:
+    """Keep the complainant's cleaned files with the case, and note it in the audit log."""
+    for f in files:
+        db.add(
+            CaseAttachment(
+                case_id=case_id,
+                filename=f.filename,
+                content_type=f.content_type,
+                size=len(f.content),
+                sha256=hashlib.sha256(f.content).hexdigest(),
+                content=f.content,
+                step=step,
+                org_unit_id=None,
+                uploaded_by="complainant",
+                created_at=now,
+            )
+        )
+    if files:
+        case = db.get(Case, case_id)
+        journal.record(
+            db, case, Actor.citizen(case_id), "attachments_added", now, detail={"count": len(files)}
+        )
