@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.errors import Busy, ConcurrentChange
+from engine.errors import Busy, ConcurrentChange, DamrongError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+UTF8_CTYPE = ("utf8", "utf-8")  # "C.UTF-8", "th_TH.utf8", "en_US.UTF-8", ...
+
+
+class DatabaseUnsuitable(DamrongError):
+    """The database cannot hold Damrong's data as it should (checked when the engine is made)."""
+
+    code = "database_unsuitable"
 
 
 def is_sqlite(bind: Engine | Session) -> bool:
@@ -28,7 +35,39 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if engine.dialect.name == "postgresql":
+        check_postgresql_locale(engine)
+    return engine
+
+
+def check_postgresql_locale(engine: Engine) -> None:
+    """Refuse a PostgreSQL database whose encoding or LC_CTYPE is not UTF-8.
+
+    pg_trgm takes only letters into its trigrams, and under a `C` ctype no Thai character is
+    a letter: searching Thai words would silently stop using the index (and similarity would
+    find nothing). SQL_ASCII would store Thai as bytes nobody checks.
+    """
+    with engine.connect() as connection:
+        name, encoding, ctype = connection.execute(
+            text(
+                "SELECT datname, pg_encoding_to_char(encoding), datctype"
+                " FROM pg_database WHERE datname = current_database()"
+            )
+        ).one()
+    if encoding.upper() == "UTF8" and ctype.lower().endswith(UTF8_CTYPE):
+        return
+    engine.dispose()
+    raise DatabaseUnsuitable(
+        f"PostgreSQL database {name!r} has encoding {encoding} and LC_CTYPE {ctype!r}; Damrong "
+        "needs UTF-8 for both (Thai search depends on it). Create the database with: "
+        f"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
+        "TEMPLATE template0",
+        f"ฐานข้อมูล PostgreSQL {name!r} ใช้รหัสอักขระ {encoding} และ LC_CTYPE {ctype!r} "
+        "ระบบต้องใช้ UTF-8 ทั้งสองค่า (การค้นหาคำภาษาไทยต้องใช้) กรุณาสร้างฐานข้อมูลด้วยคำสั่ง "
+        f"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
+        "TEMPLATE template0",
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:

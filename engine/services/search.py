@@ -1,23 +1,28 @@
 """Finding a case: by tracking code, by the complainant's phone, or by words of its text.
 
-Thai is written without spaces, so words are found as substrings of the title and description
-(LIKE with escaping, on SQLite and PostgreSQL). Only cases the actor may see are searched, and a
-phone number only finds cases whose complainant the actor may see.
+Thai is written without spaces, so words are found as substrings of the title and description,
+through trigram indexes (migration 0011): on SQLite the FTS5 table `case_search` for words of
+three characters or more (FTS5 trigrams cannot find shorter ones; those fall back to LIKE), on
+PostgreSQL `ILIKE '%word%'`, which pg_trgm's GIN indexes serve. Only cases the actor may see are
+searched, and a phone number only finds cases whose complainant the actor may see.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import Integer, and_, column, exists, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine import identity
 from engine.access import Actor, case_visibility
+from engine.db import is_sqlite
 from engine.errors import ValidationFailed
 from engine.models import Case, CaseRedaction
 
 MAX_QUERY = 100
+FTS_TABLE = "case_search"  # SQLite FTS5, tokenize='trigram', rowid = cases.id
+TRIGRAM = 3  # FTS5 trigrams find substrings of this many characters or more
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,14}$")
 
 
@@ -62,7 +67,7 @@ def search_cases(
     digits = _phone_digits(query_text)
     if digits:
         conditions.append(_phone_condition(actor, digits))
-    words = _all_words(query_text.split(" "))
+    words = _all_words(session, query_text.split(" "))
     if actor.is_agency_staff:
         # An agency reads filtered text: its words must not find what the filter hides.
         words = words & Case.confidential.is_(False) & Case.anonymous.is_(False)
@@ -76,14 +81,37 @@ def search_cases(
     return list(rows), int(total)
 
 
-def _all_words(words: list[str]):  # type: ignore[no-untyped-def]
+def _all_words(session: Session, words: list[str]):  # type: ignore[no-untyped-def]
     """Every word occurs in the title or the description (as a substring: Thai has no spaces)."""
-    return and_(
-        *[
-            or_(
-                Case.title.contains(word, autoescape=True),
-                Case.description.contains(word, autoescape=True),
-            )
-            for word in words
-        ]
+    if not is_sqlite(session):
+        return and_(*[_either_column_ilike(word) for word in words])
+    long_words = [word for word in words if len(word) >= TRIGRAM]
+    conditions = [_either_column_like(word) for word in words if len(word) < TRIGRAM]
+    if long_words:
+        conditions.append(Case.id.in_(_fts_rowids(long_words)))
+    return and_(*conditions)
+
+
+def _fts_rowids(words: list[str]):  # type: ignore[no-untyped-def]
+    """Ids of cases whose text holds every word, from the FTS5 trigram index."""
+    # Each word is one quoted phrase, so FTS5 syntax typed by a user (*, NEAR, OR, parentheses,
+    # a lone quote) is only text to look for.
+    phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    return (
+        text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrases")
+        .bindparams(phrases=phrases)
+        .columns(column("rowid", Integer))
     )
+
+
+def _either_column_like(word: str):  # type: ignore[no-untyped-def]
+    return or_(
+        Case.title.contains(word, autoescape=True),
+        Case.description.contains(word, autoescape=True),
+    )
+
+
+def _either_column_ilike(word: str):  # type: ignore[no-untyped-def]
+    """`ILIKE '%word%'` on the bare columns, the form the GIN trigram indexes serve."""
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(Case.title.ilike(pattern), Case.description.ilike(pattern))

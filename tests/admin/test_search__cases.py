@@ -71,3 +71,35 @@ def test_an_agency_cannot_find_a_confidential_complainant_by_name(
     center = app.test_client()
     sign_in(center, "screener")
     assert "ค่าจ้างค้างจ่าย" in center.get("/staff/cases?q=สมหญิง").text
+
+
+def test_the_search_box_finds_a_pothole_by_one_word_and_takes_any_typing(app, people, open_cases):
+    open_cases("ถนนพัง", description="ถนนหน้าบ้านเป็นหลุมเป็นบ่อมานานแล้ว", category="local_nuisance")
+    open_cases("ไฟทางดับ", description="Street LIGHTS out on Soi 5", category="local_nuisance")
+    client = app.test_client()
+    sign_in(client, "screener")
+    found = client.get("/staff/cases?q=หลุม").text
+    assert "ถนนพัง" in found and "ไฟทางดับ" not in found
+    short = client.get("/staff/cases?q=บ่").text  # two characters: below a trigram
+    assert "ถนนพัง" in short and "ไฟทางดับ" not in short
+    english = client.get("/staff/cases?q=street lights").text
+    assert "ไฟทางดับ" in english and "ถนนพัง" not in english
+    for typed in ['"', 'หลุม"', "หลุม*", "หลุม OR ไฟ", "NEAR(หลุม บ่อ)", "(หลุม", "%", "_"]:
+        response = client.get("/staff/cases", query_string={"q": typed})
+        assert response.status_code == 200, typed
+        assert "ถนนพัง" not in response.text and "ไฟทางดับ" not in response.text, typed
+
+
+def test_an_agency_finds_no_confidential_text_by_a_short_word_either(
+    app, people, open_cases, factory, clock
+):
+    secret = open_cases(
+        "ค่าจ้างค้างจ่าย", description="ลูกจ้างชื่อ ฌ ฎ ทำงานที่นี่", category="labour", confidential=True
+    )[0]
+    screen_and_refer(factory, clock, people, secret)
+    labour = app.test_client()
+    sign_in(labour, "labour")
+    assert "ค่าจ้างค้างจ่าย" not in labour.get("/staff/cases?q=ฌ ฎ").text
+    center = app.test_client()
+    sign_in(center, "screener")
+    assert "ค่าจ้างค้างจ่าย" in center.get("/staff/cases?q=ฌ ฎ").text
