@@ -73,7 +73,12 @@ def _photo(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_citizen_files_a_complaint_from_a_phone(phone, factory, tmp_path) -> None:
+def test_a_citizen_files_a_complaint_from_a_phone_then_tracks_rates_and_reopens_it(
+    phone, factory, clock, staff, tmp_path
+) -> None:
+    """The whole journey on one phone: file with a photo, keep the code, track, rate, reopen."""
+    from tests.engine.helpers import complete
+
     phone.goto("/portal/")
     phone.get_by_role("link", name="แจ้งเรื่องร้องเรียน").click()
     phone.locator("#f-title").fill("ท่อระบายน้ำอุดตัน")
@@ -116,14 +121,38 @@ def test_a_citizen_files_a_complaint_from_a_phone(phone, factory, tmp_path) -> N
     assert phone.evaluate(
         "navigator.serviceWorker.ready.then(r => r.active && r.scope.endsWith('/portal/'))"
     )
-    phone.locator(".my-cases__remove").click()
-    assert phone.locator("[data-my-cases] a").count() == 0
     with factory() as session:
         case = session.scalar(select(Case).where(Case.tracking_code == code))
         assert case.channel == "web" and case.area_code == "500101" and case.lat is not None
         assert 5 <= case.lat <= 21 and 97 <= case.lon <= 106
         photo = session.scalars(select(CaseAttachment)).one()
         assert not Image.open(io.BytesIO(photo.content)).getexif()
+    # The center gives its result; the citizen opens the case kept on the phone, rates the
+    # result and, still unhappy, reopens it within the window.
+    complete(
+        factory,
+        clock,
+        staff["screener"],
+        case.id,
+        "screen",
+        {"decision": "resolve", "reason": "ประสานเทศบาลแล้ว", "public_note": "เทศบาลลอกท่อแล้ว"},
+    )
+    kept.click()
+    assert phone.locator("#case-status").inner_text() == "แก้ไขแล้ว (เปิดเรื่องใหม่ได้)"
+    assert "เทศบาลลอกท่อแล้ว" in phone.locator(".portal-timeline").inner_text()
+    phone.locator("#rate input[value='2']").check()
+    phone.locator("#f-rate").fill("ยังมีน้ำขังอยู่")
+    phone.get_by_role("button", name="ส่งคะแนน").click()
+    assert "ขอบคุณสำหรับคะแนน" in phone.locator(".portal-notice").inner_text()
+    phone.locator("#f-reopen").fill("ฝนตกเมื่อวานน้ำก็ยังท่วมขังเหมือนเดิม")
+    phone.get_by_role("button", name="ขอเปิดเรื่องใหม่").click()
+    assert phone.locator("#case-status").inner_text() == "กำลังพิจารณาเรื่อง"
+    with factory() as session:
+        case = session.get(Case, case.id)
+        assert (case.rating, case.rating_comment, case.reopen_count) == (2, "ยังมีน้ำขังอยู่", 1)
+    phone.goto("/portal/")
+    phone.locator(".my-cases__remove").click()
+    assert phone.locator("[data-my-cases] a").count() == 0
 
 
 def test_a_citizen_follows_rates_and_reopens_from_a_phone(phone, factory, clock, staff) -> None:
