@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from engine.models import Case, CaseNote
+from engine.services.cases import add_comment
 from forms.formdata import format_date
 from tests.engine.helpers import complete, open_case, status_of
 from tests.portal.conftest import csrf
@@ -33,8 +34,12 @@ def test_the_case_reads_as_a_plain_timeline_without_personal_data(
     client, factory, clock, staff
 ) -> None:
     case_id, path = _open(client, factory, clock, staff)
+    with factory.begin() as session:
+        add_comment(session, clock, staff["screener"], case_id, "นายจ้างรายนี้ถูกร้องซ้ำบ่อย")
+        add_comment(session, clock, staff["screener"], case_id, "ศูนย์โทรหานายจ้างแล้ว", public=True)
     page = client.get(path).get_data(as_text=True)
     assert "นายจ้างค้างจ่ายค่าจ้าง" in page and "รับเรื่องร้องเรียนแล้ว" in page
+    assert "ศูนย์โทรหานายจ้างแล้ว" in page and "ถูกร้องซ้ำบ่อย" not in page  # internal comments stay in
     assert 'id="case-status">กำลังพิจารณาเรื่อง<' in page
     assert re.search(r"คาดว่าจะแล้วเสร็จ</dt><dd>\d+ \S+ 25\d\d<", page)  # Buddhist Era
     assert "สมหญิง" not in page and "0812345678" not in page
@@ -81,7 +86,9 @@ def test_repeated_guessing_is_slowed_down(client, factory, clock, staff) -> None
 def test_the_complainant_adds_the_information_the_center_asked_for(
     client, factory, clock, staff
 ) -> None:
+    clock.set(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))  # Monday; screening due Thursday
     case_id, path = _open(client, factory, clock, staff)
+    clock.set(datetime(2026, 11, 24, 3, 0, tzinfo=UTC))  # Tuesday: 2 working days left
     question = "กรุณาส่งสำเนาสัญญาจ้าง"
     complete(
         factory,
@@ -97,10 +104,15 @@ def test_the_complainant_adds_the_information_the_center_asked_for(
     empty = _post(client, path, "info", text="  ")
     assert empty.status_code == 422 and "กรุณากรอกข้อมูลที่ศูนย์ขอ" in empty.get_data(as_text=True)
     assert status_of(factory, case_id) == "awaiting_information"
+    clock.set(datetime(2026, 12, 14, 3, 0, tzinfo=UTC))  # three weeks later, a Monday
     sent = _post(client, path, "info", text="ส่งสัญญาจ้างทางอีเมลแล้ว")
     assert sent.status_code == 303
     assert status_of(factory, case_id) == "screening"
-    assert "ส่งข้อมูลเพิ่มเติมถึงศูนย์แล้ว" in client.get(sent.location).get_data(as_text=True)
+    page = client.get(sent.location).get_data(as_text=True)
+    assert "ส่งข้อมูลเพิ่มเติมถึงศูนย์แล้ว" in page
+    # The paused clock resumes with the two working days that were left: Wednesday 16 December.
+    expected = re.search(r"คาดว่าจะแล้วเสร็จ</dt><dd>([^<]+)<", page)
+    assert expected and expected.group(1) == format_date(date(2026, 12, 16))
     with factory() as session:
         notes = session.scalars(select(CaseNote).where(CaseNote.kind == "info_provided")).all()
         assert [n.body for n in notes] == ["ส่งสัญญาจ้างทางอีเมลแล้ว"]

@@ -59,13 +59,16 @@ def test_a_script_renamed_jpg_is_refused_and_nothing_is_stored(client, factory) 
         assert session.scalar(select(func.count()).select_from(Case)) == 0
 
 
-def test_too_many_and_too_large_files_are_refused(client) -> None:
+def test_too_many_and_too_large_files_are_refused(client, factory) -> None:
     photo = _photo_with_gps()
     many = _post(client, [(photo, f"p{i}.jpg") for i in range(6)])
     assert many.status_code == 422
     assert "แนบไฟล์ได้ไม่เกิน 5 ไฟล์ (เลือกมา 6 ไฟล์)" in many.get_data(as_text=True)
     big = _post(client, [(b"\xff\xd8" + b"0" * (uploads.MAX_FILE_BYTES + 1), "big.jpg")])
     assert big.status_code == 422 and "ใหญ่เกิน 5 MB" in big.get_data(as_text=True)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0
+        assert session.scalar(select(func.count()).select_from(CaseAttachment)) == 0
 
 
 def test_refusals_are_explained_in_english_too() -> None:
