@@ -3,13 +3,18 @@ the complainant a receipt (registration number, tracking code and secret, how to
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import render_template, request
 
-from admin.edge import actor, blueprint, services, writing
+from admin import pdf
+from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang
 from admin.taskpage import _renderer
-from engine.errors import PermissionDenied, ValidationFailed
-from engine.services.cases import STAFF_CHANNELS, open_case
+from engine import identity
+from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.models import Case
+from engine.services.cases import STAFF_CHANNELS, get_case, open_case
 
 FORM = "intake"
 HIDDEN = ("channel", "lat", "lon")  # the channel is chosen apart; staff do not pin maps here
@@ -70,18 +75,49 @@ def intake_submit():  # type: ignore[no-untyped-def]
         with writing() as db:
             opened = open_case(db, services().clock, actor(), data)
             case = opened.case
-            receipt = {
-                "tracking_code": case.tracking_code,
-                "registration_number": case.registration_number,
-                "secret": opened.citizen_secret,
-                "title": case.title,
-                "created_at": case.created_at,
-                "center": (case.center.name_th, case.center.name_en),
-                "center_phone": case.center.phone,
-                "channel": channel,
-                "case_id": case.id,
-            }
+            receipt = _receipt_of(case, opened.citizen_secret)
     except ValidationFailed as exc:
         return _page(data, exc.fields, channel, 422)
     track_url = services().config.base_url.rstrip("/") + TRACKING_PATH
     return render_template("staff/receipt.html", receipt=receipt, track_url=track_url)
+
+
+def _receipt_of(case: Case, secret: str) -> dict:
+    return {
+        "tracking_code": case.tracking_code,
+        "registration_number": case.registration_number,
+        "secret": secret,
+        "title": case.title,
+        "created_at": case.created_at,
+        "center": (case.center.name_th, case.center.name_en),
+        "center_phone": case.center.phone,
+        "channel": case.channel,
+        "case_id": case.id,
+    }
+
+
+@blueprint.post("/intake/receipt.pdf")
+def receipt_pdf():  # type: ignore[no-untyped-def]
+    """The receipt as a PDF for the complainant to keep.
+
+    The secret is stored only as a hash, so the receipt page posts it back (never in a URL);
+    it must match the case's, so no receipt is printed with a wrong secret.
+    """
+    _check_intake_officer()
+    me = actor()
+    case_id = request.form.get("case_id", type=int)
+    if case_id is None:
+        raise NotFound("No such case.", "ไม่พบเรื่องร้องเรียน")
+    secret = request.form.get("secret", "")
+    now = services().clock()
+    with reading() as db:
+        case = get_case(db, me, case_id)
+        if not identity.verify_secret(secret, case.secret_hash):
+            raise ValidationFailed(
+                {"secret": ("รหัสลับไม่ตรงกับเรื่องนี้", "The secret does not match this case.")}
+            )
+        query = urlencode({"code": case.tracking_code})
+        track_url = f"{services().config.base_url.rstrip('/')}{TRACKING_PATH}?{query}"
+        data = pdf.receipt(_receipt_of(case, secret), track_url, now)
+        name = f"receipt-{case.tracking_code}.pdf"
+    return pdf.response(data, name)

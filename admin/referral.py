@@ -10,12 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from admin import pdf
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import BANGKOK, BE_OFFSET, t
 from engine import redaction
 from engine.access import Actor
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.models import DirectoryEntry
 from engine.referrals import active_referrals
 from engine.services import agency
 from engine.services import cases as case_service
@@ -102,30 +106,45 @@ def _first(exc: ValidationFailed) -> str:
     return t(*next(iter(exc.fields.values()))) if exc.fields else ""
 
 
+def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> dict:
+    """What the referral letter says (the page and the PDF alike), redacted for the agency."""
+    _check_center_officer(me)
+    case = case_service.get_case(db, me, case_id)
+    lead = next((r for r in active_referrals(db, case_id) if r.role == "lead"), None)
+    if lead is None:
+        raise NotFound("The case has not been referred to an agency yet.", "เรื่องนี้ยังไม่ได้ส่งต่อหน่วยงาน")
+    clean = redaction.for_case(db, case)
+    return {
+        "case": case,
+        "agency": lead.agency,
+        "center": case.center,
+        "center_address": db.scalar(
+            select(DirectoryEntry.address_th).where(DirectoryEntry.org_unit_id == case.center_id)
+        ),
+        "date": letter_date(now),
+        "received": letter_date(case.created_at),
+        "title": clean.text(case.title),
+        "description": clean.text(case.description),
+        "address": clean.text(case.address_text),
+        "complainant": None if (case.confidential or case.anonymous) else case.complainant_name,
+        "thai_number": thai_number,
+    }
+
+
 @blueprint.get("/cases/<int:case_id>/letter")
 def referral_letter(case_id: int):  # type: ignore[no-untyped-def]
     """The referral letter to the lead agency, printable (Thai government letter layout)."""
-    me = actor()
-    _check_center_officer(me)
+    with reading() as db:
+        content = letter_content(db, actor(), case_id, services().clock())
+        return render_template("staff/letter.html", **content)
+
+
+@blueprint.get("/cases/<int:case_id>/letter.pdf")
+def referral_letter_pdf(case_id: int):  # type: ignore[no-untyped-def]
+    """The same referral letter as a PDF in Sarabun, to sign and send."""
     now = services().clock()
     with reading() as db:
-        case = case_service.get_case(db, me, case_id)
-        lead = next((r for r in active_referrals(db, case_id) if r.role == "lead"), None)
-        if lead is None:
-            raise NotFound(
-                "The case has not been referred to an agency yet.", "เรื่องนี้ยังไม่ได้ส่งต่อหน่วยงาน"
-            )
-        clean = redaction.for_case(db, case)
-        return render_template(
-            "staff/letter.html",
-            case=case,
-            agency=lead.agency,
-            center=case.center,
-            date=letter_date(now),
-            received=letter_date(case.created_at),
-            title=clean.text(case.title),
-            description=clean.text(case.description),
-            address=clean.text(case.address_text),
-            complainant=None if (case.confidential or case.anonymous) else case.complainant_name,
-            thai_number=thai_number,
-        )
+        content = letter_content(db, actor(), case_id, now)
+        data = pdf.letter(content, now)
+        name = f"letter-{content['case'].tracking_code}.pdf"
+    return pdf.response(data, name)
