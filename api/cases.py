@@ -13,7 +13,7 @@ from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import AuditEvent
 from engine.referrals import refer
 from engine.runner import lock_case
-from engine.services.cases import add_comment, get_case, list_cases, open_case
+from engine.services.cases import add_comment, get_case, list_cases, open_case, prepare_case
 from engine.services.messages import send_message
 from engine.statuses import STATUSES
 from engine.text import check_text
@@ -28,12 +28,15 @@ def post_case():  # type: ignore[no-untyped-def]
     digest = idempotency.request_hash(data)
     scope = f"user:{actor.user_id}:cases"
     clock = services().clock
+    # Checks, identity and the engine's first steps read only: done before the write lock.
+    with reading() as session:
+        prepared = prepare_case(session, clock, actor, data)
     with writing() as session:
         if key:
             stored = idempotency.replay(session, scope, key, digest)
             if stored is not None:
                 return stored[0], stored[1]
-        opened = open_case(session, clock, actor, data)
+        opened = open_case(session, clock, actor, data, prepared=prepared)
         body = {
             "id": opened.case.id,
             "tracking_code": opened.case.tracking_code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from damrong.config import Config
@@ -109,6 +110,25 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from damrong import jobs
     from damrong.app import create_app
 
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    banner = (
+        f"Damrong is running at http://{args.host}:{args.port}/ "
+        f"(API: http://{args.host}:{args.port}/api/v1/openapi.json)"
+    )
+    if args.workers > 1:
+        from damrong import workers
+
+        workers.serve(
+            config,
+            args.host,
+            args.port,
+            args.workers,
+            scheduler=not args.no_scheduler,
+            on_ready=lambda: print(f"{banner}, {args.workers} worker processes", flush=True),
+        )
+        return 0
     app = create_app(config)
     scheduler = None
     if not args.no_scheduler:
@@ -117,11 +137,7 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
             factory, system_clock, jobs.job_list(config.timer_sweep_seconds), background=True
         )
         scheduler.start()
-    print(
-        f"Damrong is running at http://{args.host}:{args.port}/ "
-        f"(API: http://{args.host}:{args.port}/api/v1/openapi.json)",
-        flush=True,
-    )
+    print(banner, flush=True)
     try:
         serve(app, host=args.host, port=args.port, threads=8, ident="damrong")
     finally:
@@ -205,6 +221,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-scheduler", action="store_true")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("DAMRONG_WORKERS", "1")),
+        help="worker processes (more than 1: gunicorn, one per core; default 1: waitress)",
+    )
     serve.set_defaults(fn=cmd_serve)
     sched = sub.add_parser("scheduler", help="run background jobs")
     sched.add_argument("--once", action="store_true", help="run each job one time and exit")

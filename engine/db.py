@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import writegate
 from engine.errors import Busy, ConcurrentChange, DamrongError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -82,12 +83,60 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    gate = writegate.gate_for(engine.url.database, SQLITE_BUSY_TIMEOUT_MS / 1000, id(engine))
+
     @event.listens_for(engine, "begin")
     def on_begin(connection):  # type: ignore[no-untyped-def]
         # A writer takes the write lock up front, so two writers queue instead of deadlocking
-        # on a lock upgrade halfway through.
-        write = connection.get_execution_options().get("damrong_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # on a lock upgrade halfway through; Damrong's writers queue at the gate first.
+        if not connection.get_execution_options().get("damrong_write", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        info = connection.connection.info
+        gate.acquire()
+        info["damrong_gate"] = gate
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _leave_gate(connection.connection)
+            raise
+
+    dialect = engine.dialect
+    do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
+
+    def commit_then_leave(dbapi_connection):  # type: ignore[no-untyped-def]
+        try:
+            do_commit(dbapi_connection)
+        finally:
+            _leave_gate(dbapi_connection)
+
+    def rollback_then_leave(dbapi_connection):  # type: ignore[no-untyped-def]
+        try:
+            do_rollback(dbapi_connection)
+        finally:
+            _leave_gate(dbapi_connection)
+
+    dialect.do_commit = commit_then_leave  # type: ignore[method-assign]
+    dialect.do_rollback = rollback_then_leave  # type: ignore[method-assign]
+
+    # A connection that goes back to the pool or breaks mid-transaction lets the next one in.
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        _leave_gate(record)
+
+    @event.listens_for(engine, "invalidate")
+    def on_invalidate(_dbapi_connection, record, _exception):  # type: ignore[no-untyped-def]
+        _leave_gate(record)
+
+
+def _leave_gate(proxied) -> None:  # type: ignore[no-untyped-def]
+    try:
+        info = proxied.info
+    except (NotImplementedError, AttributeError):  # the first connect: no transaction of ours
+        return
+    gate = info.pop("damrong_gate", None)
+    if gate is not None:
+        gate.release()
 
 
 def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:

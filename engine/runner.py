@@ -99,29 +99,64 @@ def _helpers(
     }
 
 
-def start(
-    session: Session,
-    clock: Clock,
-    actor: Actor,
-    case: Case,
-    data: dict[str, object],
-) -> None:
-    """Start the current process version for a new case and run it to its first wait."""
+@dataclass
+class Started:
+    """A new case's workflow run to its first wait, before the case exists in the database.
+
+    Running it reads the database (a category's agency, a named policy) but writes nothing,
+    so a caller may build it outside the write transaction: SQLite lets one writer in at a
+    time, and the engine step is the largest share of opening a case.
+    """
+
+    definition_id: int
+    wf: BpmnWorkflow
+    effects: Effects
+    snap: views.Snapshot
+    state: bytes
+
+
+def prepare_start(session: Session, clock: Clock, data: dict[str, object]) -> Started:
+    """Run the current process version for new case data to its first wait (writes nothing)."""
     definition_id, content_hash = definitions.current(session)
     parsed = definitions.parsed_for(session, definition_id, content_hash)
     effects = Effects()
     wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects, clock)))
     for ready in wf.get_tasks(state=TaskState.READY):
         ready.set_data(**data)  # the start task's data flows to every later task
+    snap = _step(clock, wf, lambda _wf: None)
+    return Started(definition_id, wf, effects, snap, workflow.dump_state(wf))
+
+
+def start(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    case: Case,
+    data: dict[str, object],
+    started: Started | None = None,
+) -> None:
+    """Start the current process version for a new case and run it to its first wait."""
+    started = started or prepare_start(session, clock, data)
     instance = WorkflowInstance(
         case_id=case.id,
-        definition_id=definition_id,
+        definition_id=started.definition_id,
         serializer_version=workflow.SERIALIZER_VERSION,
         state=b"",
         completed=False,
     )
     session.add(instance)
-    _run(session, clock, actor, case, instance, wf, effects, lambda _wf: None, new=True)
+    _save(
+        session,
+        clock,
+        actor,
+        case,
+        instance,
+        started.wf,
+        started.effects,
+        started.snap,
+        new=True,
+        state=started.state,
+    )
 
 
 def advance(
@@ -163,8 +198,12 @@ def _parsed_of(session: Session, instance: WorkflowInstance) -> workflow.ParsedD
 
 
 def _run(session, clock, actor, case, instance, wf, effects, action, new=False) -> None:  # type: ignore[no-untyped-def]
-    now = clock()
-    before = case.status
+    snap = _step(clock, wf, action)
+    _save(session, clock, actor, case, instance, wf, effects, snap, new=new)
+
+
+def _step(clock: Clock, wf: BpmnWorkflow, action: Callable[[BpmnWorkflow], None]) -> views.Snapshot:
+    """Apply the action and run the engine to its next wait; what is open now."""
     try:
         with workflow.running_at(clock):
             action(wf)
@@ -177,6 +216,13 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
         raise WorkflowFailed(
             f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"
         ) from exc
+    return snap
+
+
+def _save(session, clock, actor, case, instance, wf, effects, snap, new=False, state=None) -> None:  # type: ignore[no-untyped-def]
+    """Apply a step's effects, save the instance and bring every view of the case up to date."""
+    now = clock()
+    before = case.status
     _apply_effects(session, now, actor, case, effects)
     status, resolution = views.derive_status(wf, snap)
     case.status = status or case.status
@@ -185,7 +231,7 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
     if case.status in FINAL_STATUSES and case.closed_at is None:
         case.closed_at = now
     case.updated_at = now
-    instance.state = workflow.dump_state(wf)
+    instance.state = state if state is not None else workflow.dump_state(wf)
     instance.completed = wf.is_completed()
     _pause_or_resume_clock(session, actor, case, before, now)
     views.sync(session, case, wf, now, new=new, snap=snap)

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import areas, identity, journal, runner
 from engine.access import Actor, case_visibility, check_can_see
 from engine.clock import Clock
-from engine.db import is_sqlite, require_transaction
+from engine.db import require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import (
@@ -23,7 +21,6 @@ from engine.models import (
     CaseNote,
     Category,
     OrgUnit,
-    RegistrationCounter,
 )
 from engine.text import check_text
 
@@ -40,15 +37,31 @@ class OpenedCase:
     citizen_secret: str
 
 
-def open_case(
+@dataclass(frozen=True)
+class PreparedCase:
+    """A complaint checked, given its identity and its workflow run to the first wait.
+
+    Everything here is computed from the request and reference data without writing, so a
+    busy caller builds it before its write transaction (`prepare_case` in a read session),
+    and the write transaction only stores it. Opening a case within one transaction works
+    the same: `open_case` prepares it itself.
+    """
+
+    values: dict
+    center_id: int
+    center_code: str
+    secret: str
+    started: runner.Started
+
+
+def prepare_case(
     session: Session, clock: Clock, actor: Actor, data: dict, *, area_unknown: bool = False
-) -> OpenedCase:
-    """Register a complaint, give it its identity and start its lifecycle.
+) -> PreparedCase:
+    """Check a complaint and run its lifecycle to the first wait; nothing is written.
 
     `area_unknown`: the place is only described in `address_text` (an Open311 address_string
     that names no area); the central center screens the case and its screener sets the area.
     """
-    require_transaction(session)
     channel = data.get("channel") if isinstance(data, dict) else None
     _check_intake(data, channel, area_unknown)
     if channel in STAFF_CHANNELS and not (actor.kind == "staff" and actor.has("intake")):
@@ -59,12 +72,13 @@ def open_case(
     area_code = UNKNOWN_AREA if area_unknown else _check_area(session, data["area_code"])
     category = _check_category(session, data["category"])
     complainant = _check_complainant(data)
-    now = clock()
-    case = Case(
+    center = _choose_center(session, actor, area_code)
+    secret = identity.new_citizen_secret()
+    values = dict(
         tracking_code=_unique_tracking_code(session),
-        secret_hash="",
+        secret_hash=identity.hash_secret(secret),
         registration_number="",
-        center=_choose_center(session, actor, area_code),
+        center_id=center.id,
         area_code=area_code,
         category_code=category.code,
         channel=channel,
@@ -79,15 +93,38 @@ def open_case(
         confidential=bool(data.get("confidential")),
         preferred_language=complainant.pop("preferred_language", "th"),
         opened_by_id=actor.user_id,
-        created_at=now,
-        updated_at=now,
         **complainant,
     )
-    secret = identity.new_citizen_secret()
-    case.secret_hash = identity.hash_secret(secret)
+    workflow_data = {
+        "category": category.code,
+        "area_code": area_code,
+        "province": area_code[:2],
+        "channel": channel,
+    }
+    started = runner.prepare_start(session, clock, workflow_data)
+    return PreparedCase(values, center.id, center.code, secret, started)
+
+
+def open_case(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    data: dict,
+    *,
+    area_unknown: bool = False,
+    prepared: PreparedCase | None = None,
+) -> OpenedCase:
+    """Register a complaint, give it its identity and start its lifecycle.
+
+    `prepared`: what `prepare_case` built from the same data (otherwise it is built here).
+    """
+    require_transaction(session)
+    prepared = prepared or prepare_case(session, clock, actor, data, area_unknown=area_unknown)
+    now = clock()
+    case = Case(**prepared.values, created_at=now, updated_at=now)
     session.add(case)
     session.flush()
-    case.registration_number = _next_registration_number(session, case)
+    case.registration_number = _next_registration_number(session, case, prepared.center_code)
     journal.record(
         session,
         case,
@@ -96,16 +133,10 @@ def open_case(
         now,
         after="received",
         public=True,
-        detail={"channel": channel},
+        detail={"channel": case.channel},
     )
-    workflow_data = {
-        "category": category.code,
-        "area_code": area_code,
-        "province": area_code[:2],
-        "channel": channel,
-    }
-    runner.start(session, clock, actor, case, workflow_data)
-    return OpenedCase(case, secret)
+    runner.start(session, clock, actor, case, {}, prepared.started)
+    return OpenedCase(case, prepared.secret)
 
 
 def _check_intake(data: dict, channel: str | None, area_unknown: bool) -> None:
@@ -187,19 +218,20 @@ def _choose_center(session: Session, actor: Actor, area_code: str) -> OrgUnit:
     raise RuntimeError("no central center: run `damrong init`")
 
 
-def _next_registration_number(session: Session, case: Case) -> str:
+_NEXT_NUMBER = text(
+    "INSERT INTO registration_counters (center_id, buddhist_year, last_number)"
+    " VALUES (:center_id, :year, 1)"
+    " ON CONFLICT (center_id, buddhist_year)"
+    " DO UPDATE SET last_number = registration_counters.last_number + 1"
+    " RETURNING last_number"
+)  # the same SQL on SQLite (3.35+) and PostgreSQL; compiled once, not per case
+
+
+def _next_registration_number(session: Session, case: Case, center_code: str) -> str:
     """The center's next running number this Buddhist year, in one atomic upsert."""
     year = identity.buddhist_year(case.created_at.astimezone(BANGKOK).date())
-    insert = sqlite_insert if is_sqlite(session) else pg_insert
-    statement = insert(RegistrationCounter).values(
-        center_id=case.center_id, buddhist_year=year, last_number=1
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["center_id", "buddhist_year"],
-        set_={"last_number": RegistrationCounter.last_number + 1},
-    ).returning(RegistrationCounter.last_number)
-    number = session.execute(statement).scalar_one()
-    return identity.format_registration_number(case.center.code, number, year)
+    number = session.execute(_NEXT_NUMBER, {"center_id": case.center_id, "year": year}).scalar_one()
+    return identity.format_registration_number(center_code, number, year)
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> Case:
