@@ -25,6 +25,7 @@ from engine.models import (
 from engine.text import check_text
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+_AREAS_PRESENT: set[str] = set()
 STAFF_CHANNELS = {"phone", "walk_in", "letter"}
 UNKNOWN_AREA = ""  # the place is known only in words until a screener sets the area
 
@@ -70,17 +71,17 @@ def prepare_case(
             "เฉพาะเจ้าหน้าที่รับเรื่องเท่านั้นที่บันทึกเรื่องทางโทรศัพท์ เดินทางมา หรือหนังสือได้",
         )
     area_code = UNKNOWN_AREA if area_unknown else _check_area(session, data["area_code"])
-    category = _check_category(session, data["category"])
+    category_code = _check_category(session, data["category"])
     complainant = _check_complainant(data)
-    center = _choose_center(session, actor, area_code)
+    center_id, center_code = _choose_center(session, actor, area_code)
     secret = identity.new_citizen_secret()
     values = dict(
         tracking_code=_unique_tracking_code(session),
         secret_hash=identity.hash_secret(secret),
         registration_number="",
-        center_id=center.id,
+        center_id=center_id,
         area_code=area_code,
-        category_code=category.code,
+        category_code=category_code,
         channel=channel,
         status="received",
         title=data["title"].strip(),
@@ -96,13 +97,13 @@ def prepare_case(
         **complainant,
     )
     workflow_data = {
-        "category": category.code,
+        "category": category_code,
         "area_code": area_code,
         "province": area_code[:2],
         "channel": channel,
     }
     started = runner.prepare_start(session, clock, workflow_data)
-    return PreparedCase(values, center.id, center.code, secret, started)
+    return PreparedCase(values, center_id, center_code, secret, started)
 
 
 def open_case(
@@ -160,18 +161,24 @@ def _check_area(session: Session, code: str) -> str:
         code = areas.check_area_code(code)
     except areas.UnknownArea as exc:
         raise ValidationFailed.one("area_code", exc.message_th, exc.message_en) from exc
-    if session.get(Area, code) is None:
-        raise ValidationFailed.one("area_code", f"ไม่พบรหัสพื้นที่ {code}", f"Unknown area code {code}.")
+    # Areas are reference data that is never deleted: once seen in the table, always there.
+    if code not in _AREAS_PRESENT:
+        if session.scalar(select(Area.code).where(Area.code == code)) is None:
+            raise ValidationFailed.one(
+                "area_code", f"ไม่พบรหัสพื้นที่ {code}", f"Unknown area code {code}."
+            )
+        _AREAS_PRESENT.add(code)
     return code
 
 
-def _check_category(session: Session, code: str) -> Category:
-    category = session.get(Category, code)
-    if category is None or not category.active:
+def _check_category(session: Session, code: str) -> str:
+    """An active category's code (an administrator may retire one at any time: always asked)."""
+    active = session.scalar(select(Category.active).where(Category.code == code))
+    if not active:
         raise ValidationFailed.one(
             "category", f"ไม่พบประเภทเรื่อง «{code}»", f"Unknown category «{code}»."
         )
-    return category
+    return code
 
 
 def _check_complainant(data: dict) -> dict:
@@ -201,20 +208,25 @@ def _unique_tracking_code(session: Session) -> str:
     return identity.new_tracking_code()
 
 
-def _choose_center(session: Session, actor: Actor, area_code: str) -> OrgUnit:
-    """Staff register cases at their own center; others go to the area's nearest center."""
+def _choose_center(session: Session, actor: Actor, area_code: str) -> tuple[int, str]:
+    """Staff register cases at their own center; others go to the area's nearest center.
+
+    Returns the center's id and code.
+    """
     if actor.is_center_staff and actor.org_unit_id is not None:
-        return session.get(OrgUnit, actor.org_unit_id)
+        return actor.org_unit_id, session.scalar(
+            select(OrgUnit.code).where(OrgUnit.id == actor.org_unit_id)
+        )
     candidates = [area_code[:4], area_code[:2]] if len(area_code) >= 4 else [area_code[:2]]
     candidates = candidates if area_code else []  # an unknown area is screened centrally
     codes = [f"c{code}" for code in candidates] + ["central"]
-    units = session.scalars(
-        select(OrgUnit).where(OrgUnit.code.in_(codes), OrgUnit.active.is_(True))
+    units = session.execute(
+        select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(codes), OrgUnit.active.is_(True))
     ).all()
-    by_code = {unit.code: unit for unit in units}
+    by_code = dict(units)
     for code in codes:
         if code in by_code:
-            return by_code[code]
+            return by_code[code], code
     raise RuntimeError("no central center: run `damrong init`")
 
 
