@@ -8,6 +8,7 @@ put between the words pythainlp finds and lines break between words, never insid
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,10 @@ HOTLINE = "1567"
 
 def breakable(text: str | None) -> str:
     """The text with a line-break opportunity between Thai words (codes and numbers untouched)."""
+    # Only the dictionary inside the package is needed: never download, never write a data
+    # directory (a service account may have no writable home).
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     from pythainlp.tokenize import word_tokenize  # loads its dictionary on first use
 
     return THAI_RUN.sub(
