@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from engine import errors
 from engine.access import Actor
 from engine.db import translate_db_errors
-from engine.users import user_for_token
+from engine.users import actor_for_token
 from forms.loader import FormNotFound
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,7 @@ def current_actor() -> Actor:
             "กรุณาส่งโทเคนในส่วนหัว 'Authorization: Bearer <token>'",
         )
     with services().reader() as session:
-        user = user_for_token(session, token.strip())
-        g.actor = Actor.for_user(user)
+        g.actor = actor_for_token(session, token.strip())
     return g.actor
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import identity
+from engine.access import Actor
 from engine.errors import Unauthenticated, ValidationFailed
 from engine.models import ROLES, ApiToken, OrgUnit, User
 
@@ -79,6 +80,34 @@ def issue_token(session: Session, now: datetime, user: User, name: str = "") -> 
     )
     session.flush()
     return token
+
+
+def actor_for_token(session: Session, token: str) -> Actor:
+    """The actor behind a bearer token, in one query (every API request asks this)."""
+    row = session.execute(
+        select(User.id, User.username, User.roles, OrgUnit.id, OrgUnit.kind, OrgUnit.area_code)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .join(OrgUnit, OrgUnit.id == User.org_unit_id)
+        .where(
+            ApiToken.token_hash == identity.hash_token(token),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if row is None:
+        raise Unauthenticated(
+            "The API token is missing, wrong or revoked.", "โทเคนไม่ถูกต้องหรือถูกเพิกถอนแล้ว"
+        )
+    user_id, username, roles, unit_id, unit_kind, area_code = row
+    return Actor(
+        kind="staff",
+        label=username,
+        user_id=user_id,
+        roles=frozenset(roles),
+        org_unit_id=unit_id,
+        org_unit_kind=unit_kind,
+        area_code=area_code,
+    )
 
 
 def user_for_token(session: Session, token: str) -> User:
