@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
-from engine import areas, identity, sla
+from engine import areas, forwarding, identity, sla
 from engine.access import Actor, may_see_complainant, may_see_full_national_id, may_work
 from engine.errors import ValidationFailed
-from engine.models import Case, Category, Task
+from engine.models import Case, Category, OrgUnit, Task
 from engine.referrals import active_referrals
 from engine.services import casefiles, search
 from engine.services import cases as case_service
@@ -42,6 +42,12 @@ ACTIONS = {
     "attachments_added": ("ผู้ร้องแนบไฟล์", "Files attached"),
     "incident_retried": ("ลองดำเนินการใหม่หลังขัดข้อง", "Retried after an incident"),
     "reminded": ("เตือนผู้รับผิดชอบ", "Reminder sent"),
+    "forwarded": ("ส่งต่อไปยังหน่วยงานอื่น", "Forwarded to another agency"),
+    "invited": ("เชิญหน่วยงานร่วมดำเนินการ", "Co-handling agency invited"),
+    "forward_requested": ("หน่วยงานขอส่งต่อ (รอศูนย์อนุมัติ)", "Forward requested (awaits approval)"),
+    "forward_approved": ("ศูนย์อนุมัติการส่งต่อ", "Forward approved"),
+    "forward_rejected": ("ศูนย์ไม่อนุมัติการส่งต่อ", "Forward rejected"),
+    "forward_lapsed": ("คำขอส่งต่อสิ้นผล", "Forward request lapsed"),
 }
 
 
@@ -148,7 +154,46 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             and bool(me.roles & {"intake", "screener", "supervisor"}),
             attachments=attachments,
             related=[(c, cleaner(db, me, c)(c.title)) for c in related],
+            forwards=_pending_forwards(db, me, case_id),
         ), status
+
+
+def _pending_forwards(db, me: Actor, case_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Agencies' forwards waiting for this official's decision (screeners, supervisors)."""
+    if not (me.is_center_staff and me.roles & {"screener", "supervisor"}):
+        return []
+    return [
+        {
+            "request": r,
+            "from": db.get(OrgUnit, r.from_agency_id),
+            "to": db.get(OrgUnit, r.to_agency_id),
+        }
+        for r in forwarding.pending(db, case_id)
+    ]
+
+
+@blueprint.post("/cases/<int:case_id>/forwards/<int:request_id>/<any(approve,reject):decision>")
+def decide_forward(case_id: int, request_id: int, decision: str):  # type: ignore[no-untyped-def]
+    """Approve an agency's forward (the case moves to the other agency now) or reject it."""
+    note = request.form.get("note") or None
+    try:
+        with writing() as db:
+            row = forwarding.decide(
+                db, services().clock, actor(), case_id, request_id, decision == "approve", note
+            )
+            outcome = row.status
+    except ValidationFailed as exc:
+        index = 1 if current_lang() == "en" else 0
+        first = next(iter(exc.fields.values()), (exc.message_th, exc.message_en))
+        return _workspace(case_id, "", {"forward_note": first[index]}, 422)
+    flash(
+        {
+            "approved": t("อนุมัติการส่งต่อแล้ว เรื่องอยู่ที่หน่วยงานใหม่", "Forward approved."),
+            "rejected": t("ไม่อนุมัติการส่งต่อ หน่วยงานเดิมดำเนินการต่อ", "Forward rejected."),
+            "lapsed": t("คำขอสิ้นผลแล้ว หน่วยงานไม่ได้รอส่งต่อ", "The request lapsed: nothing moved."),
+        }[outcome]
+    )
+    return redirect(url_for("staff.case", case_id=case_id) + "#summary")
 
 
 @blueprint.post("/cases/<int:case_id>/comments")

@@ -18,7 +18,8 @@ from api.edge import (
     services,
     writing,
 )
-from engine import directory, runner
+from engine import directory, forwarding, runner
+from engine.access import check_can_see
 from engine.errors import NotWaiting, ValidationFailed
 from engine.services import agency, agency_view
 from engine.statuses import STATUSES, status_label
@@ -133,6 +134,11 @@ def post_agency_action(case_id: int, name: str):  # type: ignore[no-untyped-def]
                 "status_label": status_label(case.status, lang()),
                 "waiting_for": agency.waiting_for(session, actor, case.id),
             }
+            if action == "forward":  # at once (null), or waiting for the center's approval
+                held = forwarding.pending(session, case.id)
+                answer["pending_forward"] = (
+                    forwarding.request_json(session, held[-1]) if held else None
+                )
             if key:
                 idempotency.remember(session, scope, key, digest, answer, 200, clock())
     except NotWaiting as exc:
@@ -151,6 +157,40 @@ def _with_stage(exc: NotWaiting) -> dict:
             "waiting_for": exc.detail.get("waiting_for", []),
         }
     }
+
+
+@blueprint.get("/cases/<id:case_id>/forward-requests")
+def get_forward_requests(case_id: int):  # type: ignore[no-untyped-def]
+    """Agencies' forward requests of a case (center officers), pending ones to decide."""
+    actor = current_actor()
+    with reading() as session:
+        forwarding.check_center_officer(actor)
+        check_can_see(session, actor, case_id)
+        rows = forwarding.requests_of(session, case_id)
+        return {"items": [forwarding.request_json(session, r) for r in rows]}
+
+
+@blueprint.post("/cases/<id:case_id>/forward-requests/<id:request_id>/<any(approve,reject):name>")
+def post_forward_decision(case_id: int, request_id: int, name: str):  # type: ignore[no-untyped-def]
+    """A center officer approves (the lead moves at once) or rejects an agency's forward."""
+    actor = current_actor()
+    body = json_body() if request.get_data() else {}
+    unknown = sorted(set(body) - {"note"})
+    if unknown:
+        raise ValidationFailed.one(
+            unknown[0], f"ไม่รู้จักช่อง «{unknown[0]}»", f"Unknown field «{unknown[0]}»."
+        )
+    with writing() as session:
+        row = forwarding.decide(
+            session,
+            services().clock,
+            actor,
+            case_id,
+            request_id,
+            name == "approve",
+            body.get("note"),
+        )
+        return forwarding.request_json(session, row)
 
 
 @blueprint.get("/agency/cases/<id:case_id>/attachments/<id:attachment_id>")

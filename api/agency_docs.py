@@ -69,6 +69,36 @@ AGENCY_CASE = {
         "attachments": {"type": "array", "items": {"type": "object"}},
     },
 }
+FORWARD_REQUEST = {
+    "type": "object",
+    "required": [
+        "id",
+        "case_id",
+        "from_agency",
+        "to_agency",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "case_id": {"type": "integer"},
+        "from_agency": {"type": "string"},
+        "to_agency": {"type": "string"},
+        "reason": {"type": "string"},
+        # lapsed: approved after the agency stopped waiting to forward (nothing moved)
+        "status": {"enum": ["pending", "approved", "rejected", "lapsed"]},
+        "requested_by": {"type": "string"},
+        "requested_at": INSTANT,
+        "decided_by": NULL_STR,
+        "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        "decision_note": NULL_STR,
+    },
+}
 ACTED = {
     "type": "object",
     "required": ["id", "status", "waiting_for"],
@@ -77,6 +107,8 @@ ACTED = {
         "status": {"enum": list(STATUSES)},
         "status_label": {"type": "string"},
         "waiting_for": WAITING,
+        # forward only: null when it happened at once, else the request the center decides
+        "pending_forward": {"anyOf": [FORWARD_REQUEST, {"type": "null"}]},
     },
 }
 NOT_WAITING = {
@@ -134,8 +166,9 @@ SUMMARIES = {
     "result": "Report the final result, with PDF/PNG/JPEG attachments (action result)",
     "info-request": "Ask the center for information (action info_request)",
     "decline": "Decline as outside the agency's jurisdiction: back to screening (action decline)",
-    "forward": "Forward to another agency (action forward)",
-    "invite": "Invite a co-handling agency (action invite)",
+    "forward": "Forward to another agency, the lead only (action forward); waits for the"
+    " center's approval when its center requires it (pending_forward)",
+    "invite": "Invite a co-handling agency, the lead only (action invite)",
 }
 DIRECTORY_ENTRY = {
     "type": "object",
@@ -174,6 +207,32 @@ def _action(path: str) -> dict:
     )
     op["responses"]["409"] = _json(NOT_WAITING, "The case is not waiting for this action")
     return {"post": op}
+
+
+def _decision(verb: str) -> dict:
+    summary = {
+        "approve": "Approve an agency's forward: the lead moves now (center officers)",
+        "reject": "Reject an agency's forward: it keeps the case (center officers)",
+    }[verb]
+    op = _op(
+        summary,
+        _json(FORWARD_REQUEST),
+        400,
+        401,
+        403,
+        404,
+        409,
+        413,
+        422,
+        body={
+            "type": "object",
+            "properties": {"note": {"type": "string", "maxLength": 2000}},
+            "additionalProperties": False,
+        },
+        params=[CASE_ID, _param("request_id", "path", {"type": "integer"})],
+    )
+    op["requestBody"]["required"] = False
+    return op
 
 
 def agency_paths() -> dict:
@@ -264,6 +323,26 @@ def agency_paths() -> dict:
                 409,
                 params=[CASE_ID, _param("attachment_id", "path", {"type": "integer"})],
             )
+        },
+        "/cases/{case_id}/forward-requests": {
+            "get": _op(
+                "Agencies' forward requests of a case, newest first (center officers)",
+                _json(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": FORWARD_REQUEST}},
+                    }
+                ),
+                401,
+                403,
+                404,
+                params=[CASE_ID],
+            )
+        },
+        **{
+            f"/cases/{{case_id}}/forward-requests/{{request_id}}/{verb}": {"post": _decision(verb)}
+            for verb in ("approve", "reject")
         },
         "/directory": {
             "get": _op(

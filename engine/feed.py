@@ -11,7 +11,8 @@ is visible only once every lower position is visible, and `position > cursor` ne
 The feed is derived from the audit events written in the transaction, so a change made in the
 staff inbox, by an agency's system or by the scheduler reaches the feed the same way. Each
 event goes to every agency holding the case at commit, and to an agency that lost it in this
-transaction (a forward), and a `case_updated` outbox row tells each agency's webhook.
+transaction (a forward) followed by a last `referral_ended` entry naming the new lead, and a
+`case_updated` outbox row tells each agency's webhook.
 """
 
 from __future__ import annotations
@@ -31,7 +32,17 @@ COUNTER_ID = 1
 # Inbox mechanics an agency has no use for.
 SKIPPED_ACTIONS = frozenset({"claimed", "unclaimed", "reassigned", "sla_paused", "sla_resumed"})
 # Audit detail an agency may read; anything else (free text, user names) stays behind.
-DETAIL_KEYS = ("agency", "agency_name_th", "role", "action", "review_decision", "decision")
+DETAIL_KEYS = (
+    "agency",
+    "agency_name_th",
+    "role",
+    "action",
+    "review_decision",
+    "decision",
+    "forward_request_id",
+)
+# The last event an agency's feed gets about a case that left it (forwarded, reassigned).
+LEFT_EVENT = "referral_ended"
 _AUDIT = "damrong_feed_audit"
 _ENDED = "damrong_feed_ended"
 
@@ -63,8 +74,8 @@ def _forget(session: Session) -> None:
     session.info.pop(_ENDED, None)
 
 
-def _recipients(session: Session, case_ids: set[int], ended: set) -> dict[int, set[int]]:
-    """case id -> agencies that hold it now or lost it in this transaction."""
+def _holders(session: Session, case_ids: set[int]) -> dict[int, set[int]]:
+    """case id -> agencies that hold it now (lead or co-handler)."""
     holders: dict[int, set[int]] = defaultdict(set)
     rows = session.execute(
         select(Referral.case_id, Referral.agency_id).where(
@@ -73,9 +84,6 @@ def _recipients(session: Session, case_ids: set[int], ended: set) -> dict[int, s
     )
     for case_id, agency_id in rows:
         holders[case_id].add(agency_id)
-    for case_id, agency_id in ended:
-        if case_id in case_ids:
-            holders[case_id].add(agency_id)
     return holders
 
 
@@ -83,32 +91,55 @@ def publish(session: Session, audits: list[AuditEvent], ended: set) -> int:
     """Write feed rows for these audit events to the agencies concerned; returns how many."""
     # An event undone by a rolled-back savepoint is no longer persistent: it never happened.
     audits = [a for a in audits if inspect(a).persistent and a.action not in SKIPPED_ACTIONS]
-    holders = _recipients(session, {a.case_id for a in audits}, ended)
-    pairs = [
-        (a, agency) for a in sorted(audits, key=lambda a: a.id) for agency in holders[a.case_id]
+    case_ids = {a.case_id for a in audits}
+    holders = _holders(session, case_ids)
+    # Agencies that lost the case in this transaction (a forward) hear of it, and then that
+    # it left them: the last entry their feed receives about it.
+    left = {(c, a) for c, a in ended if c in case_ids and a not in holders[c]}
+    recipients = {c: holders[c] | {a for lc, a in left if lc == c} for c in case_ids}
+    ordered = sorted(audits, key=lambda a: a.id)
+    pairs: list[tuple[AuditEvent, int, str]] = [
+        (a, agency, a.action) for a in ordered for agency in sorted(recipients[a.case_id])
     ]
+    last = {a.case_id: a for a in ordered}
+    pairs += [(last[c], agency, LEFT_EVENT) for c, agency in sorted(left)]
     if not pairs:
         return 0
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(holders)))}
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
     first = _reserve(session, len(pairs))
     rows = []
-    for offset, (audit, agency_id) in enumerate(pairs):
+    for offset, (audit, agency_id, event_name) in enumerate(pairs):
         case = cases[audit.case_id]
+        payload, status = _payload(audit, case), audit.status_after or case.status
+        if event_name == LEFT_EVENT:
+            detail = _left_detail(session, holders, case)
+            payload |= {"step": None, "status_before": None, "detail": detail}
+            status = case.status
         rows.append(
             {
                 "position": first + offset,
                 "agency_id": agency_id,
                 "case_id": case.id,
-                "event": audit.action,
-                "status": audit.status_after or case.status,
+                "event": event_name,
+                "status": status,
                 "audit_event_id": audit.id,
-                "payload": _payload(audit, case),
+                "payload": payload,
                 "created_at": audit.at,
             }
         )
     session.execute(insert(FeedEvent), rows)
     _enqueue_webhooks(session, rows, cases, audits[-1].at)
     return len(rows)
+
+
+def _left_detail(session: Session, holders: dict[int, set[int]], case: Case) -> dict:
+    """Who leads the case now, for an agency it left: the lead's code only."""
+    lead = session.scalar(
+        select(OrgUnit.code)
+        .join(Referral, Referral.agency_id == OrgUnit.id)
+        .where(Referral.case_id == case.id, Referral.active.is_(True), Referral.role == "lead")
+    )
+    return {"agency": lead, "role": "lead"} if lead and holders[case.id] else {}
 
 
 def _reserve(session: Session, count: int) -> int:

@@ -6,6 +6,7 @@ from engine.models.agency import (
     DirectoryEntry,
     FeedCounter,
     FeedEvent,
+    ForwardRequest,
 )
 from engine.models.base import Base
 from engine.models.cases import (
@@ -46,6 +47,7 @@ __all__ = [
     "DirectoryEntry",
     "FeedCounter",
     "FeedEvent",
+    "ForwardRequest",
     "ComplainantPreference",
     "HolidayOverride",
     "IdempotencyRecord",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, UTCDateTime
@@ -39,6 +39,11 @@ class OrgUnit(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     hotline: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A center that approves agencies' forwards (and so every center under it): edited in the
+    # administration; see engine/forwarding.py.
+    forward_needs_approval: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     @property
     def is_agency(self) -> bool:

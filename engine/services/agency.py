@@ -4,6 +4,8 @@ Every action completes the same READY user task, through the same `complete_task
 the matching choice in Damrong's inbox (processes/agency_handling.bpmn): acknowledging completes
 `agency_acknowledge`; progress, result, questions, declining, forwarding and inviting complete
 `agency_handle` with the form's `action`. No side channel: the BPMN decides what happens next.
+A forward may wait for the center's approval first (engine/forwarding.py). A co-handling agency
+only reports progress (403 for anything else); an agency the case has left gets 403.
 """
 
 from __future__ import annotations
@@ -85,6 +87,19 @@ def held_referral(session: Session, actor: Actor, case_id: int) -> Referral:
         )
     )
     if referral is None:
+        ended = session.scalar(
+            select(Referral.id).where(
+                Referral.case_id == case_id,
+                Referral.agency_id == actor.org_unit_id,
+                Referral.active.is_(False),
+            )
+        )
+        if ended is not None:  # it held the case once: say why it may no longer act
+            raise PermissionDenied(
+                f"Case {case_id} has left your agency (forwarded or reassigned); "
+                "it no longer reads or acts on it.",
+                f"เรื่องเลขที่ {case_id} ถูกส่งต่อไปยังหน่วยงานอื่นแล้ว หน่วยงานของท่านไม่มีสิทธิ์ดำเนินการต่อ",
+            )
         raise CaseNotFound(
             f"Case {case_id} is not referred to your agency.",
             f"ไม่พบเรื่องเลขที่ {case_id} ที่ส่งต่อถึงหน่วยงานของท่าน",
@@ -134,11 +149,8 @@ def act(
         raise ValidationFailed.one(name, f"ไม่รู้จักช่อง «{name}»", f"Unknown field «{name}».")
     case = runner.lock_case(session, case_id)
     referral = held_referral(session, actor, case_id)
-    if referral.role == "co_handler" and action == "progress" and _co_handling(case):
-        # A co-handler reports to the lead and the center; the lead's task is not its to complete.
-        text = check_text("progress_note", body.get("progress_note"), 5000)
-        add_comment(session, clock, actor, case_id, text)
-        return case
+    if referral.role == "co_handler":
+        return _co_handler_progress(session, clock, actor, case, action, body)
     task = session.scalar(
         select(Task).where(
             Task.case_id == case_id,
@@ -155,6 +167,24 @@ def act(
     case = complete_task(session, clock, actor, task.id, data)
     for filename, content_type, content in files:
         _store_attachment(session, case, actor, spec.step, filename, content_type, content, clock())
+    return case
+
+
+def _co_handler_progress(
+    session: Session, clock: Clock, actor: Actor, case: Case, action: str, body: dict
+) -> Case:
+    """A co-handler reports progress to the lead and the center, and nothing else: the lead
+    alone acknowledges, asks, declines, forwards, invites and reports the result."""
+    if action != "progress":
+        raise PermissionDenied(
+            f"Only the lead agency may {action.replace('_', ' ')}; "
+            "a co-handling agency reports progress.",
+            "หน่วยงานร่วมดำเนินการรายงานความคืบหน้าได้เท่านั้น การดำเนินการนี้เป็นของหน่วยงานหลัก",
+        )
+    if not _co_handling(case):
+        raise not_waiting(session, actor, case, action)
+    text = check_text("progress_note", body.get("progress_note"), 5000)
+    add_comment(session, clock, actor, case.id, text)
     return case
 
 

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import areas, journal, runner, sla
+from engine import areas, forwarding, journal, runner, sla
 from engine.access import Actor, check_can_work, in_area, task_oversight, task_visibility
 from engine.clock import Clock, system_clock
 from engine.db import require_transaction
@@ -261,6 +261,8 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
         raise TaskNotReady("Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว")
     check_form(task.form, data)
     _check_references(session, case, data)
+    if forwarding.hold(session, clock, actor, case, task, data) is not None:
+        return case  # the forward waits for the center's approval; the task stays open
     workflow_data, notes = split_stored_fields(shared_schema(task.form), data)
     if data.get("area_code"):  # a screener set the area (checked above): routing reads its province
         workflow_data["province"] = data["area_code"][:2]

@@ -164,15 +164,16 @@ def test_only_the_agency_holding_the_case_may_read_or_act(
     assert client.get("/api/v1/agency/feed").status_code == 401
     mine = client.get("/api/v1/agency/cases", headers=tokens["labour"]).get_json()
     assert [c["id"] for c in mine["items"]] == [case_id]
-    # Once forwarded to dla, mol no longer holds it; dla does.
+    # Once forwarded to dla, mol no longer holds it (403: it left mol, and says so); dla does.
     post(client, tokens, "labour", case_id, "acknowledge")
     forwarded = post(
         client, tokens, "labour", case_id, "forward", {"agency": "dla", "reason": "เป็นเรื่องท้องถิ่น"}
     )
     assert forwarded.status_code == 200, forwarded.get_json()
-    assert (
-        client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).status_code == 404
-    )
+    gone = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"])
+    assert gone.status_code == 403 and gone.get_json()["error"]["code"] == "permission_denied"
+    again = post(client, tokens, "labour", case_id, "progress", {"progress_note": "ยังทำอยู่"})
+    assert again.status_code == 403
     dla = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["local"]).get_json()
     assert dla["waiting_for"] == ["acknowledge"] and dla["role"] == "lead"
     with factory() as session:
@@ -188,7 +189,10 @@ def test_invited_co_handler_reports_to_the_lead_who_keeps_the_task(client, token
     assert invited.status_code == 200, invited.get_json()
     co = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["local"]).get_json()
     assert co["role"] == "co_handler" and co["waiting_for"] == ["progress"]
-    assert post(client, tokens, "local", case_id, "result", {"result_text": "x"}).status_code == 409
+    # Only the lead reports the result (or forwards, invites, declines): 403 for a co-handler.
+    for action, body in [("result", {"result_text": "x"}), ("forward", {"agency": "rtp"})]:
+        refused = post(client, tokens, "local", case_id, action, body)
+        assert refused.status_code == 403, refused.get_json()
     report = post(client, tokens, "local", case_id, "progress", {"progress_note": "อปท. ตรวจแล้ว"})
     assert report.status_code == 200 and report.get_json()["status"] == "in_progress"
     lead = client.get(f"/api/v1/agency/cases/{case_id}", headers=tokens["labour"]).get_json()
