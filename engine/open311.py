@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import areas, identity, throttle
+from engine import areas, identity, journal, throttle
 from engine.access import Actor
 from engine.clock import Clock
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
@@ -26,31 +26,50 @@ DEFAULT_SPAN = timedelta(days=90)  # the spec's default and longest date range
 MAX_RESULTS = 1000
 
 
-def issue_key(session: Session, now: datetime, name: str, requests_per_minute: int = 30) -> str:
+def issue_key(
+    session: Session,
+    now: datetime,
+    name: str,
+    requests_per_minute: int = 30,
+    actor: Actor | None = None,
+) -> str:
     """A new client key for a partner app; the plain key is returned once and never stored."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        Open311Key(
-            name=name,
-            key_hash=identity.hash_token(key),
-            requests_per_minute=requests_per_minute,
-            created_at=now,
-        )
+    row = Open311Key(
+        name=name,
+        key_hash=identity.hash_token(key),
+        requests_per_minute=requests_per_minute,
+        created_at=now,
     )
+    session.add(row)
     session.flush()
+    detail = {"key_id": row.id, "name": name, "requests_per_minute": requests_per_minute}
+    journal.record(session, None, actor or Actor.system(), "open311_key_issued", now, detail=detail)
     return key
 
 
-def revoke_key(session: Session, now: datetime, key_id: int) -> None:
+def revoke_key(session: Session, now: datetime, key_id: int, actor: Actor | None = None) -> None:
     """Stop a key from working; requests it filed stay."""
     row = session.get(Open311Key, key_id)
     if row is None:
         raise NotFound(f"No Open311 key {key_id}.", f"ไม่พบกุญแจ Open311 หมายเลข {key_id}")
-    row.revoked_at = row.revoked_at or now
+    if row.revoked_at is None:
+        row.revoked_at = now
+        journal.record(
+            session,
+            None,
+            actor or Actor.system(),
+            "open311_key_revoked",
+            now,
+            detail={"key_id": row.id, "name": row.name},
+        )
 
 
 def use_key(session: Session, now: datetime, plain: str | None) -> Open311Key:
-    """The live key behind `api_key`, counted against its per-minute limit (403 if bad)."""
+    """The live key behind `api_key`, counted against its per-minute limit (403 if bad).
+
+    Every use is audited (in the caller's transaction, which commits even when the request
+    it carries is then refused)."""
     row = None
     if plain:
         row = session.scalar(
@@ -65,6 +84,9 @@ def use_key(session: Session, now: datetime, plain: str | None) -> Open311Key:
         session, f"open311-key:{row.id}", now, row.requests_per_minute, timedelta(minutes=1)
     )
     row.last_used_at = now
+    journal.record(
+        session, None, key_actor(row), "open311_key_used", now, detail={"key_id": row.id}
+    )
     return row
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from damrong import cli
-from engine.models import Open311Key
+from engine.models import AuditEvent, Open311Key
 from tests.open311.conftest import report
 
 
@@ -26,3 +26,34 @@ def test_issue_a_key_from_the_command_line_then_revoke_it(
     assert cli.main(["open311-key", "revoke", str(row.id)]) == 0
     assert client.post("/open311/v2/requests.json", data=report(api_key=key)).status_code == 403
     assert cli.main(["open311-key", "revoke", "999999"]) == 2  # unknown id: a clear error
+
+
+def test_issuing_every_use_and_revoking_a_key_are_audited(client, factory, clock):
+    from engine import open311
+
+    with factory.begin() as session:
+        key = open311.issue_key(session, clock(), "line-oa", requests_per_minute=5)
+    assert client.post("/open311/v2/requests.json", data=report(api_key=key)).status_code == 201
+    refused = client.post("/open311/v2/requests.json", data=report(api_key=key, lat="35.68"))
+    assert refused.status_code == 400  # a use all the same: the key was presented and valid
+    assert (
+        client.post("/open311/v2/requests.json", data=report(api_key="o311_x")).status_code == 403
+    )
+    with factory.begin() as session:
+        key_id = session.scalar(select(Open311Key.id).where(Open311Key.name == "line-oa"))
+        open311.revoke_key(session, clock(), key_id)
+        open311.revoke_key(session, clock(), key_id)  # already revoked: nothing more to log
+    with factory() as session:
+        events = session.execute(
+            select(AuditEvent.action, AuditEvent.actor_label, AuditEvent.detail)
+            .where(AuditEvent.action.startswith("open311_key"))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(action, label) for action, label, _ in events] == [
+        ("open311_key_issued", "system"),
+        ("open311_key_used", "open311:line-oa"),
+        ("open311_key_used", "open311:line-oa"),
+        ("open311_key_revoked", "system"),
+    ]
+    assert all(detail["key_id"] == key_id for _, _, detail in events)
+    assert key not in str(events)  # the plain key is never written down
