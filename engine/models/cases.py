@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, UTCDateTime
@@ -50,6 +60,9 @@ class Case(Base):
     occurred_on: Mapped[str | None] = mapped_column(String(10))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The complainant agreed that the description (never who they are) may be shown publicly,
+    # e.g. by Open311's GET requests for a category an admin marks public.
+    publish_details: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     complainant_name: Mapped[str | None] = mapped_column(String(200))
     complainant_national_id: Mapped[str | None] = mapped_column(String(13))
     complainant_phone: Mapped[str | None] = mapped_column(String(20))

@@ -92,6 +92,7 @@ def prepare_case(
         occurred_on=data.get("occurred_on"),
         anonymous=bool(data.get("anonymous")),
         confidential=bool(data.get("confidential")),
+        publish_details=bool(data.get("publish")),
         preferred_language=complainant.pop("preferred_language", "th"),
         opened_by_id=actor.user_id,
         **complainant,
