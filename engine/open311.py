@@ -196,6 +196,7 @@ def intake_data(sub: Submission, area_code: str | None) -> dict:
         "consent": _flag(attrs, "consent") or None,
         "anonymous": _flag(attrs, "anonymous"),
         "confidential": _flag(attrs, "confidential"),
+        "publish": _flag(attrs, "publish"),
         "complainant": {k: v for k, v in person.items() if v},
     }
     optional = {

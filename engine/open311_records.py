@@ -18,14 +18,16 @@ from forms.loader import field_labels, shared_schema
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # Intake fields an Open311 client sends as attribute[code]; the rest map to standard parameters.
-ATTRIBUTES = ("title", "occurred_on", "anonymous", "confidential", "consent")
+ATTRIBUTES = ("title", "occurred_on", "anonymous", "confidential", "publish", "consent")
 _DATATYPES = {"string": "string", "number": "number", "boolean": "singlevaluelist"}
 
 
 def may_publish_details(case: Case, category: Category | None) -> bool:
-    """Description, media and exact position are public only for a public category and only
-    when the complainant did not ask for confidentiality (anonymity is about the name alone)."""
-    return bool(category is not None and category.public and not case.confidential)
+    """Description, media and exact position are public only for a category an admin marks
+    public, where the complainant agreed (`publish`) and did not ask for confidentiality."""
+    return bool(
+        category is not None and category.public and case.publish_details and not case.confidential
+    )
 
 
 def w3c(value: datetime | None) -> str | None:

@@ -37,6 +37,7 @@ SHOWN_FIELDS = [
     "complainant.email",
     "confidential",
     "consent",
+    "publish",
 ]
 
 

@@ -166,7 +166,12 @@ def test_nul_characters_and_oversize_bodies_are_refused_in_the_spec_shape(client
 
 
 def test_control_characters_in_stored_text_still_make_well_formed_xml(client, factory, api_key):
-    request_id = post_one(client, api_key, description="ไฟดับทั้งซอย\x01\x1b ตั้งแต่เมื่อวาน")
+    request_id = post_one(
+        client,
+        api_key,
+        description="ไฟดับทั้งซอย\x01\x1b ตั้งแต่เมื่อวาน",
+        **{"attribute[publish]": "true"},
+    )
     root = xml(client.get(f"/open311/v2/requests/{request_id}.xml"))
     assert root.findtext("./request/description").startswith("ไฟดับทั้งซอย")
 

@@ -25,7 +25,9 @@ def ids(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_one_request_comes_back_as_a_list_of_one_in_both_formats(client, api_key):
-    request_id = post(client, api_key, media_url="https://img.example/1.jpg")
+    request_id = post(
+        client, api_key, media_url="https://img.example/1.jpg", **{"attribute[publish]": "true"}
+    )
     [record] = client.get(f"/open311/v2/requests/{request_id}.json").get_json()
     assert record["service_request_id"] == request_id
     assert record["status"] == "open"
@@ -61,14 +63,19 @@ def test_records_never_carry_personal_data_or_the_tracking_code(client, factory,
             assert private not in text, (path, private)
 
 
-def test_details_are_hidden_for_confidential_cases_and_non_public_categories(
+def test_details_are_hidden_without_agreement_for_confidential_cases_and_private_categories(
     client, factory, api_key
 ):
-    confidential = post(client, api_key, **{"attribute[confidential]": "true"})
-    private_category = post(client, api_key, service_code="land", media_url="https://x.example/a")
+    agreed = {"attribute[publish]": "true", "media_url": "https://x.example/a"}
+    not_agreed = post(client, api_key, media_url="https://x.example/a")
+    confidential = post(client, api_key, **agreed, **{"attribute[confidential]": "true"})
+    private_category = post(client, api_key, service_code="land", **agreed)
+    public = post(client, api_key, **agreed)
     with factory.begin() as session:
         session.execute(update(Category).where(Category.code == "land").values(public=False))
-    for request_id in (confidential, private_category):
+    [shown] = client.get(f"/open311/v2/requests/{public}.json").get_json()
+    assert shown["description"] and shown["media_url"] == "https://x.example/a"
+    for request_id in (not_agreed, confidential, private_category):
         [record] = client.get(f"/open311/v2/requests/{request_id}.json").get_json()
         assert record["description"] is None and record["media_url"] is None
         assert record["lat"] is None and record["long"] is None

@@ -47,6 +47,8 @@ def test_a_service_definition_lists_the_intake_forms_attributes(client):
     assert [v["key"] for v in by_code["consent"]["values"]] == ["true"]
     assert by_code["occurred_on"]["datatype"] == "datetime"
     assert by_code["title"]["required"] is False
+    assert by_code["publish"]["required"] is False  # nothing is public unless agreed
+    assert [v["key"] for v in by_code["publish"]["values"]] == ["true", "false"]
     assert [a["order"] for a in body["attributes"]] == sorted(
         a["order"] for a in body["attributes"]
     )

@@ -128,6 +128,26 @@ def test_anonymous_complainants_leave_no_name(client, factory) -> None:
         assert case.complainant_phone == "0812345678"  # kept only to send updates
 
 
+def test_the_description_is_public_only_where_the_complainant_agreed(client, factory) -> None:
+    page = client.get("/portal/complaint").get_data(as_text=True)
+    assert 'name="publish"' in page and "ยินยอมให้แสดงรายละเอียดเรื่องต่อสาธารณะ" in page
+    token = csrf(client)
+    for title, extra in (("เงียบไว้", {}), ("เปิดเผยได้", {"publish": "true"})):
+        description = f"{title}: ไฟถนนในซอยวัดเกตดับมาสองสัปดาห์แล้ว"
+        data = {**complaint(title=title, description=description, **extra), "_csrf": token}
+        assert client.post("/portal/complaint", data=data).status_code == 303
+    with factory() as session:
+        ids = {c.title: str(c.id) for c in session.scalars(select(Case))}
+        assert [c.publish_details for c in session.scalars(select(Case).order_by(Case.id))] == [
+            False,
+            True,
+        ]
+    records = {r["service_request_id"]: r for r in client.get("/open311/v2/requests.json").json}
+    assert records[ids["เงียบไว้"]]["description"] is None
+    assert records[ids["เปิดเผยได้"]]["description"].startswith("เปิดเผยได้:")
+    assert "สมหญิง" not in str(records)  # the name never, agreed or not
+
+
 def test_without_javascript_the_district_list_comes_from_the_server(client, factory) -> None:
     token = csrf(client)
     data = complaint(
