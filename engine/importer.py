@@ -64,9 +64,10 @@ DEFAULT_CHANNEL = "letter"
 # few COMMITs, and an interruption loses (to the resumed run) at most a second of work.
 BATCH_ROWS = 200
 BATCH_SECONDS = 1.0
-# SQLite has one write lock and its busy handler retries at most every 100 ms: a pause this long
-# after each batch lets any waiting writer (the web, the scheduler) in before the next batch.
-SQLITE_PAUSE_SECONDS = 0.11
+# SQLite has one write lock: a short pause after each batch lets a waiting writer (the web, the
+# scheduler) in before the next batch. Damrong's writers wait at engine/writegate.py's queue,
+# which polls every millisecond; 20 ms leaves room for a busy machine's scheduling delays.
+SQLITE_PAUSE_SECONDS = 0.02
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _TRUE = {"1", "true", "t", "yes", "y", "x", "ใช่", "จริง", "ปกปิด", "ไม่ประสงค์ออกนาม"}
 _FALSE = {"0", "false", "f", "no", "n", "ไม่", "ไม่ใช่", "เปิดเผย"}

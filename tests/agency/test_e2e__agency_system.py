@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from waitress import create_server
 
-from engine.models import AgencyEndpoint, FeedEvent, OrgUnit
+from engine.models import AgencyEndpoint, FeedEvent, OrgUnit, OutboxMessage
 from tests.agency.conftest import referred_case
 from tests.engine.helpers import status_of
 
@@ -107,3 +107,18 @@ def test_agency_system_pulls_the_feed_and_brings_the_case_to_review(
         dispatcher.dispatch_outbox(factory, clock, settings)
     assert FlakyReceiver.delivered
     assert len(FlakyReceiver.delivered) == len(set(FlakyReceiver.delivered))
+    # Every change queued for mol's endpoint (the referral and each case_updated) was
+    # delivered, each exactly once, once the endpoint came back.
+    with factory() as session:
+        queued = session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.recipient == "agency:mol", OutboxMessage.parent_id.is_(None)
+            )
+        ).all()
+        hooks = session.execute(
+            select(OutboxMessage.idempotency_key, OutboxMessage.state).where(
+                OutboxMessage.channel == "webhook", OutboxMessage.parent_id.in_(queued)
+            )
+        ).all()
+    assert len(hooks) == len(queued) and {state for _, state in hooks} == {"sent"}
+    assert sorted(FlakyReceiver.delivered) == sorted(key for key, _ in hooks)
