@@ -7,13 +7,12 @@ from urllib.parse import urlencode
 
 from flask import render_template, request
 
-from admin import pdf
+from admin import documents, pdf
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang
 from admin.taskpage import _renderer
 from engine import identity
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
-from engine.models import Case
 from engine.services.cases import STAFF_CHANNELS, get_case, open_case
 
 FORM = "intake"
@@ -71,29 +70,14 @@ def intake_submit():  # type: ignore[no-untyped-def]
         message = ("กรุณาเลือกช่องทางที่รับเรื่อง", "Choose how the complaint came in.")
         return _page(data, {"channel": message}, channel, 422)
     data["channel"] = channel
+    track_url = services().config.base_url.rstrip("/") + TRACKING_PATH
     try:
         with writing() as db:
             opened = open_case(db, services().clock, actor(), data)
-            case = opened.case
-            receipt = _receipt_of(case, opened.citizen_secret)
+            receipt = documents.receipt(opened.case, opened.citizen_secret, track_url)
     except ValidationFailed as exc:
         return _page(data, exc.fields, channel, 422)
-    track_url = services().config.base_url.rstrip("/") + TRACKING_PATH
-    return render_template("staff/receipt.html", receipt=receipt, track_url=track_url)
-
-
-def _receipt_of(case: Case, secret: str) -> dict:
-    return {
-        "tracking_code": case.tracking_code,
-        "registration_number": case.registration_number,
-        "secret": secret,
-        "title": case.title,
-        "created_at": case.created_at,
-        "center": (case.center.name_th, case.center.name_en),
-        "center_phone": case.center.phone,
-        "channel": case.channel,
-        "case_id": case.id,
-    }
+    return render_template("staff/receipt.html", receipt=receipt)
 
 
 @blueprint.post("/intake/receipt.pdf")
@@ -118,6 +102,5 @@ def receipt_pdf():  # type: ignore[no-untyped-def]
             )
         query = urlencode({"code": case.tracking_code})
         track_url = f"{services().config.base_url.rstrip('/')}{TRACKING_PATH}?{query}"
-        data = pdf.receipt(_receipt_of(case, secret), track_url, now)
-        name = f"receipt-{case.tracking_code}.pdf"
-    return pdf.response(data, name)
+        receipt = documents.receipt(case, secret, track_url)
+    return pdf.response(pdf.receipt(receipt, now), f"receipt-{receipt.tracking_code}.pdf")

@@ -13,9 +13,9 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin import pdf
+from admin import documents, pdf
 from admin.edge import actor, blueprint, reading, services, writing
-from admin.i18n import BANGKOK, BE_OFFSET, t
+from admin.i18n import t
 from engine import redaction
 from engine.access import Actor
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
@@ -24,39 +24,12 @@ from engine.referrals import active_referrals
 from engine.services import agency
 from engine.services import cases as case_service
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-THAI_MONTHS = [
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-]
-
 
 def _check_center_officer(me: Actor) -> None:
     if not (me.is_center_staff and me.roles & {"intake", "screener", "supervisor"}):
         raise PermissionDenied(
             "Only center officers prepare referrals.", "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่เตรียมการส่งต่อได้"
         )
-
-
-def thai_number(value: object) -> str:
-    """Digits as Thai numerals, as official letters write them."""
-    return str(value).translate(THAI_DIGITS)
-
-
-def letter_date(now: datetime) -> str:
-    """'๒๙ พฤศจิกายน ๒๕๖๙': the long Thai date of an official letter."""
-    day = now.astimezone(BANGKOK).date()
-    return thai_number(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + BE_OFFSET}")
 
 
 @blueprint.get("/cases/<int:case_id>/agency-view")
@@ -106,7 +79,7 @@ def _first(exc: ValidationFailed) -> str:
     return t(*next(iter(exc.fields.values()))) if exc.fields else ""
 
 
-def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> dict:
+def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> documents.Letter:
     """What the referral letter says (the page and the PDF alike), redacted for the agency."""
     _check_center_officer(me)
     case = case_service.get_case(db, me, case_id)
@@ -114,21 +87,23 @@ def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> dict:
     if lead is None:
         raise NotFound("The case has not been referred to an agency yet.", "เรื่องนี้ยังไม่ได้ส่งต่อหน่วยงาน")
     clean = redaction.for_case(db, case)
-    return {
-        "case": case,
-        "agency": lead.agency,
-        "center": case.center,
-        "center_address": db.scalar(
+    facts = documents.Referral(
+        case_id=case.id,
+        registration_number=case.registration_number,
+        tracking_code=case.tracking_code,
+        received=case.created_at,
+        center=case.center.name_th,
+        center_address=db.scalar(
             select(DirectoryEntry.address_th).where(DirectoryEntry.org_unit_id == case.center_id)
         ),
-        "date": letter_date(now),
-        "received": letter_date(case.created_at),
-        "title": clean.text(case.title),
-        "description": clean.text(case.description),
-        "address": clean.text(case.address_text),
-        "complainant": None if (case.confidential or case.anonymous) else case.complainant_name,
-        "thai_number": thai_number,
-    }
+        center_phone=case.center.phone,
+        agency=lead.agency.name_th,
+        complainant=None if (case.confidential or case.anonymous) else case.complainant_name,
+        title=clean.text(case.title) or "",
+        description=clean.text(case.description) or "",
+        address=clean.text(case.address_text) or "",
+    )
+    return documents.letter(facts, now)
 
 
 @blueprint.get("/cases/<int:case_id>/letter")
@@ -136,7 +111,7 @@ def referral_letter(case_id: int):  # type: ignore[no-untyped-def]
     """The referral letter to the lead agency, printable (Thai government letter layout)."""
     with reading() as db:
         content = letter_content(db, actor(), case_id, services().clock())
-        return render_template("staff/letter.html", **content)
+    return render_template("staff/letter.html", letter=content)
 
 
 @blueprint.get("/cases/<int:case_id>/letter.pdf")
@@ -145,6 +120,4 @@ def referral_letter_pdf(case_id: int):  # type: ignore[no-untyped-def]
     now = services().clock()
     with reading() as db:
         content = letter_content(db, actor(), case_id, now)
-        data = pdf.letter(content, now)
-        name = f"letter-{content['case'].tracking_code}.pdf"
-    return pdf.response(data, name)
+    return pdf.response(pdf.letter(content, now), f"letter-{content.tracking_code}.pdf")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from engine.models import Case
+from engine.directory import load_directory
+from engine.models import Case, DirectoryEntry
 from tests.admin.conftest import add_official, csrf_of, sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.admin.test_intake__receipt import complaint
@@ -63,6 +65,9 @@ def test_the_complainant_gets_the_receipt_as_a_pdf_with_code_and_secret(app, peo
     assert form["secret"] in text and f"/portal/track?code={case.tracking_code}" in text
     assert "ใบรับเรื่องร้องเรียน" in text and "สายด่วน 1567" in text and "2569" in text
     assert "ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่" in text
+    printable = page.text.split('id="receipt">')[1].split("</article>")[0]
+    for line in page_lines(printable):  # the page's words, each in the PDF too
+        assert squeeze(line) in squeeze(text), line
 
     wrong = client.post(
         "/staff/intake/receipt.pdf",
@@ -136,3 +141,69 @@ def test_a_named_complainant_is_in_the_letter_pdf(app, people, open_cases, facto
     screener, case_id, _ = refer_letter_case(app, people, open_cases, factory, clock, False)
     _, text = read_pdf(screener.get(f"/staff/cases/{case_id}/letter.pdf"))
     assert f"จาก{NAME}" in text and NATIONAL_ID not in text  # ID numbers are always masked
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: the PDF breaks lines where the page wraps them."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_lines(html_part: str) -> list[str]:
+    """The lines of text of a piece of the page: what is between its tags, unescaped."""
+    lines = (unescape(part) for part in re.split(r"<[^>]+>", html_part))
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+def test_the_letter_page_and_the_letter_pdf_say_the_same(app, people, open_cases, factory, clock):
+    with factory.begin() as session:
+        load_directory(session)  # the centers' addresses
+    screener, case_id, code = refer_letter_case(app, people, open_cases, factory, clock, True)
+    page = screener.get(f"/staff/cases/{case_id}/letter").text
+    _, text = read_pdf(screener.get(f"/staff/cases/{case_id}/letter.pdf"))
+    letter = squeeze(text)
+
+    body = page.split('id="letter-body">')[1].split("</div>")[0]
+    paragraphs = [squeeze(p) for p in page_lines(body)]
+    assert len(paragraphs) == 3 and squeeze(f"รหัสติดตาม {code}") in paragraphs[0]
+    at = 0
+    for paragraph in paragraphs:  # every paragraph of the page, in the page's order
+        found = letter.find(paragraph, at)
+        assert found >= 0, paragraph
+        at = found + len(paragraph)
+    # The rest of the letter and the enclosed summary: every line of the page is in the PDF.
+    whole = page.split('<article class="letter"')[1].split("</section>")[0]
+    lines = page_lines(whole.split(">", 1)[1])
+    for line in lines:
+        assert squeeze(line) in letter, line
+    with factory() as session:
+        address = session.scalar(
+            select(DirectoryEntry.address_th).join(
+                Case, Case.center_id == DirectoryEntry.org_unit_id
+            )
+        )
+    assert address and address in lines and squeeze(address) in letter  # the sender's address
+    assert "ขอแสดงความนับถือ" in lines and "สายด่วน ๑๕๖๗" in lines
+    assert "สมศรี" not in page and "สมศรี" not in text
+
+    # The letter is a Thai official letter: in the English interface it says the same.
+    screener.get("/staff/lang/en")
+    english = screener.get(f"/staff/cases/{case_id}/letter").text
+    assert english.split('id="letter-body">')[1].split("</div>")[0] == body
+    _, again = read_pdf(screener.get(f"/staff/cases/{case_id}/letter.pdf"))
+    assert squeeze(again) == letter
+
+
+def test_an_officer_working_in_english_prints_the_receipt_in_english(app, people, factory):
+    client = app.test_client()
+    sign_in(client, "intake")
+    client.get("/staff/lang/en")
+    page = client.post("/staff/intake", data=complaint(csrf_of(client.get("/staff/intake").text)))
+    form = dict(HIDDEN_FIELD.findall(page.text))
+    download = client.post(
+        "/staff/intake/receipt.pdf", data={"csrf_token": csrf_of(page.text), **form}
+    )
+    _, text = read_pdf(download)
+    printable = page.text.split('id="receipt">')[1].split("</article>")[0]
+    for words in ("Complaint receipt", "Tracking code", "2569 BE", "Call the 1567 hotline"):
+        assert words in printable and words in text, words
+    assert "ใบรับเรื่องร้องเรียน" not in printable and "ใบรับเรื่องร้องเรียน" not in text
