@@ -184,10 +184,25 @@ class SlaPolicyView(AuditedView):
     column_filters = ["step", "unit", "active"]
 
 
+def _day(key: object) -> date | None:
+    try:
+        return date.fromisoformat(str(key))
+    except ValueError:
+        return None
+
+
 class HolidayOverrideView(AuditedView):
     column_list = ["day", "working", "name_th", "name_en"]
     form_columns = ["day", "working", "name_th", "name_en"]
     column_default_sort = ("day", True)
+
+    def get_one(self, id):  # type: ignore[no-untyped-def]
+        """The day's row: keys arrive as text ('2026-12-30') and SQLite's Date takes only dates."""
+        day = _day(id)
+        return self.session.get(HolidayOverride, day) if day else None
+
+    def action_delete(self, ids):  # type: ignore[no-untyped-def]
+        super().action_delete(tuple(day for day in map(_day, ids) if day))
 
 
 class NotificationTemplateView(AuditedView):

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from admin.i18n import current_lang, pick, t
 
@@ -139,6 +140,16 @@ def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
     return render_template(
         "staff/error.html", message=exc.message(current_lang()), status=status
     ), status
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    """A request over the size limit (a big photo, say) as a page, not the API's JSON."""
+    message = t(
+        "ไฟล์หรือข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด (ไฟล์แนบไม่เกิน 1.5 MB) กรุณาย่อขนาดแล้วลองอีกครั้ง",
+        "The file or form is too large (attachments up to 1.5 MB). Make it smaller and try again.",
+    )
+    return render_template("staff/error.html", message=message, status=413), 413
 
 
 @blueprint.context_processor
