@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DAMRONG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/damrong.db
 
-.PHONY: run test lint format bench install clean-db
+.PHONY: run test lint format bench install clean-db messages
 
 $(BIN)/damrong: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: install
 	$(BIN)/python bench/engine_vs_raw.py
 	$(BIN)/python bench/timer_sweep.py
 	$(BIN)/python bench/outbox.py
+
+# Message catalogs (Flask-Babel): after changing a t("ไทย", "English") text, or adding a language.
+messages: install
+	$(BIN)/python -m admin.messages
 
 clean-db:
 	rm -f var/damrong.db var/damrong.db-wal var/damrong.db-shm

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from admin.edge import blueprint, reading, safe_next, services, start_session, writing
-from admin.i18n import LANGS, current_lang, t
+from admin.i18n import current_lang, languages, t
 from engine import accounts
 from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
 
@@ -54,7 +54,7 @@ def signout():  # type: ignore[no-untyped-def]
 @blueprint.get("/lang/<code>")
 def set_language(code: str):  # type: ignore[no-untyped-def]
     """Switch between Thai and English for this browser session."""
-    if code in LANGS:
+    if code in languages():
         session["lang"] = code
     return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from admin import i18n
 from admin.i18n import current_lang, pick, t
 
 # One request-session helper for every web part (re-exported for this package).
@@ -71,7 +72,7 @@ def start_session(user: User) -> None:
     lang = session.get("lang")
     session.clear()
     session.update(uid=user.id, stamp=password_stamp(user), csrf=secrets.token_urlsafe(32))
-    session["lang"] = lang if lang in ("th", "en") else user.language or "th"
+    session["lang"] = lang if lang in i18n.languages() else user.language or "th"
     session.permanent = False
 
 
@@ -162,6 +163,8 @@ def template_helpers() -> dict:
         "pick": pick,
         "lang": current_lang,
         "be_date": i18n.be_date,
+        "languages": i18n.languages,
+        "language_name": i18n.language_name,
         "remaining_text": i18n.remaining_text,
         "csrf_token": csrf_token,
         "current_user": lambda: g.get("user"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, redirect, request, url_for
+from flask_babel import Babel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import admin
 import api
+from admin.messages import TRANSLATIONS
 from damrong.config import Config
 from engine.clock import Clock, system_clock
 from engine.db import make_engine, make_sessionmaker
@@ -41,6 +43,14 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         clock=clock or system_clock,
         config=config,
     )
+    catalogs = [config.translations, str(TRANSLATIONS)]  # an operator's first
+    Babel(
+        app,
+        default_locale="th",
+        default_timezone="Asia/Bangkok",
+        default_translation_directories=";".join(filter(None, catalogs)),
+        locale_selector=_select_locale,
+    )
     api.init_app(app)
     admin.init_app(app)
     app.register_blueprint(__import__("portal.open311", fromlist=["blueprint"]).blueprint)
@@ -59,3 +69,19 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         }
 
     return app
+
+
+def _select_locale() -> str:
+    """Flask-Babel's locale: the language the part of the site being used has chosen."""
+    blueprint = request.blueprint or ""
+    if blueprint.startswith("portal"):
+        from portal.pages import lang
+
+        return lang()
+    if blueprint.startswith(("api", "open311")):
+        from api.edge import lang
+
+        return lang()
+    from admin.i18n import current_lang
+
+    return current_lang()

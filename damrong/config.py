@@ -27,6 +27,7 @@ class Config:
     map_tile_attribution: str = ""
     line_channel_secret: str = ""  # verifies LINE's webhook (linking citizens' LINE accounts)
     line_account_id: str = ""  # the official account citizens add, e.g. @damrong
+    translations: str = ""  # more catalog directories (';'-separated), before the shipped one
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -41,7 +42,13 @@ class Config:
             values["base_url"] = env["DAMRONG_BASE_URL"]
         if env.get("DAMRONG_TIMER_SWEEP_SECONDS"):
             values["timer_sweep_seconds"] = int(env["DAMRONG_TIMER_SWEEP_SECONDS"])
-        portal = ("map_tile_url", "map_tile_attribution", "line_channel_secret", "line_account_id")
+        portal = (
+            "map_tile_url",
+            "map_tile_attribution",
+            "line_channel_secret",
+            "line_account_id",
+            "translations",
+        )
         for name in portal:
             if env.get(f"DAMRONG_{name.upper()}"):
                 values[name] = env[f"DAMRONG_{name.upper()}"]
