@@ -151,8 +151,8 @@ def translate_db_errors() -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text or "lock timeout" in text:
+        message = str(exc.orig).lower()
+        if "locked" in message or "busy" in message or "lock timeout" in message:
             raise Busy(
                 "The database is busy; please try again.",
                 "ระบบกำลังมีผู้ใช้งานจำนวนมาก กรุณาลองใหม่อีกครั้ง",

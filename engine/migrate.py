@@ -26,3 +26,18 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+# The search index (migration 0011) lives outside the models: SQLite's FTS5 table and its
+# shadow tables, PostgreSQL's GIN trigram indexes. Autogenerate must not propose dropping them.
+SEARCH_INDEX_TABLES = "case_search"
+SEARCH_INDEXES = frozenset({"ix_cases_title_trgm", "ix_cases_description_trgm"})
+
+
+def include_name(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic's filter: what the models describe (not the search index beside them)."""
+    if type_ == "table":
+        return not (name or "").startswith(SEARCH_INDEX_TABLES)
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
