@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from damrong.app import create_app
 from damrong.config import Config
-from engine.models import Case, Task
+from engine.models import AuditEvent, Case, Task
 from tests.admin.conftest import PASSWORD
 from tests.admin.test_inbox__scope import screen_and_refer
 
@@ -128,6 +128,28 @@ def test_an_agency_officer_is_never_shown_another_agencys_task(
         other = session.scalar(select(Task.id).where(Task.case_id == road_case))
     response = page.goto(server + f"/staff/tasks/{other}")
     assert response.status == 403 and "ไม่มีสิทธิ์" in page.inner_text("main")
+    page.get_by_role("link", name="เรื่องร้องเรียน").click()  # the case list: their agency's only
+    cases = page.locator("main").inner_text()
+    assert "นายจ้างค้างจ่ายค่าจ้างสองเดือน" in cases
+    assert "โรงงานปล่อยกลิ่นเหม็น" not in cases and "เรื่องใหม่ยังไม่กลั่นกรอง" not in cases
+    response = page.goto(server + f"/staff/cases/{road_case}")
+    assert response.status == 403
+
+
+def test_an_official_signs_in_and_out(page, server, people):
+    page.goto(server + "/staff/inbox")
+    assert "/staff/signin" in page.url  # strangers are sent to sign in, and come back after
+    page.fill("#username", "screener")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/staff/inbox") and page.locator("h1").inner_text() == "กล่องงาน"
+    assert "screener · ศูนย์ดำรงธรรม" in page.locator(".who .user").inner_text()
+    nav = page.locator("header nav").inner_text()
+    assert "กล่องงาน" in nav and "ผู้ดูแลระบบ" not in nav and "รับเรื่อง" not in nav
+    page.get_by_role("button", name="ออกจากระบบ").click()
+    assert "/staff/signin" in page.url
+    page.goto(server + "/staff/inbox")
+    assert "/staff/signin" in page.url and page.locator("#username").is_visible()
 
 
 def test_five_wrong_passwords_lock_the_account(page, server, people):
@@ -174,6 +196,9 @@ def test_a_supervisor_extends_an_overdue_deadline_with_a_reason(
     group = page.locator("section[data-unit=mol]")
     assert "กระทรวงแรงงาน" in group.inner_text()
     group.locator("tr", has_text="ลูกจ้างถูกเลิกจ้าง").get_by_role("link", name="ติดตาม").click()
+    agency_task = select(Task.due_at).where(Task.case_id == case_id, Task.role == "agency_officer")
+    with factory() as session:
+        due_before = session.scalar(agency_task)
     page.get_by_label("ขยายเวลา").check()
     page.locator("[name=extend_days]").fill("5")
     page.get_by_role("button", name="บันทึกคำสั่ง").click()
@@ -182,6 +207,11 @@ def test_a_supervisor_extends_an_overdue_deadline_with_a_reason(
     page.get_by_role("button", name="บันทึกคำสั่ง").click()
     assert page.url.endswith(f"/staff/cases/{case_id}")
     assert "ขยายกำหนดเวลา" in page.locator("#timeline").inner_text()
+    with factory() as session:
+        due_after = session.scalar(agency_task)
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "sla_extended"))
+    assert due_after > due_before and event.actor_label == "supervisor"
+    assert event.detail["reason"] == "หน่วยงานขอเวลาตรวจสอบเอกสารเพิ่ม"
     page.get_by_role("link", name="งานเกินกำหนด").click()
     assert page.locator("tr", has_text="ลูกจ้างถูกเลิกจ้าง").count() == 0
 
