@@ -159,6 +159,16 @@ def _with_stage(exc: NotWaiting) -> dict:
     }
 
 
+@blueprint.get("/forward-requests")
+def get_pending_forwards():  # type: ignore[no-untyped-def]
+    """The forwards waiting for a decision on the cases the center officer sees, oldest first."""
+    actor = current_actor()
+    limit = int_arg("limit", 100, 1, 500)
+    with reading() as session:
+        rows = forwarding.pending_in_scope(session, actor, limit)
+        return {"items": [forwarding.request_json(session, r) for r in rows]}
+
+
 @blueprint.get("/cases/<id:case_id>/forward-requests")
 def get_forward_requests(case_id: int):  # type: ignore[no-untyped-def]
     """Agencies' forward requests of a case (center officers), pending ones to decide."""

@@ -99,6 +99,11 @@ FORWARD_REQUEST = {
         "decision_note": NULL_STR,
     },
 }
+FORWARD_LIST = {
+    "type": "object",
+    "required": ["items"],
+    "properties": {"items": {"type": "array", "items": FORWARD_REQUEST}},
+}
 ACTED = {
     "type": "object",
     "required": ["id", "status", "waiting_for"],
@@ -324,16 +329,21 @@ def agency_paths() -> dict:
                 params=[CASE_ID, _param("attachment_id", "path", {"type": "integer"})],
             )
         },
+        "/forward-requests": {
+            "get": _op(
+                "Forwards waiting for a decision on the officer's cases, oldest first"
+                " (center screeners and supervisors)",
+                _json(FORWARD_LIST),
+                401,
+                403,
+                422,
+                params=[_param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500})],
+            )
+        },
         "/cases/{case_id}/forward-requests": {
             "get": _op(
                 "Agencies' forward requests of a case, newest first (center officers)",
-                _json(
-                    {
-                        "type": "object",
-                        "required": ["items"],
-                        "properties": {"items": {"type": "array", "items": FORWARD_REQUEST}},
-                    }
-                ),
+                _json(FORWARD_LIST),
                 401,
                 403,
                 404,

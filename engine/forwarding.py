@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal, runner
-from engine.access import Actor, check_can_see
+from engine.access import Actor, case_visibility, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -47,6 +47,20 @@ def pending(session: Session, case_id: int) -> list[ForwardRequest]:
             select(ForwardRequest)
             .where(ForwardRequest.case_id == case_id, ForwardRequest.status == "pending")
             .order_by(ForwardRequest.id)
+        )
+    )
+
+
+def pending_in_scope(session: Session, actor: Actor, limit: int = 100) -> list[ForwardRequest]:
+    """The forwards waiting for a decision on the cases this center officer sees, oldest first."""
+    check_center_officer(actor)
+    return list(
+        session.scalars(
+            select(ForwardRequest)
+            .join(Case, Case.id == ForwardRequest.case_id)
+            .where(ForwardRequest.status == "pending", case_visibility(actor))
+            .order_by(ForwardRequest.id)
+            .limit(limit)
         )
     )
 

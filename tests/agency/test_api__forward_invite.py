@@ -120,6 +120,13 @@ def test_with_the_setting_a_forward_waits_for_the_centers_approval(
     assert client.post(url, headers=tokens["screener_bkk"]).status_code == 403
     listed = client.get(f"/api/v1/cases/{case_id}/forward-requests", headers=tokens["screener"])
     assert [r["status"] for r in listed.get_json()["items"]] == ["pending"]
+    # Screeners find what waits for them across their cases; other areas and agencies do not.
+    waiting = client.get("/api/v1/forward-requests", headers=tokens["screener"]).get_json()
+    assert [(r["case_id"], r["to_agency"]) for r in waiting["items"]] == [(case_id, "dla")]
+    assert client.get("/api/v1/forward-requests", headers=tokens["screener_bkk"]).get_json() == {
+        "items": []
+    }
+    assert client.get("/api/v1/forward-requests", headers=tokens["labour"]).status_code == 403
 
     approved = client.post(url, json={"note": "อนุมัติ"}, headers=tokens["screener"])
     assert approved.status_code == 200, approved.get_json()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 
 from jsonschema import Draft202012Validator
+from sqlalchemy import update
+
+from engine.models import OrgUnit
 
 PDF = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
 
@@ -65,3 +68,49 @@ def test_agency_endpoints_answer_as_documented(client, tokens, case_id):
     for template, method, response in calls:
         check(client, doc, template, method, response)
     assert {r.status_code for _, _, r in calls} >= {200, 201, 403, 404, 409, 422}
+
+
+def test_forward_endpoints_answer_as_documented(client, tokens, case_id, factory):
+    with factory.begin() as session:  # Chiang Mai's province approves forwards
+        session.execute(
+            update(OrgUnit).where(OrgUnit.code == "c50").values(forward_needs_approval=True)
+        )
+    try:
+        doc = client.get("/api/v1/openapi.json").get_json()
+        labour, screener = tokens["labour"], tokens["screener"]
+        base = f"/api/v1/agency/cases/{case_id}"
+        client.post(f"{base}/acknowledge", json={}, headers=labour)
+        forward = {"agency": "dla", "reason": "ท้องถิ่น"}
+        asked = client.post(f"{base}/forward", json=forward, headers=labour)
+        request_id = asked.get_json()["pending_forward"]["id"]
+        decide = f"/api/v1/cases/{case_id}/forward-requests/{request_id}"
+        template = "/cases/{case_id}/forward-requests/{request_id}"
+        calls = [
+            ("/agency/cases/{case_id}/forward", "post", asked),
+            (
+                "/agency/cases/{case_id}/forward",
+                "post",
+                client.post(f"{base}/forward", json=forward, headers=labour),
+            ),  # fmt: skip
+            ("/forward-requests", "get", client.get("/api/v1/forward-requests", headers=screener)),
+            ("/forward-requests", "get", client.get("/api/v1/forward-requests", headers=labour)),
+            (
+                "/cases/{case_id}/forward-requests",
+                "get",
+                client.get(f"/api/v1/cases/{case_id}/forward-requests", headers=screener),
+            ),  # fmt: skip
+            (template + "/approve", "post", client.post(f"{decide}/approve", headers=labour)),
+            (
+                template + "/approve",
+                "post",
+                client.post(f"{decide}/approve", json={"x": 1}, headers=screener),
+            ),  # fmt: skip
+            (template + "/approve", "post", client.post(f"{decide}/approve", headers=screener)),
+            (template + "/reject", "post", client.post(f"{decide}/reject", headers=screener)),
+        ]
+        for path, method, response in calls:
+            check(client, doc, path, method, response)
+        assert [r.status_code for _, _, r in calls] == [200, 409, 200, 403, 200, 403, 422, 200, 409]
+    finally:
+        with factory.begin() as session:
+            session.execute(update(OrgUnit).values(forward_needs_approval=False))
