@@ -478,3 +478,31 @@ def test_actions_per_role_inside_and_outside_scope(app, world, factory, role):
     problems = mismatches(found, wanted)
     assert not problems, "\n".join(problems)
     assert outcome(client.get("/staff/account")) == "in"  # signed out at the end
+
+
+# The main menu of each role: exactly these links, and each one opens.
+CASES, ACCOUNT = "/staff/cases", "/staff/account"
+NAV = {
+    "intake": ["/staff/intake", CASES, ACCOUNT],
+    "screener": ["/staff/inbox", CASES, ACCOUNT],
+    "supervisor": ["/staff/inbox", "/staff/supervision", CASES, ACCOUNT],
+    "supervisor50": ["/staff/inbox", "/staff/supervision", CASES, ACCOUNT],
+    "screener50": ["/staff/inbox", CASES, ACCOUNT],
+    "labour": ["/staff/inbox", CASES, ACCOUNT],
+    "local": ["/staff/inbox", CASES, ACCOUNT],
+    "executive": [CASES, ACCOUNT],
+    "designer": [ACCOUNT],
+    "admin": [CASES, "/staff/admin/", ACCOUNT],
+}
+MENU = re.compile(r'<nav aria-label="เมนูหลัก">(.*?)</nav>', re.S)
+
+
+def test_each_roles_menu_offers_exactly_what_it_may_open(app, people, factory):
+    for name, (unit, roles) in EXTRA_OFFICIALS.items():
+        add_official(factory, name, unit, roles)
+    for role, links in NAV.items():
+        client, _ = client_for(app, role)
+        menu = MENU.search(client.get(ACCOUNT).text)
+        assert menu and re.findall(r'href="([^"]+)"', menu.group(1)) == links, role
+        for link in links:
+            assert client.get(link).status_code == 200, (role, link)
