@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -155,3 +156,32 @@ def test_a_holiday_is_added_moved_and_removed_each_step_audited(admin, factory):
     finally:
         with factory.begin() as session:
             session.execute(delete(HolidayOverride).where(HolidayOverride.day == DAY))
+
+
+def test_a_deactivated_official_is_signed_out_and_their_token_stops(
+    app, admin, factory, clock, open_cases
+):
+    from engine import accounts
+
+    open_cases("เรื่องก่อนปิดบัญชี")  # an 'opened' event in the log as well
+    with factory.begin() as session:
+        screener = session.scalar(select(User).where(User.username == "screener"))
+        token = accounts.create_token(session, clock(), screener.id, "แอปของศูนย์")
+        key = str(screener.id)
+    official = app.test_client()
+    assert sign_in(official, "screener").status_code == 302
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert official.get("/staff/inbox").status_code == 200
+    assert app.test_client().get("/api/v1/tasks", headers=bearer).status_code == 200
+    address = f"/staff/admin/admin_users/edit/?id={key}"
+    form = fields_of(admin.get(address).text)
+    assert form.pop("active") == ["y"]  # an unticked box is not sent
+    assert admin.post(address, data=form).status_code == 302
+    left = official.get("/staff/inbox")
+    assert left.status_code == 302 and "/staff/signin" in left.headers["Location"]
+    assert app.test_client().get("/api/v1/tasks", headers=bearer).status_code == 401
+    (event,) = audit_events(factory, "admin_updated")
+    assert event.detail["changes"] == {"active": [True, False]}
+    found = admin.get("/staff/admin/admin_audit_events/?search=admin_updated").text
+    actions = re.findall(r'<td class="col-action">\s*(\w+)', found)
+    assert actions == ["admin_updated"]  # the audit log's search
