@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
-from admin.edge import blueprint, reading, safe_next, services, start_session, writing
+from admin.edge import (
+    blueprint,
+    nav_items,
+    reading,
+    safe_next,
+    services,
+    start_session,
+    writing,
+)
 from admin.i18n import current_lang, languages, t
 from engine import accounts
 from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
@@ -61,12 +69,10 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/")
 def home():  # type: ignore[no-untyped-def]
-    """Where a signed-in official starts: the inbox if their roles have one, else the cases."""
-    if g.user.roles & {"screener", "agency_officer", "supervisor"}:
-        return redirect(url_for("staff.inbox"))
-    if "intake" in g.user.roles:
-        return redirect(url_for("staff.intake"))
-    return redirect(url_for("staff.cases"))
+    """Where a signed-in official starts: the first page of their menu (the inbox if their roles
+    have one); a role with no page here (a designer's) starts at their account."""
+    menu = [endpoint for endpoint, _th, _en in nav_items()]
+    return redirect(url_for(menu[0]))
 
 
 @blueprint.get("/account")

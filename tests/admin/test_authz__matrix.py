@@ -480,7 +480,7 @@ def test_actions_per_role_inside_and_outside_scope(app, world, factory, role):
     assert outcome(client.get("/staff/account")) == "in"  # signed out at the end
 
 
-# The main menu of each role: exactly these links, and each one opens.
+# The main menu of each role: exactly these links, each one opens, and the first is home.
 CASES, ACCOUNT = "/staff/cases", "/staff/account"
 NAV = {
     "intake": ["/staff/intake", CASES, ACCOUNT],
@@ -504,5 +504,6 @@ def test_each_roles_menu_offers_exactly_what_it_may_open(app, people, factory):
         client, _ = client_for(app, role)
         menu = MENU.search(client.get(ACCOUNT).text)
         assert menu and re.findall(r'href="([^"]+)"', menu.group(1)) == links, role
+        assert client.get("/staff/").headers["Location"] == links[0], role  # where they start
         for link in links:
             assert client.get(link).status_code == 200, (role, link)
