@@ -22,6 +22,7 @@ from flask import (
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 # One request-session helper for every web part (re-exported for this package).
+from admin import i18n
 from api.edge import reading as reading
 from api.edge import services as services
 from api.edge import writing as writing
@@ -50,23 +51,25 @@ MAP_DATA = Path(__file__).parent / "data" / "thailand-provinces.geojson"  # see 
 
 
 def lang() -> str:
-    """The visitor's language: Thai unless they switched to English."""
+    """The visitor's language: Thai unless they chose English or a language with a catalog."""
     if "portal_lang" not in g:
+        offered = i18n.languages()
         wanted = request.args.get("lang")
-        if wanted in ("th", "en"):
+        if wanted in offered:
             session["lang"] = wanted
-        g.portal_lang = "en" if session.get("lang") == "en" else "th"
+        chosen = session.get("lang")
+        g.portal_lang = chosen if chosen in offered else "th"
     return g.portal_lang
 
 
 def t(thai: str, english: str) -> str:
-    """The Thai or English text, by the visitor's language."""
-    return english if lang() == "en" else thai
+    """The text in the visitor's language (Thai, English, or a catalog's; see admin.i18n)."""
+    return i18n.translate(thai, english, lang())
 
 
 def pick(pair: tuple[str, str]) -> str:
-    """One of a (Thai, English) pair."""
-    return pair[1] if lang() == "en" else pair[0]
+    """One of a (Thai, English) pair (English for any language but Thai)."""
+    return pair[0] if lang() == "th" else pair[1]
 
 
 def csrf_token() -> str:
@@ -119,6 +122,8 @@ def template_helpers() -> dict:
     return {
         "t": t,
         "lang": lang(),
+        "languages": i18n.languages,
+        "language_name": i18n.language_name,
         "csrf_token": csrf_token,
         "pick": pick,
         "switch_path": _switch_path(),

@@ -11,6 +11,7 @@ from damrong.app import create_app
 from damrong.config import Config
 
 BURMESE_TITLE = "ဝန်ထမ်းများ ဝင်ရောက်ရန်"
+BURMESE_WHAT = "၁။ ဖြစ်ပွားခဲ့သည့်အရာ"
 
 
 def test_the_shipped_catalogs_match_the_texts_in_code_and_templates():
@@ -62,3 +63,13 @@ def test_an_unknown_language_code_is_ignored(app):
     client = app.test_client()
     client.get("/staff/lang/xx")
     assert "เข้าสู่ระบบเจ้าหน้าที่" in client.get("/staff/signin").text
+
+
+def test_citizens_choose_a_catalog_language_on_the_portal(database_url, clock, tmp_path):
+    folder = _catalogs(tmp_path, {"1. เรื่องที่ร้องเรียน": BURMESE_WHAT})
+    config = Config(database_url=database_url, secret_key="test", translations=folder)
+    client = create_app(config, clock=clock).test_client()
+    assert 'hreflang="my"' in client.get("/portal/complaint").text
+    page = client.get("/portal/complaint?lang=my").text
+    assert BURMESE_WHAT in page
+    assert "2. Where" in page  # untranslated: English
