@@ -154,7 +154,7 @@ def _choices(db, me, tab: str, chosen: dict) -> dict:  # type: ignore[no-untyped
         .order_by(Category.name_th)
     ).all()
     agencies = []
-    if tab == "all":
+    if tab == "all" or chosen["agency"]:  # shown wherever it filters, so it can be cleared
         agencies = db.execute(
             select(OrgUnit.code, OrgUnit.name_th, OrgUnit.name_en)
             .where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))

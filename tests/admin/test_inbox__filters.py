@@ -34,6 +34,10 @@ def test_a_supervisor_filters_by_step_and_the_tabs_keep_the_filter(
     assert tab and "step=agency_acknowledge" in tab.group(1) and "tab=unclaimed" in tab.group(1)
     assert 'data-tab="unclaimed">งานรอรับของกลุ่ม <span class="count">0<' in agency
     assert "ขยะล้นถัง" not in client.get(tab.group(1).replace("&amp;", "&")).text
+    # An agency chosen on the "all" tab still filters the other tabs, so it is shown there too.
+    group = client.get("/staff/inbox?tab=unclaimed&agency=mol").text
+    assert '<option value="mol" selected>' in group and "ขยะล้นถัง" not in group
+    assert '<select name="agency"' not in client.get("/staff/inbox?tab=unclaimed").text
 
 
 def test_pages_of_25_sorted_by_due_either_way(app, people, open_cases, clock):
