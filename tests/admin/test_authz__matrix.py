@@ -53,9 +53,10 @@ from tests.admin.conftest import PASSWORD, add_official, csrf_of, password_hash,
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.conftest import intake_data, make_user
 
-# The columns of every row. Chiang Mai: district center c5001 (intake, screener, supervisor),
-# provincial center c50 (supervisor50, screener50, executive); agencies mol (labour) and dla
-# (local); central (designer, admin). README "Demo users" has the same people.
+# The columns of every row, abbreviated "ano int scr sup s50 c50 lab loc exe des adm" in the
+# tables. Chiang Mai: district center c5001 (intake, screener, supervisor), provincial center
+# c50 (supervisor50, screener50, executive); agencies mol (labour) and dla (local); central
+# (designer, admin). README "Demo users" has the same people.
 ROLES = (
     "anonymous",
     "intake",
@@ -81,7 +82,7 @@ EXTRA_OFFICIALS = {
 # file attached to it. Tokens: `own_token` (the signed-in official's), `other_token` (labour2's).
 # fmt: off
 GET_PAGES: dict[tuple[str, str], str] = {
-    # endpoint, target                        anon int scr sup s50 c50 lab loc exe des adm
+    # endpoint, target                        ano int scr sup s50 c50 lab loc exe des adm
     ("staff.signin", "-"):                   "200 go  go  go  go  go  go  go  go  go  go ",
     ("staff.set_language", "-"):             "go  go  go  go  go  go  go  go  go  go  go ",
     ("staff.static", "-"):                   "200 200 200 200 200 200 200 200 200 200 200",
@@ -122,7 +123,7 @@ GET_PAGES: dict[tuple[str, str], str] = {
 # POST actions, tried in this order with one fresh database per role (so what one role did
 # never decides another's outcome). Form fields are the valid ones for the action.
 POST_ACTIONS: list[tuple[str, str, str]] = [
-    # endpoint, target                        anon int scr sup s50 c50 lab loc exe des adm
+    # endpoint, target                        ano int scr sup s50 c50 lab loc exe des adm
     ("staff.comment", "referred",            "in  ok  ok  ok  ok  ok  ok  403 ok  403 ok "),
     ("staff.comment", "bangkok",             "in  403 403 403 403 403 403 403 403 403 ok "),
     ("staff.upload", "screening",            "in  ok  ok  ok  ok  ok  403 403 ok  403 ok "),
