@@ -9,13 +9,14 @@ import warnings
 from datetime import date, datetime
 
 from argon2 import PasswordHasher
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, BaseView, expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import scoped_session
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
@@ -25,6 +26,7 @@ from engine import areas, directory, journal, sla
 from engine.errors import DamrongError
 from engine.models import (
     ROLES,
+    ApiToken,
     AuditEvent,
     Category,
     DirectoryEntry,
@@ -239,6 +241,31 @@ class DirectoryView(AuditedView):
         super().on_model_change(form, model, is_created)
 
 
+class ApiTokenView(AuditedView):
+    """Every official's API tokens by name and date (never the hash); revoke a lost one here."""
+
+    can_create = can_edit = can_delete = False
+    column_list = ["user.username", "name", "created_at", "last_used_at", "revoked_at"]
+    column_details_list = column_list
+    column_labels = {"user.username": "ผู้ใช้ (User)"}
+    column_searchable_list = ["user.username", "name"]
+    column_default_sort = ("id", True)
+
+    @action("revoke", "เพิกถอน (Revoke)", "เพิกถอนโทเคนที่เลือก? (Revoke the selected tokens?)")
+    def action_revoke(self, ids):  # type: ignore[no-untyped-def]
+        """The tokens stop working at once; each revocation is audited."""
+        now = services().clock()
+        chosen = [int(i) for i in ids if str(i).isdigit()]
+        rows = self.session.scalars(
+            select(ApiToken).where(ApiToken.id.in_(chosen), ApiToken.revoked_at.is_(None))
+        ).all()
+        for row in rows:
+            row.revoked_at = now
+            self._record("admin_updated", row, {"revoked_at": [None, _plain(now)]})
+        self.session.commit()
+        flash(f"เพิกถอนแล้ว {len(rows)} โทเคน (Revoked {len(rows)} token(s))")
+
+
 class ReadOnlyView(AdminOnly, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = True
@@ -306,6 +333,7 @@ def init_app(app: Flask) -> None:
         (HolidayOverrideView, HolidayOverride, "วันหยุดราชการ (Holidays)"),
         (NotificationTemplateView, NotificationTemplate, "แม่แบบข้อความ (Templates)"),
         (DirectoryView, DirectoryEntry, "สมุดรายชื่อหน่วยงาน (Directory)"),
+        (ApiTokenView, ApiToken, "โทเคน API (API tokens)"),
         (DefinitionView, ProcessDefinition, "กระบวนงาน (Process definitions)"),
         (AuditLogView, AuditEvent, "บันทึกการเปลี่ยนแปลง (Audit log)"),
     ]

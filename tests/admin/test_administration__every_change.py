@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import delete, inspect, select
 
-from engine import directory
+from engine import directory, identity
 from engine.models import (
+    ApiToken,
     AuditEvent,
     Category,
     DirectoryEntry,
@@ -185,3 +186,32 @@ def test_a_deactivated_official_is_signed_out_and_their_token_stops(
     found = admin.get("/staff/admin/admin_audit_events/?search=admin_updated").text
     actions = re.findall(r'<td class="col-action">\s*(\w+)', found)
     assert actions == ["admin_updated"]  # the audit log's search
+
+
+def test_an_admin_revokes_an_officials_lost_token(app, admin, factory, clock):
+    from engine import accounts
+
+    with factory.begin() as session:
+        labour = session.scalar(select(User).where(User.username == "labour"))
+        lost = accounts.create_token(session, clock(), labour.id, "โทรศัพท์ที่หาย")
+        kept = accounts.create_token(session, clock(), labour.id, "เครื่องที่สำนักงาน")
+        lost_id = session.scalar(select(ApiToken.id).where(ApiToken.name == "โทรศัพท์ที่หาย"))
+    listing = admin.get("/staff/admin/admin_api_tokens/?search=labour").text
+    assert "โทรศัพท์ที่หาย" in listing and "เครื่องที่สำนักงาน" in listing
+    assert lost not in listing and identity.hash_token(lost) not in listing  # never the secret
+    token = fields_of(listing)["csrf_token"][0]
+    forged = admin.post(
+        "/staff/admin/admin_api_tokens/action/", data={"action": "revoke", "rowid": lost_id}
+    )
+    assert forged.status_code == 302 and audit_events(factory, "admin_updated") == []
+    revoked = admin.post(
+        "/staff/admin/admin_api_tokens/action/",
+        data={"action": "revoke", "rowid": lost_id, "csrf_token": token},
+    )
+    assert revoked.status_code == 302
+    api = app.test_client()
+    assert api.get("/api/v1/tasks", headers={"Authorization": f"Bearer {lost}"}).status_code == 401
+    assert api.get("/api/v1/tasks", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+    (event,) = audit_events(factory, "admin_updated")
+    assert event.detail["table"] == "api_tokens" and event.detail["key"] == str(lost_id)
+    assert event.detail["changes"]["revoked_at"][0] is None

@@ -166,6 +166,7 @@ ADMIN_VIEWS = {
     "admin_holiday_overrides": "edit",
     "admin_notification_templates": "edit",
     "admin_directory_entries": "edit",
+    "admin_api_tokens": "read",
     "admin_process_definitions": "read",
     "admin_audit_events": "read",
 }
@@ -276,6 +277,7 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
         admin_ids = {
             column.class_.__tablename__: str(session.scalar(select(func.min(column))))
             for column in (
+                ApiToken.id,
                 User.id,
                 OrgUnit.id,
                 Category.code,
