@@ -245,7 +245,7 @@ class ApiTokenView(AuditedView):
     """Every official's API tokens by name and date (never the hash); revoke a lost one here."""
 
     can_create = can_edit = can_delete = False
-    column_list = ["user.username", "name", "created_at", "last_used_at", "revoked_at"]
+    column_list = ["user.username", "name", "created_at", "revoked_at"]  # last use is not kept
     column_details_list = column_list
     column_labels = {"user.username": "ผู้ใช้ (User)"}
     column_searchable_list = ["user.username", "name"]
