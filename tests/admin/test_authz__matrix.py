@@ -113,6 +113,8 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.supervise", "bangkok"):          "in  403 403 403 403 403 403 403 403 403 403",
     ("staff.task", "referred_task"):         "in  403 403 403 403 403 200 403 403 403 403",
     ("staff.task", "screening_task"):        "in  403 200 200 403 403 403 403 403 403 403",
+    ("staff.task", "claimed_task"):          "in  403 200 200 403 403 403 403 403 403 403",
+    ("staff.supervise", "referred"):         "in  403 403 200 200 403 403 403 403 403 403",
     ("staff.task", "bangkok_task"):          "in  403 403 403 403 403 403 403 403 403 403",
     ("staff.task", "missing_task"):          "in  404 404 404 404 404 404 404 404 404 404",
     ("admin.index", "-"):                    "in  403 403 403 403 403 403 403 403 403 200",
