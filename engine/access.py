@@ -141,6 +141,22 @@ def check_can_see(session, actor: Actor, case_id: int) -> None:  # type: ignore[
         raise PermissionDenied("You may not see this case.", "ท่านไม่มีสิทธิ์เข้าถึงเรื่องร้องเรียนนี้")
 
 
+# Roles that work cases: they add comments and files. Executives, designers and administrators
+# read what their scope shows them; they do not write into a case's record.
+CASEWORK_ROLES = frozenset({"intake", "screener", "supervisor", "agency_officer"})
+
+
+def check_can_contribute(actor: Actor) -> None:
+    """Raise PermissionDenied unless the actor works cases (comments, attachments)."""
+    if actor.kind == "system":
+        return
+    if actor.kind != "staff" or not actor.roles & CASEWORK_ROLES:
+        raise PermissionDenied(
+            "Only officials who work cases add comments and files to them.",
+            "เฉพาะเจ้าหน้าที่ผู้ดำเนินการเรื่องเท่านั้นที่เพิ่มความเห็นและไฟล์ในเรื่องได้",
+        )
+
+
 def check_can_work(actor: Actor, task: Task) -> None:
     """Raise PermissionDenied unless the actor holds the task's role in its org unit."""
     if actor.kind != "staff" or not actor.has(task.role) or actor.org_unit_id != task.org_unit_id:

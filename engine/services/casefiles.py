@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine import journal, redaction, runner
-from engine.access import Actor, case_visibility, may_see_complainant
+from engine.access import Actor, case_visibility, check_can_contribute, may_see_complainant
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
@@ -102,6 +102,7 @@ def add_attachment(
         raise PermissionDenied("Only officials attach files here.", "เฉพาะเจ้าหน้าที่เท่านั้นที่แนบไฟล์ได้")
     case = runner.lock_case(session, case_id)
     get_case(session, actor, case_id)
+    check_can_contribute(actor)
     name = _UNSAFE_NAME.sub("_", (filename or "").replace("\\", "/").rsplit("/", 1)[-1])
     name = name.strip(" ._")[-120:] or "file"
     content_type, content = _checked(name, data)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import areas, identity, journal, runner
-from engine.access import Actor, case_visibility, check_can_see
+from engine.access import Actor, case_visibility, check_can_contribute, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
@@ -288,6 +288,7 @@ def add_comment(
     require_transaction(session)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
+    check_can_contribute(actor)
     text = check_text("body", body, 5000)
     now = clock()
     note = CaseNote(
