@@ -190,3 +190,11 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("admin.index", "ผู้ดูแลระบบ", "Administration"))
     items.append(("staff.account", "บัญชีของฉัน", "My account"))
     return items
+
+
+def not_found_page():  # type: ignore[no-untyped-def]
+    """The staff web's page for an address it does not have (Thai or English)."""
+    message = t("ไม่พบหน้าที่ต้องการ ตรวจสอบที่อยู่อีกครั้ง", "There is no such page; check the address.")
+    return render_template(
+        "staff/error.html", message=message, status=404, **template_helpers()
+    ), 404

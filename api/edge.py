@@ -158,6 +158,16 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if exc.code == 404 and request.blueprint is None:
+            # An address no page answers: in the visitor's language, inside the site it was for.
+            if request.path.startswith("/staff/"):
+                from admin.edge import not_found_page
+
+                return not_found_page()
+            if request.path.startswith("/portal/"):
+                from portal.pages import not_found_page
+
+                return not_found_page()
         if not request.path.startswith("/api/"):
             return exc
         return error_response(

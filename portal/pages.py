@@ -85,6 +85,20 @@ def message_page(title: tuple[str, str], text: tuple[str, str], status: int):  #
     return render_template("portal/message.html", title=pick(title), text=pick(text)), status
 
 
+def not_found_page():  # type: ignore[no-untyped-def]
+    """The portal's page for an address it does not have (Thai or English)."""
+    page = render_template(
+        "portal/message.html",
+        title=t("ไม่พบหน้านี้", "Page not found"),
+        text=t(
+            "ไม่พบหน้าที่ต้องการ กลับไปหน้าแรกเพื่อร้องเรียนหรือติดตามเรื่อง",
+            "There is no such page. Go back to the start to complain or follow a case.",
+        ),
+        **template_helpers(),
+    )
+    return page, 404
+
+
 @blueprint.before_request
 def check_post():  # type: ignore[no-untyped-def]
     """Every POST carries this session's CSRF token; uploads may be larger than API bodies."""

@@ -89,3 +89,15 @@ def test_signed_out_visitors_reach_no_page(app, world):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and "/staff/signin" in response.headers["Location"]
+
+
+def test_an_address_the_staff_web_does_not_have_gets_its_own_page_in_thai_or_english(app):
+    client = app.test_client()
+    page = client.get("/staff/no-such-page")
+    assert page.status_code == 404
+    assert "ไม่พบหน้าที่ต้องการ" in page.text and "<html" in page.text
+    english = client.get("/staff/no-such-page?lang=en")
+    assert "There is no such page" in english.text
+    portal = client.get("/portal/no-such-page")
+    assert portal.status_code == 404 and "ไม่พบหน้านี้" in portal.text
+    assert client.get("/api/v1/no-such-thing").get_json()["error"]["code"] == "not_found"
