@@ -56,6 +56,8 @@ def _filters() -> dict[str, str]:
 
 
 def _area_name(code: str, lang: str) -> str:
+    if not code:  # known only in words (an Open311 address): the screener sets the area
+        return t("ยังไม่ระบุพื้นที่", "area not set yet")
     found = areas.get_area(code)
     if found is None:
         return code

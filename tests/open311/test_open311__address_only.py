@@ -101,6 +101,7 @@ def test_the_central_screener_sees_the_place_sets_the_area_and_the_case_is_route
     central = staff_client(app, "central_screener")
     inbox = central.get("/staff/inbox?tab=unclaimed").text
     assert "ลักลอบเล่นการพนัน" in inbox
+    assert "ยังไม่ระบุพื้นที่" in inbox  # the area column says the place is not set yet
     page = central.get(f"/staff/tasks/{task_id}").text
     assert PLACE in page and "ยังไม่ทราบพื้นที่" in page
     assert 'name="area_code:province"' in page  # the area lists of the screening form
