@@ -9,7 +9,7 @@ import warnings
 from datetime import date, datetime
 
 from argon2 import PasswordHasher
-from flask import Flask, abort, flash, g, redirect, request, url_for
+from flask import Flask, abort, flash, g, make_response, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
@@ -21,8 +21,9 @@ from sqlalchemy.orm import scoped_session
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
 
-from admin.edge import load_user, reading, services, writing
-from engine import areas, directory, journal, sla
+from admin.edge import STATUS_BY_ERROR, load_user, reading, services, writing
+from admin.i18n import be_date, current_lang, pick, t
+from engine import areas, directory, journal, open311, sla
 from engine.errors import DamrongError
 from engine.models import (
     ROLES,
@@ -314,6 +315,111 @@ class DeadLetterView(AdminOnly, BaseView):
         return redirect(url_for(".index", notice=f"ข้อความ {message_id} เข้าคิวส่งใหม่แล้ว"))
 
 
+class PartnerKeyView(AdminOnly, BaseView):
+    """Partner apps' Open311 keys: issue (shown once), change the per-minute limit, revoke.
+
+    Every change goes through engine/open311.py, audited as the command line's are."""
+
+    def _page(self, template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
+        context = {"notice": None, "error": None, "errors": {}, "typed": None} | context
+        body = self.render(
+            f"admin/{template}",
+            t=t,
+            be_date=be_date,
+            form=SecureForm(),
+            limits=open311.PER_MINUTE_LIMITS,
+            **context,
+        )
+        response = make_response(body, status)
+        response.headers["Cache-Control"] = "no-store"  # the issued key must not be cached
+        return response
+
+    def _refused(self, exc: DamrongError, template: str, **context):  # type: ignore[no-untyped-def]
+        status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+        fields = getattr(exc, "fields", {})
+        errors = {name: pick(pair) for name, pair in fields.items()}
+        message = exc.message(current_lang())
+        return self._page(template, status, error=message, errors=errors, **context)
+
+    @staticmethod
+    def _form_expired() -> DamrongError:
+        return DamrongError(
+            "The form expired or did not come from this site. Reload the page and try again.",
+            "แบบฟอร์มหมดอายุหรือไม่ได้ส่งมาจากหน้านี้ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
+        )
+
+    @expose("/")
+    def index(self):  # type: ignore[no-untyped-def]
+        with reading() as session:
+            keys = open311.list_keys(session, g.actor)
+        notice = request.args.get("notice")
+        return self._page("partner_keys.html", keys=keys, notice=notice)
+
+    @expose("/new", methods=["GET", "POST"])
+    def issue(self):  # type: ignore[no-untyped-def]
+        typed = {"name": "", "per_minute": "30"}
+        if request.method == "GET":
+            return self._page("partner_key_new.html", typed=typed)
+        typed = {k: request.form.get(k, "").strip() for k in typed}
+        try:
+            if not SecureForm(request.form).validate():
+                raise self._form_expired()
+            with writing() as session:
+                key = open311.issue_key(
+                    session, services().clock(), typed["name"], typed["per_minute"], g.actor
+                )
+        except DamrongError as exc:
+            return self._refused(exc, "partner_key_new.html", typed=typed)
+        name = open311.check_partner_name(typed["name"])
+        return self._page("partner_key_issued.html", key=key, name=name)
+
+    @expose("/<int:key_id>/")
+    def key(self, key_id: int):  # type: ignore[no-untyped-def]
+        try:
+            with reading() as session:
+                found = open311.get_key(session, g.actor, key_id)
+        except DamrongError as exc:
+            return self._refused(exc, "partner_keys.html", keys=None)
+        notice = request.args.get("notice")
+        return self._page("partner_key.html", key=found, notice=notice)
+
+    @expose("/<int:key_id>/limit", methods=["POST"])
+    def change_limit(self, key_id: int):  # type: ignore[no-untyped-def]
+        typed = request.form.get("per_minute", "").strip()
+        try:
+            if not SecureForm(request.form).validate():
+                raise self._form_expired()
+            with writing() as session:
+                open311.change_key_limit(session, services().clock(), key_id, typed, g.actor)
+        except DamrongError as exc:
+            with reading() as session:
+                found = open311.list_keys(session, g.actor, key_id)
+            if not found:
+                return self._refused(exc, "partner_keys.html", keys=None)
+            return self._refused(exc, "partner_key.html", key=found[0], typed=typed)
+        notice = t("เปลี่ยนจำนวนคำขอต่อนาทีแล้ว", "The per-minute limit is changed.")
+        return redirect(url_for(".key", key_id=key_id, notice=notice))
+
+    @expose("/<int:key_id>/revoke", methods=["GET", "POST"])
+    def revoke(self, key_id: int):  # type: ignore[no-untyped-def]
+        try:
+            with reading() as session:
+                found = open311.get_key(session, g.actor, key_id)
+            if request.method == "GET":
+                return self._page("partner_key_revoke.html", key=found)
+            if not SecureForm(request.form).validate():
+                raise self._form_expired()
+            with writing() as session:
+                open311.revoke_key(session, services().clock(), key_id, g.actor)
+        except DamrongError as exc:
+            return self._refused(exc, "partner_keys.html", keys=None)
+        notice = t(
+            f"เพิกถอนกุญแจของ {found.name} แล้ว ใช้ไม่ได้อีกตั้งแต่บัดนี้",
+            f"The key of {found.name} is revoked and stops working now.",
+        )
+        return redirect(url_for(".key", key_id=key_id, notice=notice))
+
+
 def init_app(app: Flask) -> None:
     """Mount the administration under /staff/admin with its own request-scoped session."""
     db = scoped_session(services_for(app).writer)
@@ -343,6 +449,11 @@ def init_app(app: Flask) -> None:
         for view, model, label in views:
             endpoint = f"admin_{model.__tablename__}"
             admin.add_view(view(model, db, name=label, endpoint=endpoint))
+    admin.add_view(
+        PartnerKeyView(
+            name="แอปพันธมิตร (Partner apps, Open311)", endpoint="partner_keys", url="partner-keys"
+        )
+    )
     admin.add_view(
         DeadLetterView(
             name="ข้อความค้างส่ง (Dead letters)", endpoint="dead_letters", url="dead-letters"

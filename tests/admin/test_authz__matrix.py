@@ -26,7 +26,7 @@ from flask import url_for
 from PIL import Image
 from sqlalchemy import delete, func, select
 
-from engine import accounts
+from engine import accounts, open311
 from engine.access import Actor
 from engine.models import (
     ApiToken,
@@ -39,6 +39,7 @@ from engine.models import (
     DirectoryEntry,
     HolidayOverride,
     NotificationTemplate,
+    Open311Key,
     OrgUnit,
     OutboxMessage,
     ProcessDefinition,
@@ -80,6 +81,7 @@ EXTRA_OFFICIALS = {
 # screening), `claimed` (Chiang Mai, its screening task held by `screener`), `bangkok` (a
 # Bangkok center's), `missing` (no such case). `*_task` is that case's open task; `*_file` a
 # file attached to it. Tokens: `own_token` (the signed-in official's), `other_token` (labour2's).
+# `partner_key`: a partner app's live Open311 key.
 # fmt: off
 GET_PAGES: dict[tuple[str, str], str] = {
     # endpoint, target                        ano int scr sup s50 c50 lab loc exe des adm
@@ -120,6 +122,10 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("admin.index", "-"):                    "in  403 403 403 403 403 403 403 403 403 200",
     ("admin.static", "-"):                   "200 200 200 200 200 200 200 200 200 200 200",
     ("dead_letters.index", "-"):             "in  403 403 403 403 403 403 403 403 403 200",
+    ("partner_keys.index", "-"):             "in  403 403 403 403 403 403 403 403 403 200",
+    ("partner_keys.issue", "-"):             "in  403 403 403 403 403 403 403 403 403 200",
+    ("partner_keys.key", "partner_key"):     "in  403 403 403 403 403 403 403 403 403 200",
+    ("partner_keys.revoke", "partner_key"):  "in  403 403 403 403 403 403 403 403 403 200",
 }
 
 # POST actions, tried in this order with one fresh database per role (so what one role did
@@ -152,6 +158,9 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("staff.revoke_token", "own_token",      "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
     ("admin_categories.create_view", "-",    "in  403 403 403 403 403 403 403 403 403 ok "),
     ("dead_letters.retry", "missing",        "in  403 403 403 403 403 403 403 403 403 go "),
+    ("partner_keys.issue", "-",              "in  403 403 403 403 403 403 403 403 403 ok "),
+    ("partner_keys.change_limit", "partner_key", "in  403 403 403 403 403 403 403 403 403 ok "),
+    ("partner_keys.revoke", "partner_key",   "in  403 403 403 403 403 403 403 403 403 ok "),
     ("staff.change_password", "-",           "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
     ("staff.signout", "-",                   "in  in  in  in  in  in  in  in  in  in  in "),
 ]
@@ -264,6 +273,8 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
                 select(ApiToken.id).where(ApiToken.user_id == user.id)
             )
         ids["other_token"] = ids["token:labour2"]
+        open311.issue_key(session, clock(), "แอปพันธมิตรทดสอบ", 30)
+        ids["partner_key"] = session.scalar(select(func.max(Open311Key.id)))
         session.add(HolidayOverride(day=HOLIDAY, working=False, name_th="วันหยุดทดสอบ"))
         session.add(
             NotificationTemplate(
@@ -317,6 +328,9 @@ def snapshot(factory) -> dict:  # type: ignore[no-untyped-def]
             "cases": rows(Case.id, Case.version, Case.status, Case.due_at, Case.escalation_level),
             "tasks": rows(Task.id, Task.assignee_id, Task.draft, Task.due_at, Task.org_unit_id),
             "tokens": rows(ApiToken.id, ApiToken.revoked_at),
+            "partner_keys": rows(
+                Open311Key.id, Open311Key.requests_per_minute, Open311Key.revoked_at
+            ),
             "passwords": rows(User.id, User.password_hash),
             "categories": rows(Category.code, Category.name_th, Category.active),
             **{
@@ -348,6 +362,8 @@ def url(app, endpoint: str, target: str, world: World, role: str) -> str:  # typ
         args["task_id"] = ids[target]
     elif target.endswith("_file"):
         args.update(case_id=ids[target.removesuffix("_file")], file_id=ids[target])
+    elif target == "partner_key":
+        args["key_id"] = ids[target]
     elif endpoint == "dead_letters.retry":
         args["message_id"] = ids[target]
     elif target not in ("-", UNSIGNED) and endpoint != "staff.receipt_pdf":  # a form field there
@@ -414,6 +430,9 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
             "repeat_password": "รหัสผ่านใหม่1567",
         },
         "admin_categories.create_view": NEW_CATEGORY | {"csrf_token": admin_token(client)},
+        "partner_keys.issue": {"name": "แอปใหม่", "per_minute": "30"} | signed(client),
+        "partner_keys.change_limit": {"per_minute": "7"} | signed(client),
+        "partner_keys.revoke": signed(client),
     }
     return forms.get(endpoint, {})
 
@@ -423,6 +442,11 @@ def admin_token(client) -> str:  # type: ignore[no-untyped-def]
     page = client.get("/staff/admin/admin_categories/new/")
     found = ADMIN_CSRF.search(page.text) if page.status_code == 200 else None
     return found.group(1) if found else ""
+
+
+def signed(client) -> dict:  # type: ignore[no-untyped-def]
+    """The administration form token of the client's session, as a form field."""
+    return {"csrf_token": admin_token(client)}
 
 
 ADMIN_CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
