@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from waitress import create_server
 
 from engine.models import AgencyEndpoint, FeedEvent, OrgUnit, OutboxMessage
@@ -122,3 +122,51 @@ def test_agency_system_pulls_the_feed_and_brings_the_case_to_review(
         ).all()
     assert len(hooks) == len(queued) and {state for _, state in hooks} == {"sent"}
     assert sorted(FlakyReceiver.delivered) == sorted(key for key, _ in hooks)
+
+
+def agency_system(server: str, token: str, *args: str) -> dict:
+    """Run the simulated agency system once, as its own process; its JSON report."""
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.agency.agency_system", server, token, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_agency_system_forwards_with_the_centers_approval_and_the_new_agency_finishes(
+    server, tokens, factory, clock, staff, client
+):
+    with factory.begin() as session:  # Chiang Mai's provincial center approves forwards
+        session.execute(
+            update(OrgUnit).where(OrgUnit.code == "c50").values(forward_needs_approval=True)
+        )
+    try:
+        case_id = referred_case(factory, clock, staff)
+        mol = tokens["labour"]["Authorization"].removeprefix("Bearer ")
+        dla = tokens["local"]["Authorization"].removeprefix("Bearer ")
+        first = agency_system(server, mol, "dla")  # acknowledges, then asks to forward
+        assert "forward_requested" in [e for _, _, e in first["received"]]
+        waiting = client.get("/api/v1/forward-requests", headers=tokens["screener"]).get_json()
+        [request] = waiting["items"]
+        assert (request["from_agency"], request["to_agency"]) == ("mol", "dla")
+        approved = client.post(
+            f"/api/v1/cases/{case_id}/forward-requests/{request['id']}/approve",
+            headers=tokens["screener"],
+        )
+        assert approved.status_code == 200
+
+        # mol's system, pulling on from its cursor, learns the case left it and may not read it.
+        later = agency_system(server, mol, "dla", first["cursor"])
+        assert [e for _, _, e in later["received"]][-1] == "referral_ended"
+        assert later["gone"] == {str(case_id): 403}
+        # dla's system finds the case in its feed and works it to the center's review.
+        finished = agency_system(server, dla)
+        assert "forwarded" in [e for _, _, e in finished["received"]]
+        assert status_of(factory, case_id) == "under_review"
+    finally:
+        with factory.begin() as session:
+            session.execute(update(OrgUnit).values(forward_needs_approval=False))
