@@ -110,8 +110,8 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from damrong import jobs
     from damrong.app import create_app
 
-    if args.workers < 1:
-        print("error: --workers must be at least 1", file=sys.stderr)
+    if args.workers < 1 or args.threads < 1:
+        print("error: --workers and --threads must be at least 1", file=sys.stderr)
         return 2
     banner = (
         f"Damrong is running at http://{args.host}:{args.port}/ "
@@ -125,6 +125,7 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
             args.host,
             args.port,
             args.workers,
+            threads=args.threads,
             scheduler=not args.no_scheduler,
             on_ready=lambda: print(f"{banner}, {args.workers} worker processes", flush=True),
         )
@@ -226,6 +227,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("DAMRONG_WORKERS", "1")),
         help="worker processes (more than 1: gunicorn, one per core; default 1: waitress)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("DAMRONG_THREADS", "1")),
+        help="threads per worker process with --workers (default 1; see damrong/workers.py)",
     )
     serve.set_defaults(fn=cmd_serve)
     sched = sub.add_parser("scheduler", help="run background jobs")

@@ -8,6 +8,12 @@ and stops with the server.
 
 The configuration, secret key included, is read once in the master before the workers fork:
 a session cookie signed by one worker is read by the others.
+
+One thread per worker by default: threads of one process share the GIL, and a thread that
+holds SQLite's write turn then waits for the interpreter behind threads busy running the
+engine (Python hands the GIL over every 5 ms), so the write turn — which every writer queues
+for — stretched from 3 to 5 ms under load and two workers of four threads opened fewer cases
+per second than two of one. Processes are scheduled by the kernel instead.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ def serve(
     host: str,
     port: int,
     workers: int,
-    threads: int = 4,
+    threads: int = 1,
     scheduler: bool = True,
     on_ready: Callable[[], None] | None = None,
 ) -> None:
