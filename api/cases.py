@@ -22,15 +22,16 @@ from engine.text import check_text
 @blueprint.post("/cases")
 def post_case():  # type: ignore[no-untyped-def]
     """Open a case; an Idempotency-Key makes a retry return the same case."""
-    actor = current_actor()
-    data = json_body()
-    key = idempotency.check_key(request.headers.get("Idempotency-Key"))
+    clock = services().clock
+    # Who asks, the checks, identity and the engine's first steps only read: all of it is done
+    # in one read session, before the write lock.
+    with reading() as session:
+        actor = current_actor(session)
+        data = json_body()
+        key = idempotency.check_key(request.headers.get("Idempotency-Key"))
+        prepared = prepare_case(session, clock, actor, data)
     digest = idempotency.request_hash(data)
     scope = f"user:{actor.user_id}:cases"
-    clock = services().clock
-    # Checks, identity and the engine's first steps read only: done before the write lock.
-    with reading() as session:
-        prepared = prepare_case(session, clock, actor, data)
     with writing() as session:
         if key:
             stored = idempotency.replay(session, scope, key, digest)
