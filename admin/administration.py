@@ -5,11 +5,12 @@ Every change is written to the audit log in the same transaction as the change i
 
 from __future__ import annotations
 
+import secrets
 import warnings
 from datetime import date, datetime
 
 from argon2 import PasswordHasher
-from flask import Flask, abort, flash, g, make_response, redirect, request, url_for
+from flask import Flask, abort, flash, g, make_response, redirect, request, session, url_for
 from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
@@ -24,7 +25,7 @@ from wtforms.validators import ValidationError
 from admin.edge import STATUS_BY_ERROR, load_user, reading, services, writing
 from admin.i18n import be_date, current_lang, pick, t
 from engine import areas, directory, journal, open311, sla
-from engine.errors import DamrongError
+from engine.errors import Conflict, DamrongError
 from engine.models import (
     ROLES,
     ApiToken,
@@ -315,6 +316,9 @@ class DeadLetterView(AdminOnly, BaseView):
         return redirect(url_for(".index", notice=f"ข้อความ {message_id} เข้าคิวส่งใหม่แล้ว"))
 
 
+_ISSUE_ONCE = "partner_key_form"
+
+
 class PartnerKeyView(AdminOnly, BaseView):
     """Partner apps' Open311 keys: issue (shown once), change the per-minute limit, revoke.
 
@@ -355,21 +359,39 @@ class PartnerKeyView(AdminOnly, BaseView):
         notice = request.args.get("notice")
         return self._page("partner_keys.html", keys=keys, notice=notice)
 
+    def _new_form(self, status: int = 200, **context):  # type: ignore[no-untyped-def]
+        # A one-time number per form shown: sending the same form again (a reload of the page
+        # that shows the key) issues no second key.
+        session[_ISSUE_ONCE] = nonce = secrets.token_urlsafe(16)
+        if "error" in context:
+            return self._refused(
+                context.pop("error"), "partner_key_new.html", nonce=nonce, **context
+            )
+        return self._page("partner_key_new.html", status, nonce=nonce, **context)
+
     @expose("/new", methods=["GET", "POST"])
     def issue(self):  # type: ignore[no-untyped-def]
         typed = {"name": "", "per_minute": "30"}
         if request.method == "GET":
-            return self._page("partner_key_new.html", typed=typed)
+            return self._new_form(typed=typed)
         typed = {k: request.form.get(k, "").strip() for k in typed}
+        expected = session.pop(_ISSUE_ONCE, None)
         try:
             if not SecureForm(request.form).validate():
                 raise self._form_expired()
-            with writing() as session:
+            if not expected or not secrets.compare_digest(request.form.get("once", ""), expected):
+                raise Conflict(
+                    "This form was already sent and its key was shown then, once. Issue a new "
+                    "key if that one was lost (and revoke the lost one).",
+                    "ส่งแบบฟอร์มนี้ไปแล้ว และกุญแจแสดงไปแล้วครั้งเดียว หากกุญแจนั้นหาย ให้ออกกุญแจใหม่ "
+                    "(และเพิกถอนกุญแจที่หาย)",
+                )
+            with writing() as session_:
                 key = open311.issue_key(
-                    session, services().clock(), typed["name"], typed["per_minute"], g.actor
+                    session_, services().clock(), typed["name"], typed["per_minute"], g.actor
                 )
         except DamrongError as exc:
-            return self._refused(exc, "partner_key_new.html", typed=typed)
+            return self._new_form(error=exc, typed=typed)
         name = open311.check_partner_name(typed["name"])
         return self._page("partner_key_issued.html", key=key, name=name)
 

@@ -19,12 +19,19 @@ SHOWN_KEY = re.compile(r'id="api_key" readonly value="(o311_[^"]+)"')
 OPEN311 = "/open311/v2/requests.json"
 
 
-def form_token(client) -> str:  # type: ignore[no-untyped-def]
+def new_form(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The hidden fields of a freshly shown issue form (CSRF token, one-time number)."""
     page = client.get(f"{PAGES}/new")
     assert page.status_code == 200
     found = FORM_TOKEN.search(page.text)
     assert found, "the form has no CSRF token"
-    return found.group(1)
+    once = re.search(r'name="once" value="([^"]+)"', page.text)
+    assert once, "the form has no one-time number"
+    return {"csrf_token": found.group(1), "once": once.group(1)}
+
+
+def form_token(client) -> str:  # type: ignore[no-untyped-def]
+    return new_form(client)["csrf_token"]
 
 
 def admin_client(app):  # type: ignore[no-untyped-def]
@@ -34,8 +41,21 @@ def admin_client(app):  # type: ignore[no-untyped-def]
 
 
 def issue_through_the_page(client, name: str, per_minute: str):  # type: ignore[no-untyped-def]
-    data = {"csrf_token": form_token(client), "name": name, "per_minute": per_minute}
+    data = new_form(client) | {"name": name, "per_minute": per_minute}
     return client.post(f"{PAGES}/new", data=data)
+
+
+def test_sending_the_issue_form_again_issues_no_second_key(app, people, factory):
+    admin = admin_client(app)
+    data = new_form(admin) | {"name": "แอปซ้ำ", "per_minute": "30"}
+    first = admin.post(f"{PAGES}/new", data=data)
+    assert first.status_code == 200
+    again = admin.post(f"{PAGES}/new", data=data)  # the browser's reload re-sends the form
+    assert again.status_code == 409
+    assert "แสดงไปแล้วครั้งเดียว" in again.text
+    with factory() as session:
+        rows = session.scalars(select(Open311Key).where(Open311Key.name == "แอปซ้ำ")).all()
+    assert len(rows) == 1
 
 
 def key_row(factory, name: str) -> Open311Key:  # type: ignore[no-untyped-def]
