@@ -39,6 +39,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/engine_vs_raw.py
+	$(BIN)/python bench/api_http.py
 	$(BIN)/python bench/timer_sweep.py
 	$(BIN)/python bench/outbox.py
 
