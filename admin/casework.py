@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from admin import timeline
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
 from engine import areas, forwarding, identity, sla
@@ -128,6 +129,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
         related = casefiles.related_cases(db, me, found)
         area = areas.get_area(found.area_code)
         calendar = sla.calendar(db)
+        clean = cleaner(db, me, found)
         return render_template(
             "staff/case.html",
             case=found,
@@ -138,6 +140,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             tasks=[(task, may_work(me, task)) for task in tasks],
             notes=notes,
             events=events,
+            details=timeline.event_details(db, events, notes, clean),
             events_total=total,
             events_page=page,
             events_pages=max(1, -(-total // EVENTS_PER_PAGE)),
@@ -149,7 +152,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             remaining=calendar.working_days_between(now, found.due_at) if found.due_at else None,
             comment=comment,
             errors=errors or {},
-            clean=cleaner(db, me, found),
+            clean=clean,
             center_officer=me.is_center_staff
             and bool(me.roles & {"intake", "screener", "supervisor"}),
             attachments=attachments,
