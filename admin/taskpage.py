@@ -12,9 +12,9 @@ from sqlalchemy import select
 from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
-from engine import sla
+from engine import forwarding, sla
 from engine.errors import ValidationFailed
-from engine.models import Case, Task
+from engine.models import Case, OrgUnit, Task
 from engine.services import tasks as task_service
 from forms.loader import load_schema
 
@@ -77,6 +77,9 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
             errors={k: v[1 if current_lang() == "en" else 0] for k, v in errors.items()},
             claimed_by_me=task.assignee_id == me.user_id,
             clean=cleaner(db, me, case),
+            forward=_pending_forward(db, task.id, case.id)
+            if task.step == forwarding.FORWARD_STEP
+            else None,
         ), status
 
 
@@ -107,10 +110,38 @@ def submit_task(task_id: int):  # type: ignore[no-untyped-def]
         with writing() as db:
             case = task_service.complete_task(db, services().clock, actor(), task_id, values)
             code = case.tracking_code
+            held = values.get("action") == "forward"
+            waiting = _held_forward(db, task_id, case.id) if held else None
     except ValidationFailed as exc:
         return _page(task_id, values, exc.fields, 422)
-    flash(t(f"บันทึกงานของเรื่อง {code} แล้ว", f"Task of case {code} done."))
+    if waiting is not None:
+        th, en = waiting
+        flash(
+            t(
+                f"ส่งคำขอส่งต่อเรื่อง {code} ไปยัง{th}แล้ว รอศูนย์อนุมัติ งานยังอยู่ในกล่องงานของท่านจนกว่าศูนย์จะตัดสิน",
+                f"The forward of case {code} to {en} is waiting for the center's approval; "
+                "the task stays in your inbox until the center decides.",
+            )
+        )
+    else:
+        flash(t(f"บันทึกงานของเรื่อง {code} แล้ว", f"Task of case {code} done."))
     return redirect(url_for("staff.inbox"))
+
+
+def _held_forward(db, task_id: int, case_id: int) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+    """The target agency's names when the forward just submitted waits for the center."""
+    found = _pending_forward(db, task_id, case_id)
+    return (found["to"].name_th, found["to"].name_en) if found else None
+
+
+def _pending_forward(db, task_id: int, case_id: int) -> dict | None:  # type: ignore[no-untyped-def]
+    """This task's forward waiting for the center's approval (the task stays open meanwhile)."""
+    if db.scalar(select(Task.id).where(Task.id == task_id)) is None:
+        return None
+    requests = forwarding.pending(db, case_id)
+    if not requests:
+        return None
+    return {"request": requests[-1], "to": db.get(OrgUnit, requests[-1].to_agency_id)}
 
 
 @blueprint.get("/forms.css")
