@@ -117,6 +117,14 @@ def hold(
     session.flush()
     case.updated_at = now
     _record(session, case, actor, "forward_requested", request, target, now)
+    journal.enqueue(  # the center's screeners and supervisors decide it (one message each)
+        session,
+        case,
+        "forward_requested",
+        f"group:{case.center_id}:screener,supervisor",
+        now,
+        {"case_id": case.id, "forward_request_id": request.id, "agency": target.code},
+    )
     return request
 
 

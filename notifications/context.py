@@ -14,7 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import redaction
-from engine.models import Area, Case, CaseNote, Category, OrgUnit, Referral, Task
+from engine.models import (
+    Area,
+    Case,
+    CaseNote,
+    Category,
+    ForwardRequest,
+    OrgUnit,
+    Referral,
+    Task,
+)
 from engine.statuses import STATUSES
 
 TRACK_PATH = "/portal/track?code={code}"  # the portal asks for the secret, code filled in
@@ -64,6 +73,7 @@ def build(
         "role": payload.get("role"),
         "note": None,
         "task": None,
+        "forward": None,
         "items": list(payload.get("items") or []),
         "counts": payload.get("counts"),
         "today": payload.get("date"),
@@ -81,7 +91,25 @@ def build(
         context["note"] = _latest_public_note(session, case.id)
     if payload.get("step"):
         context["task"] = _task(session, case.id, str(payload["step"]), payload, lang)
+    if audience == "staff" and payload.get("forward_request_id"):
+        context["forward"] = _forward(session, payload["forward_request_id"], lang)
     return context
+
+
+def _forward(session: Session, request_id: object, lang: str) -> dict[str, Any] | None:
+    """An agency's forward request, for the center officers who decide it."""
+    request = session.get(ForwardRequest, request_id) if isinstance(request_id, int) else None
+    if request is None:
+        return None
+    units = [session.get(OrgUnit, i) for i in (request.from_agency_id, request.to_agency_id)]
+    names = [(u.name_th if lang == "th" else u.name_en) if u else "" for u in units]
+    return {
+        "from_agency": names[0],
+        "to_agency": names[1],
+        "reason": request.reason,
+        "requested_by": request.requested_by,
+        "requested_at": request.requested_at,
+    }
 
 
 def _case(session: Session, case: Case, lang: str) -> dict[str, Any]:
@@ -191,6 +219,13 @@ SAMPLE: dict[str, Any] = {
         "step": "agency_handle",
         "name": "ดำเนินการตามเรื่อง",
         "due_at": datetime.fromisoformat("2026-12-14T09:30:00+00:00"),
+    },
+    "forward": {
+        "from_agency": "กระทรวงแรงงาน",
+        "to_agency": "กรมส่งเสริมการปกครองท้องถิ่น",
+        "reason": "เป็นอำนาจขององค์กรปกครองส่วนท้องถิ่น",
+        "requested_by": "labour",
+        "requested_at": datetime.fromisoformat("2026-11-24T03:00:00+00:00"),
     },
     "items": [
         {

@@ -1,8 +1,9 @@
 """Who a message goes to: a recipient string and its case become concrete deliveries.
 
 Recipient strings come from the engine (engine/notices.py, engine/services/deadlines.py):
-`complainant:<case_id>`, `org_unit:<id>`, `group:<org_unit_id>:<role>`, `user:<id>` and
-`agency:<code>`. Each becomes (channel, address, language) deliveries, honouring preferences.
+`complainant:<case_id>`, `org_unit:<id>`, `group:<org_unit_id>:<role>` (or several roles,
+comma-separated: each member once), `user:<id>` and `agency:<code>`. Each becomes
+(channel, address, language) deliveries, honouring preferences.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def _members(session: Session, unit: OrgUnit | None, role: str | None) -> list[U
     users = session.scalars(
         select(User).where(User.org_unit_id == unit.id, User.active.is_(True)).order_by(User.id)
     ).all()
-    return [u for u in users if role is None or role in (u.roles or [])]
+    wanted = set(role.split(",")) if role else None
+    return [u for u in users if wanted is None or wanted & set(u.roles or [])]
 
 
 def _staff(

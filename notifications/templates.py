@@ -58,6 +58,7 @@ STAFF_EVENTS = (
     "escalation",
     "daily_digest",
     "deadline_extended",
+    "forward_requested",
     "case_referred",
     "case_reopened",
     "referral_declined",
