@@ -430,7 +430,7 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
             "repeat_password": "รหัสผ่านใหม่1567",
         },
         "admin_categories.create_view": NEW_CATEGORY | {"csrf_token": admin_token(client)},
-        "partner_keys.issue": {"name": "แอปใหม่", "per_minute": "30"} | signed(client),
+        "partner_keys.issue": {"name": "แอปใหม่", "per_minute": "30"} | issue_form(client),
         "partner_keys.change_limit": {"per_minute": "7"} | signed(client),
         "partner_keys.revoke": signed(client),
     }
@@ -447,6 +447,15 @@ def admin_token(client) -> str:  # type: ignore[no-untyped-def]
 def signed(client) -> dict:  # type: ignore[no-untyped-def]
     """The administration form token of the client's session, as a form field."""
     return {"csrf_token": admin_token(client)}
+
+
+def issue_form(client) -> dict:  # type: ignore[no-untyped-def]
+    """The partner-key issue form's hidden fields as shown to this session (empty if refused)."""
+    page = client.get("/staff/admin/partner-keys/new")
+    if page.status_code != 200:
+        return {"csrf_token": ""}
+    once = re.search(r'name="once" value="([^"]+)"', page.text)
+    return {"csrf_token": ADMIN_CSRF.search(page.text).group(1), "once": once.group(1)}
 
 
 ADMIN_CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
