@@ -12,7 +12,13 @@ from admin import timeline
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
 from engine import areas, forwarding, identity, sla
-from engine.access import Actor, may_see_complainant, may_see_full_national_id, may_work
+from engine.access import (
+    Actor,
+    may_contribute,
+    may_see_complainant,
+    may_see_full_national_id,
+    may_work,
+)
 from engine.errors import ValidationFailed
 from engine.models import Case, Category, OrgUnit, Task
 from engine.referrals import active_referrals
@@ -158,6 +164,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             attachments=attachments,
             related=[(c, cleaner(db, me, c)(c.title)) for c in related],
             forwards=_pending_forwards(db, me, case_id),
+            contributor=may_contribute(me),
         ), status
 
 

@@ -146,11 +146,14 @@ def check_can_see(session, actor: Actor, case_id: int) -> None:  # type: ignore[
 CASEWORK_ROLES = frozenset({"intake", "screener", "supervisor", "agency_officer"})
 
 
+def may_contribute(actor: Actor) -> bool:
+    """Whether the actor works cases, and so may add comments and files to one it sees."""
+    return actor.kind == "system" or (actor.kind == "staff" and bool(actor.roles & CASEWORK_ROLES))
+
+
 def check_can_contribute(actor: Actor) -> None:
     """Raise PermissionDenied unless the actor works cases (comments, attachments)."""
-    if actor.kind == "system":
-        return
-    if actor.kind != "staff" or not actor.roles & CASEWORK_ROLES:
+    if not may_contribute(actor):
         raise PermissionDenied(
             "Only officials who work cases add comments and files to them.",
             "เฉพาะเจ้าหน้าที่ผู้ดำเนินการเรื่องเท่านั้นที่เพิ่มความเห็นและไฟล์ในเรื่องได้",
