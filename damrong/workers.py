@@ -61,7 +61,9 @@ def serve(
     options: dict[str, object] = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        # One thread: gunicorn's plain worker answers in its main thread (no hand-over to a pool
+        # thread; no keep-alive, which the reverse proxy in front provides).
+        "worker_class": "gthread" if threads > 1 else "sync",
         "threads": threads,
         "timeout": 60,
         "graceful_timeout": 10,
