@@ -9,7 +9,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from engine.models import Case
-from tests.admin.test_browser__staff import browser, page, server, sign_in  # noqa: F401
+from tests.admin.test_browser__staff import (  # noqa: F401
+    browser,
+    choose_area,
+    page,
+    server,
+    sign_in,
+)
 from tests.admin.test_inbox__scope import screen_and_refer
 
 
@@ -28,13 +34,7 @@ def test_the_receipt_and_the_letter_download_as_pdfs(page, server, people, facto
     page.locator("[name=title]").fill("ไฟฟ้าดับบ่อยในหมู่บ้าน")
     page.locator("[name=description]").fill("ไฟฟ้าดับวันละหลายครั้ง เครื่องใช้ไฟฟ้าเสียหาย")
     page.select_option("[name=category]", "labour")
-    page.select_option("[name='area_code:province']", "50")
-    page.wait_for_selector("[name='area_code:district'] option[value='5001']", state="attached")
-    page.select_option("[name='area_code:district']", "5001")
-    page.wait_for_selector(
-        "[name='area_code:subdistrict'] option[value='500101']", state="attached"
-    )
-    page.select_option("[name='area_code:subdistrict']", "500101")
+    choose_area(page, "500101")
     page.locator("[name='complainant.name']").fill("สมศรี มีสุข")
     page.locator("[name=confidential]").check()
     page.locator("[name=consent]").check()

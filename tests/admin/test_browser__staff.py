@@ -233,6 +233,20 @@ def test_an_admin_adds_a_category(page, server, people, factory, new_category_co
         assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_created"))
 
 
+def choose_area(page, subdistrict: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick province, district and subdistrict in the area picker, each list filled in turn."""
+    district = subdistrict[:4]
+    page.select_option("[name='area_code:province']", subdistrict[:2])
+    page.wait_for_selector(
+        f"[name='area_code:district'] option[value='{district}']", state="attached"
+    )
+    page.select_option("[name='area_code:district']", district)
+    page.wait_for_selector(
+        f"[name='area_code:subdistrict'] option[value='{subdistrict}']", state="attached"
+    )
+    page.select_option("[name='area_code:subdistrict']", subdistrict)
+
+
 def test_an_intake_officer_registers_a_walk_in_complaint_and_gets_a_receipt(
     page, server, people, factory
 ):
@@ -242,13 +256,7 @@ def test_an_intake_officer_registers_a_walk_in_complaint_and_gets_a_receipt(
     page.locator("[name=title]").fill("ไฟฟ้าดับบ่อยในหมู่บ้าน")
     page.locator("[name=description]").fill("ไฟฟ้าดับวันละหลายครั้ง เครื่องใช้ไฟฟ้าเสียหาย")
     page.select_option("[name=category]", "local_nuisance")
-    page.select_option("[name='area_code:province']", "50")
-    page.wait_for_selector("[name='area_code:district'] option[value='5001']", state="attached")
-    page.select_option("[name='area_code:district']", "5001")
-    page.wait_for_selector(
-        "[name='area_code:subdistrict'] option[value='500101']", state="attached"
-    )
-    page.select_option("[name='area_code:subdistrict']", "500101")
+    choose_area(page, "500101")
     page.locator("[name='complainant.name']").fill("สมศรี มีสุข")
     page.locator("[name=consent]").check()
     page.get_by_role("button", name="บันทึกและออกใบรับเรื่อง").click()
