@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -12,6 +13,48 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _default_database_url() -> str:
     return f"sqlite:///{ROOT / 'var' / 'damrong.db'}"
+
+
+def _unkept(path: Path, why: str, key: str) -> str:
+    logging.getLogger(__name__).warning(
+        "cannot keep a secret key in %s (%s): sign-ins and tracking links last until the "
+        "process stops; set DAMRONG_SECRET_KEY",
+        path,
+        why,
+    )
+    return key
+
+
+def stored_secret_key(path: Path) -> str:
+    """The installation's own secret key, made once and kept in a file only its owner reads.
+
+    Without DAMRONG_SECRET_KEY every start used to make a new key: staff were signed out at each
+    restart and the tracking links citizens keep stopped working. The first process to start
+    writes the file; the others read it. Where the file cannot be written, a key for this
+    process alone (and a warning).
+    """
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    key = secrets.token_hex(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+        try:
+            os.link(draft, path)  # appears whole, or not at all if another process won
+        finally:
+            draft.unlink()
+    except FileExistsError:
+        if path.is_file():  # another process wrote it first
+            return path.read_text(encoding="ascii").strip()
+        return _unkept(path, "not a folder", key)
+    except OSError as exc:
+        return _unkept(path, str(exc), key)
+    return key
 
 
 @dataclass(frozen=True)
@@ -38,6 +81,9 @@ class Config:
             values["database_url"] = env["DAMRONG_DATABASE_URL"]
         if env.get("DAMRONG_SECRET_KEY"):
             values["secret_key"] = env["DAMRONG_SECRET_KEY"]
+        else:
+            key_file = env.get("DAMRONG_SECRET_KEY_FILE") or str(ROOT / "var" / "secret_key")
+            values["secret_key"] = stored_secret_key(Path(key_file))
         if env.get("DAMRONG_BASE_URL"):
             values["base_url"] = env["DAMRONG_BASE_URL"]
         if env.get("DAMRONG_TIMER_SWEEP_SECONDS"):
