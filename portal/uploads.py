@@ -1,32 +1,27 @@
 """Citizens' photos and documents: checked by content, size-limited, images re-encoded.
 
-Re-encoding with Pillow keeps the pixels (turned upright) and drops everything else a camera
-wrote into the file — GPS position, device, time — so no attachment leaks where a citizen lives.
-A file that is not what its name says (a script renamed .jpg) is refused, whatever its name.
+Images go through engine/files.py, which drops everything a camera wrote into the file (GPS
+position, device, time), so no attachment leaks where a citizen lives. A file that is not what
+its name says (a script renamed .jpg) is refused, whatever its name.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access import Actor
-from engine.models import Case, CaseAttachment
+from engine.files import NotAnImage, TooManyPixels, reencode_image, store_attachment
+from engine.models import Case
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 2560  # pixels; larger photos are scaled down (phones take 4000+)
-MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif,application/pdf"
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()\u0E00-\u0E7F]+")
 
@@ -77,33 +72,19 @@ def clean_file(name: str, data: bytes) -> CleanFile:
 
 
 def _reencode(shown: str, data: bytes) -> CleanFile:
-    refused = Refused(
-        f"ไฟล์ «{shown}» ไม่ใช่รูปภาพ (JPEG, PNG, WebP, GIF) หรือเอกสาร PDF ที่อ่านได้",
-        f"The file «{shown}» is not a readable image (JPEG, PNG, WebP, GIF) or PDF document.",
-    )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in IMAGE_FORMATS:
-                raise refused
-            if image.width * image.height > MAX_PIXELS:
-                raise Refused(
-                    f"รูป «{shown}» มีขนาดพิกเซลใหญ่เกินไป", f"The image «{shown}» has too many pixels."
-                )
-            image.load()
-            image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
-    except Refused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
-        raise refused from exc
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "P") and "transparency" in image.info or image.mode == "RGBA":
-        image.convert("RGBA").save(out, "PNG", optimize=True)
-        return CleanFile(_with_suffix(shown, ".png"), "image/png", out.getvalue())
-    image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    return CleanFile(_with_suffix(shown, ".jpg"), "image/jpeg", out.getvalue())
+        content_type, content = reencode_image(data, MAX_SIDE)
+    except TooManyPixels as exc:
+        raise Refused(
+            f"รูป «{shown}» มีขนาดพิกเซลใหญ่เกินไป", f"The image «{shown}» has too many pixels."
+        ) from exc
+    except NotAnImage as exc:
+        raise Refused(
+            f"ไฟล์ «{shown}» ไม่ใช่รูปภาพ (JPEG, PNG, WebP, GIF) หรือเอกสาร PDF ที่อ่านได้",
+            f"The file «{shown}» is not a readable image (JPEG, PNG, WebP, GIF) or PDF document.",
+        ) from exc
+    suffix = ".png" if content_type == "image/png" else ".jpg"
+    return CleanFile(_with_suffix(shown, suffix), content_type, content)
 
 
 def _safe_name(name: str) -> str:
@@ -122,23 +103,10 @@ def store_files(
     db: Session, now: datetime, case_id: int, files: list[CleanFile], step: str
 ) -> None:
     """Keep the complainant's cleaned files with the case, and note it in the audit log."""
+    if not files:
+        return
+    case = db.get(Case, case_id)
+    citizen = Actor.citizen(case_id)  # stored as uploaded by "complainant", no org unit
     for f in files:
-        db.add(
-            CaseAttachment(
-                case_id=case_id,
-                filename=f.filename,
-                content_type=f.content_type,
-                size=len(f.content),
-                sha256=hashlib.sha256(f.content).hexdigest(),
-                content=f.content,
-                step=step,
-                org_unit_id=None,
-                uploaded_by="complainant",
-                created_at=now,
-            )
-        )
-    if files:
-        case = db.get(Case, case_id)
-        journal.record(
-            db, case, Actor.citizen(case_id), "attachments_added", now, detail={"count": len(files)}
-        )
+        store_attachment(db, case, citizen, step, f.filename, f.content_type, f.content, now)
+    journal.record(db, case, citizen, "attachments_added", now, detail={"count": len(files)})

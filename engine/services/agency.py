@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +23,7 @@ from engine.access import Actor, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
+from engine.files import store_attachment
 from engine.models import Case, CaseAttachment, CaseRedaction, Referral, Task
 from engine.services.cases import add_comment
 from engine.services.tasks import complete_task
@@ -166,7 +165,7 @@ def act(
         data["action"] = spec.form_action
     case = complete_task(session, clock, actor, task.id, data)
     for filename, content_type, content in files:
-        _store_attachment(session, case, actor, spec.step, filename, content_type, content, clock())
+        store_attachment(session, case, actor, spec.step, filename, content_type, content, clock())
     return case
 
 
@@ -243,33 +242,6 @@ def _check_one(index: int, item: object) -> tuple[str, str, bytes]:
         )
     safe = _UNSAFE_NAME.sub("_", name.strip().rsplit("/", 1)[-1])
     return safe, content_type, content
-
-
-def _store_attachment(
-    session: Session,
-    case: Case,
-    actor: Actor,
-    step: str,
-    filename: str,
-    content_type: str,
-    content: bytes,
-    now: datetime,
-) -> CaseAttachment:
-    row = CaseAttachment(
-        case_id=case.id,
-        filename=filename,
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        step=step,
-        org_unit_id=actor.org_unit_id,
-        uploaded_by=actor.label,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def withhold_attachment(

@@ -7,16 +7,12 @@ may have (engine/services/agency_view.py).
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
-import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine import journal, redaction, runner
+from engine import files, journal, redaction, runner
 from engine.access import Actor, case_visibility, check_can_contribute, may_see_complainant
 from engine.clock import Clock
 from engine.db import require_transaction
@@ -87,8 +83,8 @@ def related_cases(session: Session, actor: Actor, case: Case, limit: int = 10) -
 
 
 MAX_FILE_BYTES = 1536 * 1024  # the whole request is limited to 2 MB
-MAX_PIXELS = 40_000_000
 MAX_SIDE = 2048
+STAFF_IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
@@ -107,19 +103,7 @@ def add_attachment(
     name = name.strip(" ._")[-120:] or "file"
     content_type, content = _checked(name, data)
     now = clock()
-    row = CaseAttachment(
-        case_id=case.id,
-        filename=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        step=None,
-        org_unit_id=actor.org_unit_id,
-        uploaded_by=actor.label,
-        created_at=now,
-    )
-    session.add(row)
+    row = files.store_attachment(session, case, actor, None, name, content_type, content, now)
     case.updated_at = now
     journal.record(
         session, case, actor, "attachment_added", now, detail={"file": name, "size": len(content)}
@@ -137,25 +121,11 @@ def _checked(name: str, data: bytes) -> tuple[str, bytes]:
         )
     if data.startswith(b"%PDF-"):
         return "application/pdf", data
-    refused = ValidationFailed.one(
-        "file",
-        f"ไฟล์ «{name}» ไม่ใช่ PDF หรือรูปภาพ JPEG/PNG ที่อ่านได้",
-        f"The file «{name}» is not a readable PDF, JPEG or PNG.",
-    )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ("JPEG", "PNG") or image.width * image.height > MAX_PIXELS:
-                raise refused
-            image.load()
-            image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
-        raise refused from exc
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "P"):
-        image.convert("RGBA").save(out, "PNG", optimize=True)
-        return "image/png", out.getvalue()
-    image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    return "image/jpeg", out.getvalue()
+        return files.reencode_image(data, MAX_SIDE, STAFF_IMAGE_FORMATS)
+    except (files.NotAnImage, files.TooManyPixels) as exc:
+        raise ValidationFailed.one(
+            "file",
+            f"ไฟล์ «{name}» ไม่ใช่ PDF หรือรูปภาพ JPEG/PNG ที่อ่านได้",
+            f"The file «{name}» is not a readable PDF, JPEG or PNG.",
+        ) from exc
