@@ -14,7 +14,7 @@ from admin.edge import (
     writing,
 )
 from admin.i18n import current_lang, languages, t
-from engine import accounts
+from engine.access import accounts
 from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
 
 

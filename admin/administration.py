@@ -24,7 +24,7 @@ from wtforms.validators import ValidationError
 
 from admin.edge import STATUS_BY_ERROR, load_user, reading, services, writing
 from admin.i18n import be_date, current_lang, pick, t
-from engine import areas, directory, journal, open311, sla
+from engine import journal
 from engine.errors import Conflict, DamrongError
 from engine.models import (
     ROLES,
@@ -33,13 +33,16 @@ from engine.models import (
     Category,
     DirectoryEntry,
     HolidayOverride,
-    NotificationTemplate,
     OrgUnit,
     ProcessDefinition,
     SlaPolicy,
     User,
 )
+from engine.reference import areas, directory
+from engine.sla import policies
 from notifications import admin as notification_admin
+from notifications.models import NotificationTemplate
+from open311 import keys as partner_keys
 
 URL = "/staff/admin"
 SECRET_COLUMNS = {"password_hash", "token_hash", "secret_hash"}
@@ -120,10 +123,10 @@ class AuditedView(AdminOnly, ModelView):
         self._record("admin_deleted", model, {})
 
     def after_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
-        sla.forget_cached()  # policies and holidays are cached for 30 s
+        policies.forget_cached()  # policies and holidays are cached for 30 s
 
     def after_model_delete(self, model):  # type: ignore[no-untyped-def]
-        sla.forget_cached()
+        policies.forget_cached()
 
 
 class UserView(AuditedView):
@@ -322,7 +325,7 @@ _ISSUE_ONCE = "partner_key_form"
 class PartnerKeyView(AdminOnly, BaseView):
     """Partner apps' Open311 keys: issue (shown once), change the per-minute limit, revoke.
 
-    Every change goes through engine/open311.py, audited as the command line's are."""
+    Every change goes through engine/intake.py, audited as the command line's are."""
 
     def _page(self, template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
         context = {"notice": None, "error": None, "errors": {}, "typed": None} | context
@@ -331,7 +334,7 @@ class PartnerKeyView(AdminOnly, BaseView):
             t=t,
             be_date=be_date,
             form=SecureForm(),
-            limits=open311.PER_MINUTE_LIMITS,
+            limits=partner_keys.PER_MINUTE_LIMITS,
             **context,
         )
         response = make_response(body, status)
@@ -355,7 +358,7 @@ class PartnerKeyView(AdminOnly, BaseView):
     @expose("/")
     def index(self):  # type: ignore[no-untyped-def]
         with reading() as session:
-            keys = open311.list_keys(session, g.actor)
+            keys = partner_keys.list_keys(session, g.actor)
         notice = request.args.get("notice")
         return self._page("partner_keys.html", keys=keys, notice=notice)
 
@@ -387,19 +390,19 @@ class PartnerKeyView(AdminOnly, BaseView):
                     "(และเพิกถอนกุญแจที่หาย)",
                 )
             with writing() as session_:
-                key = open311.issue_key(
+                key = partner_keys.issue_key(
                     session_, services().clock(), typed["name"], typed["per_minute"], g.actor
                 )
         except DamrongError as exc:
             return self._new_form(error=exc, typed=typed)
-        name = open311.check_partner_name(typed["name"])
+        name = partner_keys.check_partner_name(typed["name"])
         return self._page("partner_key_issued.html", key=key, name=name)
 
     @expose("/<int:key_id>/")
     def key(self, key_id: int):  # type: ignore[no-untyped-def]
         try:
             with reading() as session:
-                found = open311.get_key(session, g.actor, key_id)
+                found = partner_keys.get_key(session, g.actor, key_id)
         except DamrongError as exc:
             return self._refused(exc, "partner_keys.html", keys=None)
         notice = request.args.get("notice")
@@ -412,10 +415,10 @@ class PartnerKeyView(AdminOnly, BaseView):
             if not SecureForm(request.form).validate():
                 raise self._form_expired()
             with writing() as session:
-                open311.change_key_limit(session, services().clock(), key_id, typed, g.actor)
+                partner_keys.change_key_limit(session, services().clock(), key_id, typed, g.actor)
         except DamrongError as exc:
             with reading() as session:
-                found = open311.list_keys(session, g.actor, key_id)
+                found = partner_keys.list_keys(session, g.actor, key_id)
             if not found:
                 return self._refused(exc, "partner_keys.html", keys=None)
             return self._refused(exc, "partner_key.html", key=found[0], typed=typed)
@@ -426,13 +429,13 @@ class PartnerKeyView(AdminOnly, BaseView):
     def revoke(self, key_id: int):  # type: ignore[no-untyped-def]
         try:
             with reading() as session:
-                found = open311.get_key(session, g.actor, key_id)
+                found = partner_keys.get_key(session, g.actor, key_id)
             if request.method == "GET":
                 return self._page("partner_key_revoke.html", key=found)
             if not SecureForm(request.form).validate():
                 raise self._form_expired()
             with writing() as session:
-                open311.revoke_key(session, services().clock(), key_id, g.actor)
+                partner_keys.revoke_key(session, services().clock(), key_id, g.actor)
         except DamrongError as exc:
             return self._refused(exc, "partner_keys.html", keys=None)
         notice = t(

@@ -11,20 +11,22 @@ from sqlalchemy import select
 from admin import timeline
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
-from engine import areas, forwarding, identity, sla
-from engine.access import (
+from engine.access import identity
+from engine.access.rules import (
     Actor,
     may_contribute,
     may_see_complainant,
     may_see_full_national_id,
     may_work,
 )
+from engine.cases import casefiles, forwarding, search
+from engine.cases import diagram as diagram_service
+from engine.cases import intake as case_service
+from engine.cases.referrals import active_referrals
 from engine.errors import ValidationFailed
 from engine.models import Case, Category, OrgUnit, Task
-from engine.referrals import active_referrals
-from engine.services import casefiles, search
-from engine.services import cases as case_service
-from engine.services import diagram as diagram_service
+from engine.reference import areas
+from engine.sla import policies
 from engine.statuses import OPEN_STATUSES, STATUSES
 
 EVENTS_PER_PAGE = 50
@@ -134,7 +136,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
         attachments = casefiles.list_attachments(db, me, case_id)
         related = casefiles.related_cases(db, me, found)
         area = areas.get_area(found.area_code)
-        calendar = sla.calendar(db)
+        calendar = policies.calendar(db)
         clean = cleaner(db, me, found)
         return render_template(
             "staff/case.html",
@@ -154,7 +156,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             status_label=STATUSES[found.status],
             statuses=STATUSES,
             open_statuses=OPEN_STATUSES,
-            sla_state=sla.state_now(found.due_at, found.at_risk_at, now),
+            sla_state=policies.state_now(found.due_at, found.at_risk_at, now),
             remaining=calendar.working_days_between(now, found.due_at) if found.due_at else None,
             comment=comment,
             errors=errors or {},

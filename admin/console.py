@@ -9,10 +9,9 @@ from flask import flash, redirect, render_template, request, url_for
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
 from admin.taskpage import _renderer
-from engine import sla
+from engine.cases import intake as case_service
 from engine.errors import Conflict, ValidationFailed
-from engine.services import cases as case_service
-from engine.services import oversight, supervision
+from engine.sla import oversight, policies, supervision
 
 FORM = "supervise"
 
@@ -23,7 +22,7 @@ def console():  # type: ignore[no-untyped-def]
     now = services().clock()
     with reading() as db:
         items, cut = oversight.overdue_work(db, actor(), now)
-        calendar = sla.calendar(db)
+        calendar = policies.calendar(db)
         late = {i.task.id: calendar.working_days_between(now, i.task.due_at) for i in items}
     groups = [
         (unit, [(step, list(rows)) for step, rows in groupby(unit_rows, key=lambda i: i.task.step)])

@@ -18,8 +18,8 @@ from api.edge import reading as reading
 from api.edge import services as services
 from api.edge import writing as writing
 from engine import errors
-from engine.access import TASK_ROLES, Actor
-from engine.accounts import password_stamp
+from engine.access.accounts import password_stamp
+from engine.access.rules import TASK_ROLES, Actor
 from engine.models import User
 
 log = logging.getLogger(__name__)

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, safe_next, services, writing
 from admin.i18n import current_lang, t
-from engine import areas, sla
-from engine.access import check_has_inbox, may_work
+from engine.access.rules import check_has_inbox, may_work
+from engine.cases import tasks as task_service
 from engine.errors import DamrongError
 from engine.models import Case, Category, OrgUnit, Task
-from engine.services import tasks as task_service
+from engine.reference import areas
+from engine.sla import policies
 
 PAGE_SIZE = 25
 TABS = (
@@ -42,7 +43,7 @@ class Row:
 def _filters() -> dict[str, str]:
     """The filters from the query string; unknown SLA states and malformed codes are dropped."""
     values = {name: (request.args.get(name) or "").strip()[:32] for name in FILTERS}
-    if values["sla_state"] not in sla.SLA_STATES:
+    if values["sla_state"] not in policies.SLA_STATES:
         values["sla_state"] = ""
     for name, size in (("province", 2), ("district", 4), ("subdistrict", 6)):
         if not (values[name].isdigit() and len(values[name]) == size):
@@ -133,7 +134,7 @@ def _rows(db, items: list[Task], now: datetime) -> list[Row]:  # type: ignore[no
                 select(Case.id, Case.tracking_code, Case.title).where(Case.id.in_(ids))
             )
         }
-    calendar = sla.calendar(db)
+    calendar = policies.calendar(db)
     lang = current_lang()
     return [
         Row(
@@ -141,7 +142,7 @@ def _rows(db, items: list[Task], now: datetime) -> list[Row]:  # type: ignore[no
             tracking_code=cases[task.case_id][0],
             title=cases[task.case_id][1],
             area_name=_area_name(task.area_code, lang),
-            sla_state=sla.state_now(task.due_at, task.at_risk_at, now),
+            sla_state=policies.state_now(task.due_at, task.at_risk_at, now),
             remaining=calendar.working_days_between(now, task.due_at) if task.due_at else None,
             workable=may_work(me, task),
         )

@@ -11,9 +11,9 @@ from admin import documents, pdf
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang
 from admin.taskpage import _renderer
-from engine import identity
+from engine.access import identity
+from engine.cases.intake import STAFF_CHANNELS, get_case, open_case
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
-from engine.services.cases import STAFF_CHANNELS, get_case, open_case
 
 FORM = "intake"
 HIDDEN = ("channel", "lat", "lon")  # the channel is chosen apart; staff do not pin maps here

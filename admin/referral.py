@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from admin import documents, pdf
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import t
-from engine import redaction
-from engine.access import Actor
+from agency import actions
+from engine.access import redaction
+from engine.access.rules import Actor
+from engine.cases import intake as case_service
+from engine.cases.referrals import active_referrals
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
 from engine.models import DirectoryEntry
-from engine.referrals import active_referrals
-from engine.services import agency
-from engine.services import cases as case_service
 
 
 def _check_center_officer(me: Actor) -> None:
@@ -65,7 +65,7 @@ def add_redaction(case_id: int):  # type: ignore[no-untyped-def]
     """Remove a word or number from everything agencies receive about this case (audited)."""
     try:
         with writing() as db:
-            agency.add_redaction(
+            actions.add_redaction(
                 db, services().clock, actor(), case_id, request.form.get("term", "")
             )
     except ValidationFailed as exc:

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.i18n import current_lang, t
-from engine import forwarding, sla
+from engine.cases import forwarding
+from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
 from engine.models import Case, OrgUnit, Task
-from engine.services import tasks as task_service
+from engine.sla import policies
 from forms.loader import load_schema
 
 
@@ -59,7 +60,9 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
         others = db.scalars(
             select(Task).where(Task.case_id == case.id, Task.id != task.id).order_by(Task.id)
         ).all()
-        remaining = sla.calendar(db).working_days_between(now, task.due_at) if task.due_at else None
+        remaining = (
+            policies.calendar(db).working_days_between(now, task.due_at) if task.due_at else None
+        )
         shown = values if values is not None else dict(task.draft or {})
         html = _form_html(task.form, dict(shown), errors)
         schema = load_schema(task.form)
@@ -68,7 +71,7 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
             task=task,
             case=case,
             others=others,
-            sla_state=sla.state_now(task.due_at, task.at_risk_at, now),
+            sla_state=policies.state_now(task.due_at, task.at_risk_at, now),
             remaining=remaining,
             form_html=html,
             schema=schema,

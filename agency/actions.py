@@ -1,10 +1,10 @@
-"""What an agency's own system may do to its cases (reading them: engine/services/agency_view.py).
+"""What an agency's own system may do to its cases (reading them: agency/reads.py).
 
 Every action completes the same READY user task, through the same `complete_task` service, as
 the matching choice in Damrong's inbox (processes/agency_handling.bpmn): acknowledging completes
 `agency_acknowledge`; progress, result, questions, declining, forwarding and inviting complete
 `agency_handle` with the form's `action`. No side channel: the BPMN decides what happens next.
-A forward may wait for the center's approval first (engine/forwarding.py). A co-handling agency
+A forward may wait for the center's approval first (engine/cases/forwarding.py). A co-handling agency
 only reports progress (403 for anything else); an agency the case has left gets 403.
 """
 
@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import journal, redaction, runner
-from engine.access import Actor, check_can_see
+from engine import journal
+from engine.access import redaction
+from engine.access.rules import Actor, check_can_see
+from engine.cases.files import store_attachment
+from engine.cases.intake import add_comment
+from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
-from engine.files import store_attachment
 from engine.models import Case, CaseAttachment, CaseRedaction, Referral, Task
-from engine.services.cases import add_comment
-from engine.services.tasks import complete_task
 from engine.statuses import status_label
 from engine.text import check_text
+from engine.workflow import runner
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 1024 * 1024
@@ -276,7 +278,7 @@ def _check_center_officer(actor: Actor) -> None:
 
 
 def redactor_for(session: Session, case: Case) -> redaction.Redactor:
-    """The identity filter for this case (see engine/redaction.py)."""
+    """The identity filter for this case (see engine/access/redaction.py)."""
     return redaction.for_case(session, case)
 
 

@@ -21,9 +21,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import event, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from engine.models.agency import FeedCounter, FeedEvent
+from agency.models import FeedCounter, FeedEvent
 from engine.models.cases import Case, Referral
 from engine.models.reference import OrgUnit
 from engine.models.work import AuditEvent
@@ -47,7 +47,17 @@ _AUDIT = "damrong_feed_audit"
 _ENDED = "damrong_feed_ended"
 
 
-@event.listens_for(Session, "before_flush")
+def install(factory: sessionmaker[Session]) -> None:
+    """Keep the feed on every session this factory makes (the composition root calls this)."""
+    for name, hook in (
+        ("before_flush", _collect),
+        ("before_commit", _publish_on_commit),
+        ("after_rollback", _forget),
+    ):
+        if not event.contains(factory, name, hook):
+            event.listen(factory, name, hook)
+
+
 def _collect(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
     """Remember the audit events and ended referrals this transaction writes."""
     for obj in session.new:
@@ -58,7 +68,6 @@ def _collect(session: Session, _context, _instances) -> None:  # type: ignore[no
             session.info.setdefault(_ENDED, set()).add((obj.case_id, obj.agency_id))
 
 
-@event.listens_for(Session, "before_commit")
 def _publish_on_commit(session: Session) -> None:
     """Number this transaction's feed rows under the counter lock, just before COMMIT."""
     session.flush()  # audit events still pending get their ids (and are collected)
@@ -68,7 +77,6 @@ def _publish_on_commit(session: Session) -> None:
         publish(session, audits, ended)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_AUDIT, None)
     session.info.pop(_ENDED, None)

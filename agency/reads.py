@@ -1,7 +1,7 @@
 """What an agency reads: its feed, its cases and, of each case, only what it may receive.
 
 Identity protection is applied here, in the engine, so every edge (REST, staff web) gives an
-agency the same filtered view: see engine/redaction.py and engine/access.may_see_complainant.
+agency the same filtered view: see engine/access/redaction.py and engine/access.may_see_complainant.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from engine import identity
-from engine.access import Actor, may_see_complainant
+from agency.actions import check_agency_officer, held_referral, redactor_for, waiting_for
+from agency.models import FeedEvent
+from engine.access import identity
+from engine.access.rules import Actor, may_see_complainant
 from engine.errors import CaseNotFound
-from engine.models import Case, CaseAttachment, CaseNote, FeedEvent, Referral
-from engine.services.agency import check_agency_officer, held_referral, redactor_for, waiting_for
+from engine.models import Case, CaseAttachment, CaseNote, Referral
 from engine.statuses import status_label
 
 # Notes an agency reads: its own steps' and the center's answers and send-backs, never the

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import request
 
 from api.edge import blueprint, current_actor, int_arg, json_body, reading, services, writing
-from engine.access import Actor
-from engine.services.tracking import find_own_case
+from engine.access.rules import Actor
+from engine.cases.tracking import find_own_case
 from notifications import admin, preferences
 
 ADMIN = "/admin/notifications"

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from flask import Response, render_template_string, request
 
+from agency import actions, reads
 from api import idempotency
 from api.edge import (
     blueprint,
@@ -18,11 +19,12 @@ from api.edge import (
     services,
     writing,
 )
-from engine import directory, forwarding, runner
-from engine.access import check_can_see
+from engine.access.rules import check_can_see
+from engine.cases import forwarding
 from engine.errors import NotWaiting, ValidationFailed
-from engine.services import agency, agency_view
+from engine.reference import directory
 from engine.statuses import STATUSES, status_label
+from engine.workflow import runner
 
 # URL segment -> engine action
 ACTION_PATHS = {
@@ -62,7 +64,7 @@ def get_agency_feed():  # type: ignore[no-untyped-def]
         )
     limit = int_arg("limit", 100, 1, 500)
     with reading() as session:
-        page = agency_view.read_feed(session, actor, int(raw), limit + 1)
+        page = reads.read_feed(session, actor, int(raw), limit + 1)
         items = [feed_item(r) for r in page.items[:limit]]
     next_cursor = str(items[-1]["position"]) if items else raw
     return {"items": items, "next_cursor": next_cursor, "has_more": len(page.items) > limit}
@@ -79,9 +81,7 @@ def get_agency_cases():  # type: ignore[no-untyped-def]
         )
     limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10_000_000)
     with reading() as session:
-        rows, total = agency_view.list_held(
-            session, actor, status=status, limit=limit, offset=offset
-        )
+        rows, total = reads.list_held(session, actor, status=status, limit=limit, offset=offset)
         items = [
             {
                 "id": case.id,
@@ -89,10 +89,10 @@ def get_agency_cases():  # type: ignore[no-untyped-def]
                 "status": case.status,
                 "status_label": status_label(case.status, lang()),
                 "role": referral.role,
-                "title": agency.redactor_for(session, case).text(case.title),
+                "title": actions.redactor_for(session, case).text(case.title),
                 "category": case.category_code,
                 "area_code": case.area_code,
-                "waiting_for": agency.waiting_for(session, actor, case.id),
+                "waiting_for": actions.waiting_for(session, actor, case.id),
                 "updated_at": case.updated_at.isoformat(),
             }
             for case, referral in rows
@@ -105,7 +105,7 @@ def get_agency_case(case_id: int):  # type: ignore[no-untyped-def]
     """One referred case as the agency may see it (identity protected, text redacted)."""
     actor = current_actor()
     with reading() as session:
-        return agency_view.case_view(session, actor, case_id, services().clock(), lang())
+        return reads.case_view(session, actor, case_id, services().clock(), lang())
 
 
 @blueprint.post(
@@ -127,12 +127,12 @@ def post_agency_action(case_id: int, name: str):  # type: ignore[no-untyped-def]
                 stored = idempotency.replay(session, scope, key, digest)
                 if stored is not None:
                     return stored[0], stored[1]
-            case = agency.act(session, clock, actor, case_id, action, body)
+            case = actions.act(session, clock, actor, case_id, action, body)
             answer = {
                 "id": case.id,
                 "status": case.status,
                 "status_label": status_label(case.status, lang()),
-                "waiting_for": agency.waiting_for(session, actor, case.id),
+                "waiting_for": actions.waiting_for(session, actor, case.id),
             }
             if action == "forward":  # at once (null), or waiting for the center's approval
                 held = forwarding.pending(session, case.id)
@@ -208,7 +208,7 @@ def get_agency_attachment(case_id: int, attachment_id: int):  # type: ignore[no-
     """Download an attachment of a referred case."""
     actor = current_actor()
     with reading() as session:
-        row = agency_view.get_attachment(session, actor, case_id, attachment_id)
+        row = reads.get_attachment(session, actor, case_id, attachment_id)
         content, content_type, filename = row.content, row.content_type, row.filename
     response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quote(filename)
@@ -226,7 +226,7 @@ def post_redaction(case_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     term = json_body().get("term")
     with writing() as session:
-        row = agency.add_redaction(session, services().clock, actor, case_id, term)
+        row = actions.add_redaction(session, services().clock, actor, case_id, term)
         return {"id": row.id, "case_id": case_id}, 201
 
 
@@ -235,7 +235,7 @@ def post_withhold(case_id: int, attachment_id: int):  # type: ignore[no-untyped-
     """A center officer keeps an attachment from every agency."""
     actor = current_actor()
     with writing() as session:
-        row = agency.withhold_attachment(session, services().clock, actor, case_id, attachment_id)
+        row = actions.withhold_attachment(session, services().clock, actor, case_id, attachment_id)
         return {"id": row.id, "case_id": case_id, "withheld": row.withheld}
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from agency.actions import MAX_ATTACHMENTS
 from api.openapi import CASE_ID, PAGING, _json, _op, _param
-from engine.services.agency import MAX_ATTACHMENTS
 from engine.statuses import STATUSES
 
 INSTANT = {"type": "string", "format": "date-time"}

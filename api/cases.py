@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 from api import idempotency
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_detail, case_summary, event_json
-from engine import redaction
+from engine.access import redaction
+from engine.cases.intake import add_comment, get_case, list_cases, open_case, prepare_case
+from engine.cases.referrals import refer
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import AuditEvent
-from engine.referrals import refer
-from engine.runner import lock_case
-from engine.services.cases import add_comment, get_case, list_cases, open_case, prepare_case
-from engine.services.messages import send_message
 from engine.statuses import STATUSES
 from engine.text import check_text
+from engine.workflow.messages import send_message
+from engine.workflow.runner import lock_case
 
 
 @blueprint.post("/cases")

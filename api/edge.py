@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine import errors
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.access.tokens import actor_for_token
 from engine.db import translate_db_errors
-from engine.users import actor_for_token
 from forms.loader import FormNotFound
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ from flask import request
 from sqlalchemy import select
 
 from api.edge import blueprint, lang, reading
-from engine import sla
 from engine.errors import ValidationFailed
 from engine.models import Area, Category
+from engine.sla import policies
 from forms.loader import load_schema
 
 
@@ -75,7 +75,7 @@ def get_form(name: str):  # type: ignore[no-untyped-def]
 def get_sla_policies():  # type: ignore[no-untyped-def]
     """The deadline policies in force, by step and category."""
     with reading() as session:
-        rows = sla.policies(session).values()
+        rows = policies.policies(session).values()
         items = [
             {
                 "step": p.step,

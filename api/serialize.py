@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import identity, sla
-from engine.access import Actor, may_see_complainant, may_see_full_national_id
+from engine.access import identity
+from engine.access.rules import Actor, may_see_complainant, may_see_full_national_id
+from engine.cases import casefiles
+from engine.cases.referrals import active_referrals
 from engine.models import AuditEvent, Case, Task
-from engine.referrals import active_referrals
-from engine.services import casefiles
+from engine.sla import policies
+from engine.sla.calendar import GovernmentCalendar
 from engine.statuses import STATUSES, status_label
-from engine.workdays import GovernmentCalendar
 
 
 def instant(value: datetime | None) -> str | None:
@@ -37,7 +38,7 @@ def task_json(task: Task, lang: str, now: datetime, calendar: GovernmentCalendar
         "assignee_id": task.assignee_id,
         "created_at": instant(task.created_at),
         "due_at": instant(task.due_at),
-        "sla_state": sla.state_now(task.due_at, task.at_risk_at, now),
+        "sla_state": policies.state_now(task.due_at, task.at_risk_at, now),
         "remaining_working_days": remaining,
     }
 
@@ -65,14 +66,14 @@ def case_summary(case: Case, lang: str) -> dict:
 def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: datetime) -> dict:
     """A case in full, with only the personal data this caller may see."""
     body = case_summary(case, lang)
-    calendar = sla.calendar(session)
+    calendar = policies.calendar(session)
     # An agency reads free text through the identity filter, and only the notes meant for it.
     redactor = casefiles.text_filter(session, actor, case)
     clean = redactor.text if redactor else (lambda text: text)
     body["title"] = clean(case.title)
     body.update(
         due_at=instant(case.due_at),
-        sla_state=sla.state_now(case.due_at, case.at_risk_at, now),
+        sla_state=policies.state_now(case.due_at, case.at_risk_at, now),
         remaining_working_days=(
             calendar.working_days_between(now, case.due_at) if case.due_at else None
         ),

@@ -9,7 +9,7 @@ from flask import request
 from api.edge import blueprint, current_actor, json_body, lang, reading, services, writing
 from api.serialize import case_detail
 from engine.errors import ValidationFailed
-from engine.services import figures, incidents, supervision
+from engine.sla import figures, incidents, supervision
 
 
 @blueprint.post("/cases/<id:case_id>/supervision")

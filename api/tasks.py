@@ -6,10 +6,10 @@ from flask import request
 
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_summary, task_json
-from engine import sla
+from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
 from engine.models import Case
-from engine.services import tasks as task_service
+from engine.sla import policies
 from forms.loader import load_schema
 
 
@@ -20,7 +20,7 @@ def get_tasks():  # type: ignore[no-untyped-def]
     limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10_000_000)
     now = services().clock()
     state = request.args.get("sla_state") or None
-    if state is not None and state not in sla.SLA_STATES:
+    if state is not None and state not in policies.SLA_STATES:
         raise ValidationFailed.one(
             "sla_state",
             "sla_state ต้องเป็น on_track, at_risk หรือ breached",
@@ -39,7 +39,7 @@ def get_tasks():  # type: ignore[no-untyped-def]
             limit=limit,
             offset=offset,
         )
-        items = [task_json(t, lang(), now, sla.calendar(session)) for t in page.items]
+        items = [task_json(t, lang(), now, policies.calendar(session)) for t in page.items]
     return {"items": items, "total": page.total, "limit": limit, "offset": offset}
 
 
@@ -49,7 +49,7 @@ def get_task(task_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with reading() as session:
         task = task_service.get_task(session, actor, task_id)
-        body = task_json(task, lang(), services().clock(), sla.calendar(session))
+        body = task_json(task, lang(), services().clock(), policies.calendar(session))
         body["form"] = load_schema(task.form)
         body["case"] = case_summary(session.get(Case, task.case_id), lang())
     return body
@@ -61,7 +61,7 @@ def claim_task(task_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with writing() as session:
         task = task_service.claim(session, services().clock, actor, task_id)
-        return task_json(task, lang(), services().clock(), sla.calendar(session))
+        return task_json(task, lang(), services().clock(), policies.calendar(session))
 
 
 @blueprint.post("/tasks/<id:task_id>/unclaim")
@@ -70,7 +70,7 @@ def unclaim_task(task_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with writing() as session:
         task = task_service.unclaim(session, services().clock, actor, task_id)
-        return task_json(task, lang(), services().clock(), sla.calendar(session))
+        return task_json(task, lang(), services().clock(), policies.calendar(session))
 
 
 @blueprint.post("/tasks/<id:task_id>/complete")
@@ -99,4 +99,4 @@ def reassign_task(task_id: int):  # type: ignore[no-untyped-def]
         )
     with writing() as session:
         task = task_service.reassign(session, services().clock, actor, task_id, user_id)
-        return task_json(task, lang(), services().clock(), sla.calendar(session))
+        return task_json(task, lang(), services().clock(), policies.calendar(session))

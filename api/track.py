@@ -7,11 +7,11 @@ from collections.abc import Callable
 from flask import request
 
 from api.edge import blueprint, error_response, lang, reading, services, writing
-from engine import throttle
-from engine.access import Actor
+from engine.access import throttle
+from engine.access.rules import Actor
+from engine.cases.tracking import find_own_case, public_view
 from engine.errors import CaseNotFound, RateLimited, ValidationFailed
-from engine.services.messages import send_message
-from engine.services.tracking import find_own_case, public_view
+from engine.workflow.messages import send_message
 
 CITIZEN_MESSAGES = {"withdraw", "info_provided", "reopen"}
 

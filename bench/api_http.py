@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import engine_vs_raw  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 
-from engine import definitions, workflow  # noqa: E402
+from engine.cases import intake  # noqa: E402
 from engine.clock import system_clock  # noqa: E402
-from engine.scripting import make_script_engine  # noqa: E402
-from engine.services import cases  # noqa: E402
+from engine.workflow import definitions, spiff  # noqa: E402
+from engine.workflow.scripting import make_script_engine  # noqa: E402
 
 
 def free_port() -> int:
@@ -111,7 +111,7 @@ def load(port: int, token: str, total: int, clients: int) -> dict:
 
 def raw_spiff_rate(n: int) -> float:
     """Instances of the same model created, run to the first user task and serialized, per s."""
-    parsed = workflow.parse(definitions.read_process_files(), "complaint")
+    parsed = spiff.parse(definitions.read_process_files(), "complaint")
     engine = make_script_engine(
         {
             "category_default_agency": lambda c: None,
@@ -128,7 +128,7 @@ def raw_spiff_rate(n: int) -> float:
             {"category": "labour", "area_code": "500101", "province": "50", "channel": "walk_in"}
         )
         wf.do_engine_steps()
-        workflow.SERIALIZER.serialize_json(wf)
+        spiff.SERIALIZER.serialize_json(wf)
     return n / (time.perf_counter() - start)
 
 
@@ -137,7 +137,7 @@ def engine_rate(factory, actor, n: int) -> float:  # type: ignore[no-untyped-def
     start = time.perf_counter()
     for _ in range(n):
         with factory.begin() as session:
-            cases.open_case(session, system_clock, actor, engine_vs_raw.intake())
+            intake.open_case(session, system_clock, actor, engine_vs_raw.intake())
     return n / (time.perf_counter() - start)
 
 

@@ -22,15 +22,18 @@ from sqlalchemy import select  # noqa: E402
 
 from damrong.app import create_app  # noqa: E402
 from damrong.config import Config  # noqa: E402
-from engine import definitions, reference, workflow  # noqa: E402
-from engine.access import Actor  # noqa: E402
+from damrong.migrate import upgrade  # noqa: E402
+from damrong.wiring import make_sessionmaker  # noqa: E402
+from engine.access.rules import Actor  # noqa: E402
+from engine.access.tokens import issue_token  # noqa: E402
+from engine.cases import tasks  # noqa: E402
+from engine.cases.intake import open_case  # noqa: E402
 from engine.clock import system_clock  # noqa: E402
-from engine.db import make_engine, make_sessionmaker  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 from engine.models import OrgUnit, Task, User, WorkflowInstance  # noqa: E402
-from engine.scripting import make_script_engine  # noqa: E402
-from engine.services import cases, tasks  # noqa: E402
-from engine.users import issue_token  # noqa: E402
+from engine.reference import loader  # noqa: E402
+from engine.workflow import definitions, spiff
+from engine.workflow.scripting import make_script_engine  # noqa: E402
 
 DESCRIPTION = (
     "ผู้ร้องแจ้งว่านายจ้างค้างจ่ายค่าจ้างเป็นเวลาสองเดือน ไม่ยอมออกหนังสือรับรองการทำงาน "
@@ -56,7 +59,7 @@ def setup(url: str):  # type: ignore[no-untyped-def]
     upgrade(engine)
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
-        reference.load_all(session)
+        loader.load_all(session)
         definitions.deploy(session, system_clock())
         users = {}
         for name, unit, roles in (
@@ -87,7 +90,7 @@ def bench_damrong(factory, actors, n: int) -> tuple[float, float]:  # type: igno
     start = time.perf_counter()
     for _ in range(n):
         with factory.begin() as session:
-            case = cases.open_case(session, system_clock, actors["intake"], intake()).case
+            case = open_case(session, system_clock, actors["intake"], intake()).case
             case_id = case.id
             sizes.append(len(session.get(WorkflowInstance, case_id).state))
         with factory.begin() as session:
@@ -104,7 +107,7 @@ def bench_damrong(factory, actors, n: int) -> tuple[float, float]:  # type: igno
 
 
 def bench_raw(n: int) -> float:
-    parsed = workflow.parse(definitions.read_process_files(), "complaint")
+    parsed = spiff.parse(definitions.read_process_files(), "complaint")
     helpers = {
         "category_default_agency": lambda c: None,
         "refer_case": lambda *a: None,
@@ -113,7 +116,7 @@ def bench_raw(n: int) -> float:
         "province_of": lambda a: a[:2],
     }
     engine = make_script_engine(helpers)
-    serializer = workflow.SERIALIZER
+    serializer = spiff.SERIALIZER
     start = time.perf_counter()
     for _ in range(n):
         wf = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=engine)

@@ -37,12 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from engine import definitions, importer, reference  # noqa: E402
+from damrong.migrate import upgrade  # noqa: E402
+from damrong.wiring import make_sessionmaker  # noqa: E402
+from engine.cases.intake import open_case  # noqa: E402
 from engine.clock import system_clock  # noqa: E402
-from engine.db import make_engine, make_sessionmaker  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.models import Case, ImportedRecord  # noqa: E402
-from engine.services.cases import open_case  # noqa: E402
+from engine.db import make_engine  # noqa: E402
+from engine.models import Case
+from engine.reference import loader  # noqa: E402
+from engine.workflow import definitions
+from importer import run
+from importer.models import ImportedRecord  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ["labour", "land", "police", "consumer", "online_fraud", "local_nuisance", "debt"]
@@ -83,7 +87,7 @@ def fresh_database(url: str):  # type: ignore[no-untyped-def]
     upgrade(engine)
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
-        reference.load_all(session)
+        loader.load_all(session)
         definitions.deploy(session, system_clock())
     return engine, factory
 
@@ -128,9 +132,9 @@ def run_import(csv_path: Path, url: str, engine, kill_at: int | None) -> dict:  
 def engine_baseline(csv_path: Path, url: str, sample: int) -> float:
     """Rows per second of `open_case` alone, one transaction per case (no import records)."""
     engine, factory = fresh_database(url)
-    mapping = importer.load_mapping(pairs=MAPPING)
-    actor = importer.importer_actor("baseline")
-    rows = [importer.to_intake(r, mapping)[0] for r in importer.read_rows(csv_path)][:sample]
+    mapping = run.load_mapping(pairs=MAPPING)
+    actor = run.importer_actor("baseline")
+    rows = [run.to_intake(r, mapping)[0] for r in run.read_rows(csv_path)][:sample]
     started = time.monotonic()
     for data in rows:
         with factory.begin() as session:
@@ -144,7 +148,7 @@ def raw_sql_baseline(csv_path: Path, url: str) -> float:
     """Rows per second of a plain `executemany` INSERT of the same rows into a bare table."""
     engine = make_engine(url)
     rows = [dict(zip(("a", "b", "c", "d", "e", "f", "g", "h"), r.values(), strict=True))
-            for r in importer.read_rows(csv_path)]  # fmt: skip
+            for r in run.read_rows(csv_path)]  # fmt: skip
     started = time.monotonic()
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS raw_import"))

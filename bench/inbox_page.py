@@ -27,11 +27,13 @@ from sqlalchemy import delete, func, insert, select  # noqa: E402
 
 from damrong.app import create_app  # noqa: E402
 from damrong.config import Config  # noqa: E402
-from engine import reference, users  # noqa: E402
+from damrong.migrate import upgrade  # noqa: E402
+from damrong.wiring import make_sessionmaker  # noqa: E402
+from engine.access import tokens  # noqa: E402
 from engine.clock import MovableClock  # noqa: E402
-from engine.db import make_engine, make_sessionmaker  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 from engine.models import Case, OrgUnit, Task, User  # noqa: E402
+from engine.reference import loader
 
 PASSWORD = "bench-password-1567"
 BATCH = 5_000
@@ -131,13 +133,13 @@ def main() -> None:
     factory = make_sessionmaker(engine)
     clock = MovableClock()
     with factory.begin() as session:
-        reference.load_all(session)
+        loader.load_all(session)
         for name, unit, roles in (
             ("bench_screener", "c5001", ["screener"]),
             ("bench_supervisor", "c50", ["supervisor", "screener"]),
         ):
             if session.scalar(select(User.id).where(User.username == name)) is None:
-                users.create_user(session, clock(), name, PASSWORD, unit, roles)
+                tokens.create_user(session, clock(), name, PASSWORD, unit, roles)
     with factory() as session:
         existing = session.scalar(select(func.count()).select_from(Task))
     filled = 0.0

@@ -25,11 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import delete, func, select  # noqa: E402
 
-from engine import reference  # noqa: E402
+from damrong.migrate import upgrade  # noqa: E402
+from damrong.wiring import make_sessionmaker  # noqa: E402
 from engine.clock import system_clock  # noqa: E402
-from engine.db import make_engine, make_sessionmaker  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 from engine.models import OrgUnit, OutboxMessage, User  # noqa: E402
+from engine.reference import loader  # noqa: E402
 from notifications.dispatcher import dispatch_outbox  # noqa: E402
 from notifications.settings import Settings  # noqa: E402
 
@@ -41,7 +42,7 @@ def run(url: str, messages: int, port: int) -> dict:
     now = datetime.now(UTC)
     with factory.begin() as session:
         if not session.scalar(select(func.count(OrgUnit.id))):
-            reference.load_all(session)
+            loader.load_all(session)
         session.execute(delete(OutboxMessage))
         user = session.scalar(select(User).where(User.username == "bench-mail"))
         if user is None:

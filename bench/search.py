@@ -29,13 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import and_, func, insert, or_, select, text  # noqa: E402
 
-from engine import reference  # noqa: E402
-from engine.access import Actor  # noqa: E402
+from damrong.migrate import upgrade  # noqa: E402
+from damrong.wiring import make_sessionmaker  # noqa: E402
+from engine.access.rules import Actor  # noqa: E402
+from engine.cases import search  # noqa: E402
 from engine.clock import MovableClock  # noqa: E402
-from engine.db import make_engine, make_sessionmaker  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 from engine.models import Case, OrgUnit  # noqa: E402
-from engine.services import search  # noqa: E402
+from engine.reference import loader  # noqa: E402
 
 BATCH = 5_000
 PHRASES = [
@@ -152,7 +153,7 @@ def main() -> None:
     reader = make_sessionmaker(engine, write=False)
     clock = MovableClock()
     with factory.begin() as session:
-        reference.load_all(session)
+        loader.load_all(session)
     started = time.perf_counter()
     fill(factory, clock, args.cases)
     filled = time.perf_counter() - started

@@ -29,20 +29,21 @@ import psycopg  # noqa: E402
 from engine_vs_raw import intake, setup  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from engine import workflow  # noqa: E402
+from engine.cases import tasks  # noqa: E402
+from engine.cases.intake import open_case  # noqa: E402
 from engine.clock import MovableClock  # noqa: E402
 from engine.models import AuditEvent, Case, Timer, WorkflowInstance  # noqa: E402
-from engine.runner import _parsed_of  # noqa: E402
-from engine.scripting import make_script_engine  # noqa: E402
-from engine.services import cases, tasks  # noqa: E402
-from engine.services.timers import fire_due_timers  # noqa: E402
+from engine.workflow import spiff  # noqa: E402
+from engine.workflow.runner import _parsed_of  # noqa: E402
+from engine.workflow.scripting import make_script_engine  # noqa: E402
+from engine.workflow.timers import fire_due_timers  # noqa: E402
 
 
 def template_case(factory, actors, resolved_at: datetime) -> int:  # type: ignore[no-untyped-def]
     """One real case resolved at `resolved_at`: it waits on the reopen-window timer."""
     clock = MovableClock(resolved_at)
     with factory.begin() as session:
-        case_id = cases.open_case(session, clock, actors["intake"], intake()).case.id
+        case_id = open_case(session, clock, actors["intake"], intake()).case.id
     with factory.begin() as session:
         task_id = session.scalar(select(tasks.Task.id).where(tasks.Task.case_id == case_id))
         tasks.complete_task(
@@ -145,11 +146,11 @@ def bench_raw(factory, case_id: int, n: int, due: datetime) -> float:
     clock = MovableClock(due + timedelta(seconds=1))
     start = time.perf_counter()
     for _ in range(n):
-        wf = workflow.load_state(parsed, state, engine)
-        with workflow.running_at(clock):
+        wf = spiff.load_state(parsed, state, engine)
+        with spiff.running_at(clock):
             wf.refresh_timers()
             wf.do_engine_steps()
-        workflow.dump_state(wf)
+        spiff.dump_state(wf)
     assert wf.is_completed()
     return (time.perf_counter() - start) * 1000 / n
 

@@ -13,8 +13,9 @@ import admin
 import api
 from admin.messages import TRANSLATIONS
 from damrong.config import Config
+from damrong.wiring import make_sessionmaker
 from engine.clock import Clock, system_clock
-from engine.db import make_engine, make_sessionmaker
+from engine.db import make_engine
 
 
 @dataclass

@@ -9,11 +9,13 @@ import os
 import sys
 
 from damrong.config import Config
-from engine import definitions, reference
+from damrong.migrate import upgrade
+from damrong.wiring import make_sessionmaker
 from engine.clock import system_clock
-from engine.db import make_engine, make_sessionmaker
+from engine.db import make_engine
 from engine.errors import DamrongError
-from engine.migrate import upgrade
+from engine.reference import loader
+from engine.workflow import definitions
 
 
 def _factory(config: Config):  # type: ignore[no-untyped-def]
@@ -32,11 +34,11 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
     engine, factory = _factory(config)
     upgrade(engine)
     with factory.begin() as session:
-        counts = reference.load_all(session)
+        counts = loader.load_all(session)
         definitions.deploy(session, system_clock())
     world = None
     if args.demo:
-        from engine import demo
+        from damrong import demo
 
         world = demo.build(factory, system_clock)
     if args.json:
@@ -62,12 +64,12 @@ def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_users(args: argparse.Namespace, config: Config) -> int:
     """Create a user or issue an API token."""
-    from engine import users
+    from engine.access import tokens
 
     _engine, factory = _factory(config)
     with factory.begin() as session:
         if args.action == "create":
-            user = users.create_user(
+            user = tokens.create_user(
                 session,
                 system_clock(),
                 args.username,
@@ -85,21 +87,21 @@ def cmd_users(args: argparse.Namespace, config: Config) -> int:
             if user is None:
                 print(f"no user {args.username}", file=sys.stderr)
                 return 1
-            print(users.issue_token(session, system_clock(), user, "cli"))
+            print(tokens.issue_token(session, system_clock(), user, "cli"))
     return 0
 
 
 def cmd_open311_key(args: argparse.Namespace, config: Config) -> int:
     """Issue an Open311 client key (printed once) or revoke one by its id."""
-    from engine import open311
+    from open311 import keys
 
     _engine, factory = _factory(config)
     with factory.begin() as session:
         if args.action == "revoke":
-            open311.revoke_key(session, system_clock(), int(args.target))
+            keys.revoke_key(session, system_clock(), int(args.target))
             print(f"revoked {args.target}")
         else:
-            print(open311.issue_key(session, system_clock(), args.target, args.per_minute))
+            print(keys.issue_key(session, system_clock(), args.target, args.per_minute))
     return 0
 
 
@@ -174,14 +176,14 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     """Open cases from another system's CSV/JSON export; rejects to a CSV, resumable."""
     from pathlib import Path
 
-    from engine import importer
+    from importer import run
 
     _engine, factory = _factory(config)
-    mapping = importer.load_mapping(args.mapping, args.map or ())
+    mapping = run.load_mapping(args.mapping, args.map or ())
     source = args.source or Path(args.file).stem
     rejects_path = args.rejects or f"{args.file}.rejects.csv"
     with open(rejects_path, "w", encoding="utf-8-sig", newline="") as rejects:
-        summary = importer.import_file(
+        summary = run.import_file(
             factory,
             system_clock,
             args.file,

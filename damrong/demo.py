@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import open311, users
-from engine.access import Actor
+from engine.access import tokens
+from engine.access.rules import Actor
+from engine.cases import intake, tasks
 from engine.clock import Clock
 from engine.models import OrgUnit, Task, User
-from engine.services import cases, messages, tasks
+from engine.workflow import messages
+from open311 import keys
 
 PASSWORD = "damrong1567"
 PROVINCE, DISTRICT, SUBDISTRICT = "50", "5001", "500101"  # เชียงใหม่ / เมืองเชียงใหม่ / ศรีภูมิ
@@ -59,8 +61,8 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
             ]
             return out
         for username, unit, roles, name in DEMO_USERS:
-            user = users.create_user(session, clock(), username, PASSWORD, unit, roles, name)
-            token = users.issue_token(session, clock(), user, "demo")
+            user = tokens.create_user(session, clock(), username, PASSWORD, unit, roles, name)
+            token = tokens.issue_token(session, clock(), user, "demo")
             area = session.scalar(select(OrgUnit.area_code).where(OrgUnit.code == unit))
             out["users"].append(
                 {
@@ -75,7 +77,7 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
             )
         # A partner app (the government's super-app, say) filing through Open311.
         for name, per_minute in DEMO_PARTNERS:
-            key = open311.issue_key(session, clock(), name, per_minute)
+            key = keys.issue_key(session, clock(), name, per_minute)
             out["partner_keys"].append({"name": name, "api_key": key, "per_minute": per_minute})
     for title, category, steps in SAMPLES:
         _sample(factory, clock, title, category, steps)
@@ -104,7 +106,7 @@ def _complete(factory, clock, username: str, case_id: int, data: dict) -> None: 
 
 def _sample(factory, clock, title: str, category: str, steps: list[str]) -> None:  # type: ignore[no-untyped-def]
     with factory.begin() as session:
-        opened = cases.open_case(
+        opened = intake.open_case(
             session,
             clock,
             _actor(session, "intake1"),

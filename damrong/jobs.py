@@ -10,10 +10,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.access.throttle import prune_rate_limits
 from engine.clock import Clock
-from engine.services.deadlines import sweep_deadlines
-from engine.services.timers import fire_due_timers
-from engine.throttle import prune_rate_limits
+from engine.sla.deadlines import sweep_deadlines
+from engine.workflow.timers import fire_due_timers
 from notifications.digest import send_daily_digests
 from notifications.dispatcher import dispatch_outbox
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.models import AuditEvent, Case, OutboxMessage
 
 

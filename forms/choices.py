@@ -14,7 +14,7 @@ from pathlib import Path
 
 from forms.loader import value_labels
 
-SEED = Path(__file__).resolve().parent.parent / "engine" / "seed"
+SEED = Path(__file__).resolve().parent.parent / "engine" / "reference" / "seed"
 
 
 @dataclass
@@ -85,7 +85,9 @@ def seed(name: str) -> tuple[dict, ...]:
 
 
 def area_levels(value: object, lang: str, texts: Mapping[str, str]) -> list[dict]:
-    from engine import areas  # the DOPA list; imported late so engine may import forms freely
+    from engine.reference import (
+        areas,  # the DOPA list; imported late so engine may import forms freely
+    )
 
     code = value if isinstance(value, str) else ""
     levels, parent = [], None

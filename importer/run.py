@@ -31,14 +31,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import areas, journal
-from engine.access import Actor
+from engine import journal
+from engine.access.rules import Actor
+from engine.cases.intake import open_case
 from engine.clock import Clock
 from engine.db import is_sqlite
 from engine.errors import DamrongError, ValidationFailed
 from engine.formcheck import check_form
-from engine.models import ImportedRecord, OutboxMessage
-from engine.services.cases import open_case
+from engine.models import OutboxMessage
+from engine.reference import areas
+from importer.models import ImportedRecord
 
 FIELDS = (
     "external_id",

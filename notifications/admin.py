@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from engine.models import AgencyEndpoint, Case, NotificationTemplate, OrgUnit, OutboxMessage
+from engine.models import Case, OrgUnit, OutboxMessage
 from notifications import templates
 from notifications.context import SAMPLE
+from notifications.models import AgencyEndpoint, NotificationTemplate
 
 
 def require_admin(actor: Actor) -> None:

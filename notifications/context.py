@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import redaction
+from engine.access import redaction
 from engine.models import (
     Area,
     Case,

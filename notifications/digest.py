@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock
-from engine.models import Case, OutboxMessage, StaffPreference, Task, User
+from engine.models import Case, OutboxMessage, Task, User
+from notifications.models import StaffPreference
 from notifications.settings import Settings
 from notifications.thaidates import BANGKOK
 

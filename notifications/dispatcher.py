@@ -21,10 +21,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock
-from engine.models import AgencyEndpoint, OutboxMessage
+from engine.models import OutboxMessage
 from notifications import context as contexts
 from notifications import templates
 from notifications.channels import DeliveryFailed, MailConnection, Outgoing, send
+from notifications.models import AgencyEndpoint
 from notifications.recipients import Delivery, Unresolvable, resolve
 from notifications.settings import Settings
 from notifications.thaidates import in_quiet_hours, quiet_hours_end

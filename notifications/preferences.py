@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
-from engine.models import Case, ComplainantPreference, StaffPreference
+from engine.models import Case
+from notifications.models import ComplainantPreference, StaffPreference
 from notifications.recipients import ANONYMOUS_CHANNELS, CITIZEN_CHANNELS
 
 CHANNEL_NAMES = {"email": ("อีเมล", "e-mail"), "sms": ("SMS", "SMS"), "line": ("LINE", "LINE")}

@@ -1,6 +1,6 @@
 """Who a message goes to: a recipient string and its case become concrete deliveries.
 
-Recipient strings come from the engine (engine/notices.py, engine/services/deadlines.py):
+Recipient strings come from the engine (engine/cases/notices.py, engine/sla/deadlines.py):
 `complainant:<case_id>`, `org_unit:<id>`, `group:<org_unit_id>:<role>` (or several roles,
 comma-separated: each member once), `user:<id>` and `agency:<code>`. Each becomes
 (channel, address, language) deliveries, honouring preferences.
@@ -13,14 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import (
-    AgencyEndpoint,
-    Case,
-    ComplainantPreference,
-    OrgUnit,
-    StaffPreference,
-    User,
-)
+from engine.models import Case, OrgUnit, User
+from notifications.models import AgencyEndpoint, ComplainantPreference, StaffPreference
 
 CITIZEN_CHANNELS = ("line", "email", "sms")  # the default is the first the complainant gave us
 # A Thai SIM card is registered to its owner's national ID and a LINE account to a phone, so

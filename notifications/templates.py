@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import NotificationTemplate
+from notifications.models import NotificationTemplate
 from notifications.thaidates import format_date
 
 log = logging.getLogger(__name__)

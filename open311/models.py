@@ -32,13 +32,3 @@ class Open311Request(Base):
     token: Mapped[str] = mapped_column(String(40), unique=True)
     media_url: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class RateLimit(Base):
-    """One counter of a rate limit (per address, per key ...), shared by every web process."""
-
-    __tablename__ = "rate_limits"
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    hits: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import areas
 from engine.errors import NotFound, ValidationFailed
-from engine.models import Case, Category, Open311Request, OrgUnit, Referral
-from engine.open311 import DEFAULT_SPAN, MAX_RESULTS, check_service
+from engine.models import Case, Category, OrgUnit, Referral
+from engine.reference import areas
 from engine.statuses import STATUSES, status_label
 from forms.loader import field_labels, shared_schema
+from open311.intake import DEFAULT_SPAN, MAX_RESULTS, check_service
+from open311.models import Open311Request
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # Intake fields an Open311 client sends as attribute[code]; the rest map to standard parameters.

@@ -7,12 +7,12 @@ from datetime import timedelta
 from flask import redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from engine import throttle
-from engine.access import Actor
+from engine.access import throttle
+from engine.access.identity import make_tracking_token
+from engine.access.rules import Actor
+from engine.cases.intake import open_case
 from engine.errors import RateLimited, ValidationFailed
-from engine.identity import make_tracking_token
 from engine.models import Category
-from engine.services.cases import open_case
 from forms.formdata import form_errors, parse_form
 from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
 from portal import uploads

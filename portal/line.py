@@ -15,8 +15,8 @@ import logging
 
 from flask import request
 
-from engine.access import Actor
-from engine.services.linelink import issue_code, redeem_code
+from engine.access.rules import Actor
+from portal.linelink import issue_code, redeem_code
 from portal.pages import blueprint, services, writing
 from portal.track import case_id_for_token, render_case, wrong_guess
 

@@ -13,12 +13,15 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine import identity, journal, runner
-from engine.access import Actor, check_can_see
+from engine import journal
+from engine.access import identity
+from engine.access.rules import Actor, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import PermissionDenied
-from engine.models import Case, LineLinkCode
+from engine.models import Case
+from engine.workflow import runner
+from portal.models import LineLinkCode
 
 CODE_CHARS = 8  # 40 bits: with a 30-minute life nobody guesses one through a chat window
 CODE_LIFETIME = timedelta(minutes=30)

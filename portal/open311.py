@@ -17,9 +17,12 @@ from flask import Blueprint, Response, current_app, json, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from engine import errors, open311, open311_records, throttle
+from engine import errors
+from engine.access import throttle
 from engine.db import translate_db_errors
-from engine.models import Case, Open311Key
+from engine.models import Case
+from open311 import intake, keys, records
+from open311.models import Open311Key
 from portal import open311_params as params
 from portal import uploads
 
@@ -219,7 +222,7 @@ def services(fmt: str) -> Response:
     _check_jurisdiction()
     _limit_reads()
     with _reading() as session:
-        body = open311_records.list_services(session, params.data_lang())
+        body = records.list_services(session, params.data_lang())
     return _render(fmt, "services", "service", body)
 
 
@@ -230,7 +233,7 @@ def service_definition(code: str, fmt: str) -> Response:
     _check_jurisdiction()
     _limit_reads()
     with _reading() as session:
-        body = open311_records.service_definition(session, code, params.data_lang())
+        body = records.service_definition(session, code, params.data_lang())
     return _render(fmt, "service_definition", None, body)
 
 
@@ -242,8 +245,8 @@ def list_requests(fmt: str) -> Response:
     query = params.query()
     _limit_reads()
     with _reading() as session:
-        cases = open311_records.find_requests(session, _services().clock(), query)
-        body = open311_records.public_records(session, cases, params.data_lang())
+        cases = records.find_requests(session, _services().clock(), query)
+        body = records.public_records(session, cases, params.data_lang())
     return _render(fmt, "service_requests", "request", body)
 
 
@@ -258,8 +261,8 @@ def get_request(request_id: str, fmt: str) -> Response:
         )
     _limit_reads()
     with _reading() as session:
-        case = open311_records.get_request(session, int(request_id))
-        body = open311_records.public_records(session, [case], params.data_lang())
+        case = records.get_request(session, int(request_id))
+        body = records.public_records(session, [case], params.data_lang())
     return _render(fmt, "service_requests", "request", body)
 
 
@@ -270,7 +273,7 @@ def token(token: str, fmt: str) -> Response:
     _check_jurisdiction()
     _limit_reads()
     with _reading() as session:
-        row = open311_records.request_for_token(session, token)
+        row = records.request_for_token(session, token)
         body = [{"service_request_id": str(row.case_id), "token": row.token}]
     return _render(fmt, "service_requests", "request", body)
 
@@ -282,12 +285,12 @@ def create_request(fmt: str) -> Response:
     _check_jurisdiction()
     clock = _services().clock
     with _writing() as session:  # its own transaction, so refused requests still count
-        key_id = open311.use_key(session, clock(), request.values.get("api_key")).id
+        key_id = keys.use_key(session, clock(), request.values.get("api_key")).id
     submission = params.submission()
     files = params.media_files()
     with _writing() as session:
         key = session.get(Open311Key, key_id)
-        row = open311.submit(session, clock, key, submission)  # type: ignore[arg-type]
+        row = intake.submit(session, clock, key, submission)  # type: ignore[arg-type]
         uploads.store_files(session, clock(), row.case_id, files, "intake")
         center = session.get(Case, row.case_id).center  # type: ignore[union-attr]
         notice = _describe(

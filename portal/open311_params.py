@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from flask import request
 from werkzeug.exceptions import HTTPException
 
-from engine import errors, open311, open311_records
+from engine import errors
+from open311 import intake, records
 from portal import geo, uploads
 
 
@@ -63,7 +64,7 @@ def _location() -> tuple[str | None, float | None, float | None]:
             )
     address_id = request.values.get("address_id", "").strip()
     if address_id:
-        return open311.check_address_id(address_id), lat, lon
+        return intake.check_address_id(address_id), lat, lon
     return (province.code if province else None), lat, lon
 
 
@@ -99,7 +100,7 @@ def media_files() -> list[uploads.CleanFile]:
         raise _bad("media", exc.message_th, exc.message_en) from exc
 
 
-def submission() -> open311.Submission:
+def submission() -> intake.Submission:
     area_code, lat, lon = _location()
     values = request.values
     if not values.get("service_code", "").strip():
@@ -109,7 +110,7 @@ def submission() -> open311.Submission:
             raise _bad(
                 name, f"«{name}» ยาวเกิน {limit} ตัวอักษร", f"«{name}» is over {limit} characters."
             )
-    return open311.Submission(
+    return intake.Submission(
         service_code=values.get("service_code", "").strip(),
         description=values.get("description", ""),
         area_code=area_code,
@@ -142,10 +143,10 @@ def _instant(name: str) -> datetime | None:
             f"«{name}» ต้องเป็นวันเวลาแบบ ISO 8601 เช่น 2026-11-01T00:00:00+07:00",
             f"«{name}» must be an ISO 8601 date-time such as 2026-11-01T00:00:00+07:00.",
         ) from exc
-    return value if value.tzinfo else value.replace(tzinfo=open311_records.BANGKOK)
+    return value if value.tzinfo else value.replace(tzinfo=records.BANGKOK)
 
 
-def query() -> open311_records.RequestQuery:
+def query() -> records.RequestQuery:
     ids = _csv("service_request_id")
     if any(not re.fullmatch(r"\d{1,18}", i) for i in ids):
         raise _bad(
@@ -156,7 +157,7 @@ def query() -> open311_records.RequestQuery:
     statuses = _csv("status")
     if any(s not in ("open", "closed") for s in statuses):
         raise _bad("status", "status ต้องเป็น open หรือ closed", "status must be open or closed.")
-    return open311_records.RequestQuery(
+    return records.RequestQuery(
         ids=tuple(int(i) for i in ids),
         service_codes=_csv("service_code"),
         statuses=statuses,

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from engine import identity, throttle
-from engine.access import Actor
+from engine.access import identity, throttle
+from engine.access.rules import Actor
+from engine.cases.ratings import RATABLE_STATUSES, rate_case
+from engine.cases.tracking import find_own_case, public_view
 from engine.errors import CaseNotFound, NotWaiting, RateLimited, ValidationFailed
 from engine.models import Case, CaseAttachment, CaseNote, Timer
-from engine.services.messages import send_message
-from engine.services.ratings import RATABLE_STATUSES, rate_case
-from engine.services.tracking import find_own_case, public_view
 from engine.statuses import FINAL_STATUSES, STATUSES
+from engine.workflow.messages import send_message
 from forms.formdata import format_date
 from portal import uploads
 from portal.filing import link_path, tracking_link

@@ -1,6 +1,6 @@
 """Citizens' photos and documents: checked by content, size-limited, images re-encoded.
 
-Images go through engine/files.py, which drops everything a camera wrote into the file (GPS
+Images go through engine/cases/files.py, which drops everything a camera wrote into the file (GPS
 position, device, time), so no attachment leaks where a citizen lives. A file that is not what
 its name says (a script renamed .jpg) is refused, whatever its name.
 """
@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import Actor
-from engine.files import NotAnImage, TooManyPixels, reencode_image, store_attachment
+from engine.access.rules import Actor
+from engine.cases.files import NotAnImage, TooManyPixels, reencode_image, store_attachment
 from engine.models import Case
 
 MAX_FILES = 5

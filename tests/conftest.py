@@ -10,28 +10,21 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, reference
-from engine.access import Actor
+from agency.models import FeedEvent
+from damrong.migrate import upgrade
+from damrong.wiring import make_sessionmaker
+from engine.access.rules import Actor
 from engine.clock import MovableClock
-from engine.db import make_engine, make_sessionmaker
-from engine.migrate import upgrade
+from engine.db import make_engine
 from engine.models import (
-    AgencyEndpoint,
     ApiToken,
     AuditEvent,
     Case,
     CaseAttachment,
     CaseNote,
     CaseRedaction,
-    ComplainantPreference,
-    FeedEvent,
     ForwardRequest,
     IdempotencyRecord,
-    ImportedRecord,
-    LineLinkCode,
-    NotificationTemplate,
-    Open311Key,
-    Open311Request,
     OrgUnit,
     OutboxMessage,
     RateLimit,
@@ -39,12 +32,22 @@ from engine.models import (
     RegistrationCounter,
     SignInThrottle,
     SlaRecord,
-    StaffPreference,
     Task,
     Timer,
     User,
     WorkflowInstance,
 )
+from engine.reference import loader
+from engine.workflow import definitions
+from importer.models import ImportedRecord
+from notifications.models import (
+    AgencyEndpoint,
+    ComplainantPreference,
+    NotificationTemplate,
+    StaffPreference,
+)
+from open311.models import Open311Key, Open311Request
+from portal.models import LineLinkCode
 
 # Children before parents, so deleting never trips a foreign key.
 MUTABLE_TABLES = [
@@ -90,7 +93,7 @@ def db_engine(database_url: str):  # type: ignore[no-untyped-def]
     upgrade(engine)
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
-        reference.load_all(session)
+        loader.load_all(session)
         definitions.deploy(session, MovableClock()())
     yield engine
     engine.dispose()

@@ -1,13 +1,13 @@
-"""Alembic environment: runs against the connection or URL that engine.migrate hands it."""
+"""Alembic environment: runs against the connection or URL that damrong.migrate hands it."""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from engine.migrate import include_name
-from engine.models import Base
+from damrong.migrate import include_name
+from damrong.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_online() -> None:

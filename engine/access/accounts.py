@@ -10,7 +10,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import users
+from engine.access import tokens
 from engine.errors import NotFound, SignInLocked, Unauthenticated, ValidationFailed
 from engine.models import ApiToken, SignInThrottle, User
 
@@ -37,7 +37,7 @@ def sign_in(session: Session, now: datetime, username: str, password: str) -> Us
             raise _locked_error()
         throttle.failures, throttle.locked_until = 0, None  # the lock has run out
     try:
-        user = users.check_password(session, name, password or "")
+        user = tokens.check_password(session, name, password or "")
     except Unauthenticated:
         _count_failure(session, throttle, name, now)
         raise
@@ -125,7 +125,7 @@ def create_token(session: Session, now: datetime, user_id: int, name: str) -> st
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise NotFound("No such user.", "ไม่พบผู้ใช้")
-    return users.issue_token(session, now, user, name)
+    return tokens.issue_token(session, now, user, name)
 
 
 def revoke_token(session: Session, now: datetime, user_id: int, token_id: int) -> None:

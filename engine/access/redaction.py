@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import identity
+from engine.access import identity
 from engine.models import Case, CaseRedaction
 
 MARK = "[ปกปิด]"

@@ -9,8 +9,8 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import identity
-from engine.access import Actor
+from engine.access import identity
+from engine.access.rules import Actor
 from engine.errors import Unauthenticated, ValidationFailed
 from engine.models import ROLES, ApiToken, OrgUnit, User
 

@@ -1,8 +1,8 @@
 """What an official reads of a case: text filtered for agencies, notes and attached files.
 
 An agency reads a confidential (or anonymous) complainant's case through the same identity
-filter as its API (engine/redaction.py), only the notes meant for it, and only the files it
-may have (engine/services/agency_view.py).
+filter as its API (engine/access/redaction.py), only the notes meant for it, and only the files it
+may have (engine/services/reads.py).
 """
 
 from __future__ import annotations
@@ -12,14 +12,17 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine import files, journal, redaction, runner
-from engine.access import Actor, case_visibility, check_can_contribute, may_see_complainant
+from agency import reads
+from engine import journal
+from engine.access import redaction
+from engine.access.rules import Actor, case_visibility, check_can_contribute, may_see_complainant
+from engine.cases import files
+from engine.cases.intake import get_case
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
 from engine.models import Case, CaseAttachment, CaseNote
-from engine.services import agency_view
-from engine.services.cases import get_case
+from engine.workflow import runner
 
 
 def text_filter(session: Session, actor: Actor, case: Case) -> redaction.Redactor | None:
@@ -33,7 +36,7 @@ def readable_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNot
     """The case's notes this official may read, oldest first."""
     get_case(session, actor, case_id)
     if actor.is_agency_staff:
-        return agency_view.visible_notes(session, actor, case_id)
+        return reads.visible_notes(session, actor, case_id)
     return list(
         session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id))
     )
@@ -44,7 +47,7 @@ def list_attachments(session: Session, actor: Actor, case_id: int) -> list[CaseA
     case = get_case(session, actor, case_id)
     query = select(CaseAttachment).where(CaseAttachment.case_id == case_id)
     if actor.is_agency_staff:
-        query = query.where(agency_view.attachment_visibility(case))
+        query = query.where(reads.attachment_visibility(case))
     return list(session.scalars(query.order_by(CaseAttachment.id)))
 
 
@@ -58,7 +61,7 @@ def get_attachment(
         CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
     )
     if actor.is_agency_staff:
-        query = query.where(agency_view.attachment_visibility(case))
+        query = query.where(reads.attachment_visibility(case))
     row = session.scalar(query)
     if row is None:
         raise CaseNotFound("There is no such attachment.", "ไม่พบไฟล์แนบนี้")

@@ -8,10 +8,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import runner
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases.intake import get_case
 from engine.models import ProcessDefinition, WorkflowInstance
-from engine.services.cases import get_case
+from engine.workflow import runner
 
 _PROCESS_ID = re.compile(r"<(?:bpmn2?:)?process\b[^>]*\bid=\"([^\"]+)\"")
 

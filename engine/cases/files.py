@@ -17,7 +17,7 @@ from datetime import datetime
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.models import Case, CaseAttachment
 
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them

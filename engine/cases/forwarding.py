@@ -15,14 +15,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import journal, runner
-from engine.access import Actor, case_visibility, check_can_see
+from engine import journal
+from engine.access.rules import Actor, case_visibility, check_can_see
+from engine.cases.referrals import find_agency, lead_agency_id
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from engine.models import Case, ForwardRequest, OrgUnit, Task
-from engine.referrals import find_agency, lead_agency_id
 from engine.text import check_text
+from engine.workflow import runner
 
 FORWARD_STEP = "agency_handle"
 _APPROVED = "damrong_forward_approved"  # session.info: the task an approval is completing
@@ -168,7 +169,7 @@ def decide(
     _record(session, case, actor, f"forward_{request.status}", request, target, now)
     if request.status == "approved":
         session.info[_APPROVED] = task.id
-        from engine.services.tasks import complete_task  # tasks calls hold(): import when used
+        from engine.cases.tasks import complete_task  # tasks calls hold(): import when used
 
         data = {"action": "forward", "agency": target.code, "reason": request.reason}
         complete_task(session, clock, _on_behalf_of_agency(task, request), task.id, data)

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from engine import areas, identity, journal, runner
-from engine.access import Actor, case_visibility, check_can_contribute, check_can_see
+from engine import journal
+from engine.access import identity
+from engine.access.rules import Actor, case_visibility, check_can_contribute, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
@@ -22,7 +23,9 @@ from engine.models import (
     Category,
     OrgUnit,
 )
+from engine.reference import areas
 from engine.text import check_text
+from engine.workflow import runner
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 _AREAS_PRESENT: set[str] = set()

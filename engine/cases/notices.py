@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from engine import journal
+from engine.cases.referrals import active_referrals
 from engine.models import Case
-from engine.referrals import active_referrals
 
 # event -> audiences: complainant, center, lead_agency
 AUDIENCES: dict[str, tuple[str, ...]] = {

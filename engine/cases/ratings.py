@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import journal, runner
-from engine.access import Actor, check_can_see
+from engine import journal
+from engine.access.rules import Actor, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import Case
 from engine.statuses import status_label
 from engine.text import check_text
+from engine.workflow import runner
 
 RATABLE_STATUSES = frozenset({"resolved", "closed"})
 COMMENT_LIMIT = 2000

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.errors import Conflict, ValidationFailed
 from engine.models import Case, OrgUnit, Referral, Task
 from engine.statuses import FINAL_STATUSES
@@ -109,7 +109,7 @@ def refer(
         {"case_id": case.id, "agency": agency.code, "role": role},
     )
     if role == "lead":
-        from engine.notices import notify_event  # notices reads referrals: import when used
+        from engine.cases.notices import notify_event  # notices reads referrals: import when used
 
         notify_event(session, case, "case_referred", now)  # the complainant hears who acts
     session.flush()

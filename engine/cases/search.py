@@ -15,8 +15,8 @@ import re
 from sqlalchemy import Integer, and_, column, exists, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from engine import identity
-from engine.access import Actor, case_visibility
+from engine.access import identity
+from engine.access.rules import Actor, case_visibility
 from engine.db import is_sqlite
 from engine.errors import ValidationFailed
 from engine.models import Case, CaseRedaction

@@ -11,14 +11,18 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import areas, forwarding, journal, runner, sla
-from engine.access import Actor, check_can_work, in_area, task_oversight, task_visibility
+from engine import journal
+from engine.access.rules import Actor, check_can_work, in_area, task_oversight, task_visibility
+from engine.cases import forwarding
+from engine.cases.referrals import find_agency
 from engine.clock import Clock, system_clock
 from engine.db import require_transaction
 from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import Case, CaseNote, Category, OrgUnit, Task, User
-from engine.referrals import find_agency
+from engine.reference import areas
+from engine.sla import policies
+from engine.workflow import runner
 from forms.loader import shared_schema
 from forms.validation import split_stored_fields
 
@@ -73,14 +77,14 @@ def _filtered(query: Select, now: datetime | None, filters: dict) -> Select:
 
 
 def _sla_condition(state: str, now: datetime) -> ColumnElement[bool]:
-    """sla.state_of(now) == state, written as ranges on the deadline so indexes serve it."""
+    """policies.state_of(now) == state, written as ranges on the deadline so indexes serve it."""
     if state == "breached":
         return Task.due_at <= now
     if state == "at_risk":
         return (Task.due_at > now) & (Task.at_risk_at <= now)
     if state == "on_track":
         return (Task.due_at > now) & or_(Task.at_risk_at.is_(None), Task.at_risk_at > now)
-    return sla.state_of(now) == state
+    return policies.state_of(now) == state
 
 
 def list_tasks(
@@ -289,7 +293,7 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
     )
     runner.advance(session, clock, actor, case, run_task)
     if task.form == "supervise":
-        from engine.services import supervision  # a cycle: supervision completes this task
+        from engine.sla import supervision  # a cycle: supervision completes this task
 
         supervision.apply(session, clock, actor, case, data)  # remind, extend, escalate
     return case

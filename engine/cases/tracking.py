@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import identity
+from engine.access import identity
+from engine.cases.referrals import active_referrals
 from engine.errors import CaseNotFound
 from engine.models import AuditEvent, Case, CaseNote
-from engine.referrals import active_referrals
 from engine.statuses import STATUSES, status_label
 
 # Verifying against a fixed hash when the code is unknown keeps the timing of both answers alike.

@@ -1,14 +1,13 @@
-"""What the staff web keeps beside the users (failed sign-ins), and the inbox's area index."""
+"""Throttles: failed staff sign-ins, and the rate-limit buckets every web process shares."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UTCDateTime
-from engine.models.work import Task
 
 
 class SignInThrottle(Base):
@@ -25,8 +24,11 @@ class SignInThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# A supervisor's "all open in my area" tab and the inbox's area filter select tasks by an area
-# prefix (a range on the DOPA code): counted by area, paged in deadline order (the first page of
-# a province's 20,000 tasks reads a few index entries instead of sorting them all).
-Index("ix_tasks_area_due", Task.area_code, Task.due_at)
-Index("ix_tasks_due_area", Task.due_at, Task.area_code)
+class RateLimit(Base):
+    """One counter of a rate limit (per address, per key ...), shared by every web process."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

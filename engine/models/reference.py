@@ -40,7 +40,7 @@ class OrgUnit(Base):
     hotline: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A center that approves agencies' forwards (and so every center under it): edited in the
-    # administration; see engine/forwarding.py.
+    # administration; see engine/cases/forwarding.py.
     forward_needs_approval: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
@@ -103,3 +103,26 @@ class ApiToken(Base):
 
 
 Index("ix_org_units_kind_area", OrgUnit.kind, OrgUnit.area_code)
+
+
+class DirectoryEntry(Base):
+    """A contact: a center, an agency (linked to its org unit) or a government hotline."""
+
+    __tablename__ = "directory_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # org unit code or hotline:<n>
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # center | agency | hotline
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    address_th: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    hotline: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(200))
+    office_hours_th: Mapped[str | None] = mapped_column(String(200))
+    office_hours_en: Mapped[str | None] = mapped_column(String(200))
+    area_code: Mapped[str | None] = mapped_column(String(6), index=True)  # None: nationwide
+    area_name_th: Mapped[str | None] = mapped_column(String(200))
+    search_text: Mapped[str] = mapped_column(Text, default="")  # names, area, digits; lower case
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

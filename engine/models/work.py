@@ -107,3 +107,10 @@ class OutboxMessage(Base):
 
 
 Index("ix_outbox_due", OutboxMessage.state, OutboxMessage.next_attempt_at)
+
+
+# A supervisor's "all open in my area" tab and the inbox's area filter select tasks by an area
+# prefix (a range on the DOPA code): counted by area, paged in deadline order (the first page of
+# a province's 20,000 tasks reads a few index entries instead of sorting them all).
+Index("ix_tasks_area_due", Task.area_code, Task.due_at)
+Index("ix_tasks_due_area", Task.due_at, Task.area_code)

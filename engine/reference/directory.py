@@ -1,7 +1,7 @@
 """The agency contact directory: every center and agency, and the government hotlines.
 
-Seeded from the org units (engine/seed/orgunits.json and the generated centers) and
-engine/seed/directory.json (hotlines, addresses, office hours); administrators edit the rows
+Seeded from the org units (engine/reference/seed/orgunits.json and the generated centers) and
+engine/reference/seed/directory.json (hotlines, addresses, office hours); administrators edit the rows
 afterwards. Search is by substring, which suits Thai (no spaces between words): a name, an
 area's name, or any part of a phone number; areas are DOPA codes, abolished ones mapped to
 their successors.
@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import areas
 from engine.errors import ValidationFailed
 from engine.models import DirectoryEntry, OrgUnit
+from engine.reference import areas
 
 SEED = Path(__file__).parent / "seed" / "directory.json"
 KINDS = ("center", "agency", "hotline")

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from engine import areas, directory
 from engine.models import Area, Category, OrgUnit, SlaPolicy
+from engine.reference import areas, directory
 
 SEED_DIR = Path(__file__).parent / "seed"
 

@@ -11,10 +11,12 @@ from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import escalation, journal, runner, views, workflow
-from engine.access import Actor
+from engine import journal
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.models import Case, Task
+from engine.sla import escalation
+from engine.workflow import materialize, runner, spiff
 
 log = logging.getLogger(__name__)
 SLA_CLOCK = Actor.system("sla-clock")
@@ -132,7 +134,7 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
         # The diagram's supervision branch waits for this message at every breach; while the
         # supervisor's task is already open it does not, and the notice above is enough.
         with contextlib.suppress(WorkflowException):
-            wf.send_event(workflow.message_event("sla_breached"))
+            wf.send_event(spiff.message_event("sla_breached"))
 
     runner.advance(session, clock, SLA_CLOCK, case, escalate)
     return True
@@ -140,4 +142,4 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
 
 def _escalation_recipients(session: Session, case: Case, task: Task) -> list[str]:
     """The supervisors at the case's escalation level."""
-    return [f"group:{views.escalation_unit_id(session, case)}:supervisor"]
+    return [f"group:{materialize.escalation_unit_id(session, case)}:supervisor"]

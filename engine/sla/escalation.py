@@ -14,9 +14,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import journal, sla, views
-from engine.access import Actor
+from engine import journal
+from engine.access.rules import Actor
 from engine.models import Case, OrgUnit, Task
+from engine.sla import policies
+from engine.workflow import materialize
 
 
 def ladder(session: Session, case: Case) -> list[OrgUnit]:
@@ -76,13 +78,13 @@ def extend(
     """Give the open tasks `days` more working days, counted from their deadline (or from now
     when it has already passed); the breach then fires at the new time, not the old."""
     tasks = overdue_work(session, case)
-    cal = sla.calendar(session)
+    cal = policies.calendar(session)
     for task in tasks:
         old_due = task.due_at
         new_due = cal.add_working_days(max(old_due, now), days)
-        policy = sla.policy_for(session, task.step, task.category_code)
+        policy = policies.policy_for(session, task.step, task.category_code)
         if policy is not None:
-            views.set_deadline(task, sla.plan(session, policy, now, new_due), now)
+            materialize.set_deadline(task, policies.plan(session, policy, now, new_due), now)
         else:
             task.due_at, task.at_risk_at = new_due, new_due
             task.reminder_plan, task.next_reminder_at = [], None

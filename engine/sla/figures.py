@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, false, func, select, true
 from sqlalchemy.orm import Session
 
-from engine import sla
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import Case, Category, OrgUnit, SlaRecord, Task
+from engine.sla import policies
 
 GROUPS = ("agency", "center", "category")
 FIGURE_ROLES = {"executive", "supervisor", "admin", "screener", "agency_officer"}
@@ -117,7 +117,7 @@ def compliance(
         "center": Case.center_id,
         "category": Task.category_code,
     }[group_by]
-    state = sla.state_of(now)
+    state = policies.state_of(now)
     open_tasks = (
         select(task_key, state, func.count())
         .join(Case, Case.id == Task.case_id)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import NotFound, PermissionDenied

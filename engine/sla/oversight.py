@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, task_oversight
+from engine.access.rules import Actor, task_oversight
 from engine.errors import PermissionDenied
 from engine.models import Case, OrgUnit, Task
 

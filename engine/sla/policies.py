@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from engine.models import HolidayOverride, SlaPolicy, Task
-from engine.workdays import GovernmentCalendar, Override
+from engine.sla.calendar import GovernmentCalendar, Override
 
 CACHE_TTL_S = 30.0  # an administrator's edit reaches every process within this
 SLA_STATES = ("on_track", "at_risk", "breached")

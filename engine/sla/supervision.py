@@ -14,16 +14,17 @@ from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import escalation, runner, workflow
-from engine.access import Actor, check_can_see
+from engine.access.rules import Actor, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotWaiting, PermissionDenied, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import Case, Task
-from engine.services.deadlines import send_reminder
+from engine.sla import escalation
+from engine.sla.deadlines import send_reminder
 from engine.statuses import FINAL_STATUSES, status_label
 from engine.text import check_text
+from engine.workflow import runner, spiff
 
 ACTIONS = ("remind", "extend", "escalate", "reassign", "close_unresolvable")
 MAX_EXTENSION_DAYS = 60
@@ -61,7 +62,7 @@ def supervise(session: Session, clock: Clock, actor: Actor, case_id: int, data: 
     task = _open_supervise_task(session, case)
     if task is not None:
         # The diagram's own path: the form is validated and the effects follow from it.
-        from engine.services.tasks import complete_task  # a cycle: tasks calls apply() below
+        from engine.cases.tasks import complete_task  # a cycle: tasks calls apply() below
 
         if task.org_unit_id != actor.org_unit_id:
             task.org_unit_id = actor.org_unit_id  # a higher level takes the task over
@@ -124,7 +125,7 @@ def apply(session: Session, clock: Clock, actor: Actor, case: Case, data: dict) 
             # supervisors get their own task at once instead of at the next breach.
             # Not referred to an agency: the escalation notice is what they get.
             with contextlib.suppress(WorkflowException):
-                wf.send_event(workflow.message_event("sla_breached"))
+                wf.send_event(spiff.message_event("sla_breached"))
 
         runner.advance(session, clock, actor, case, bring_in_next_level)
     session.flush()

@@ -11,18 +11,18 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import workflow
 from engine.errors import DefinitionInvalid
 from engine.models import ProcessDefinition
+from engine.workflow import spiff
 
-PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
+PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 MAIN_PROCESS = "complaint"
 USER_TASK_LANES = {"screener", "agency_officer", "supervisor"}
 
 # Other processes may deploy: a version they deploy is picked up here within CURRENT_TTL_S.
 CURRENT_TTL_S = 5.0
 
-_parsed: dict[str, workflow.ParsedDefinition] = {}
+_parsed: dict[str, spiff.ParsedDefinition] = {}
 _current: dict[str, tuple[int, str, float]] = {}
 
 
@@ -32,7 +32,7 @@ def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in files}
 
 
-def check(files: Mapping[str, str], process_id: str) -> workflow.ParsedDefinition:
+def check(files: Mapping[str, str], process_id: str) -> spiff.ParsedDefinition:
     """Parse and lint a definition; raise DefinitionInvalid listing every problem found."""
     problems: list[str] = []
     for name, text in files.items():
@@ -41,7 +41,7 @@ def check(files: Mapping[str, str], process_id: str) -> workflow.ParsedDefinitio
         if re.search(r'\bid="Start"', text):
             problems.append(f"{name}: an element with id 'Start' collides with the engine")
     try:
-        parsed = workflow.parse(files, process_id)
+        parsed = spiff.parse(files, process_id)
     except Exception as exc:  # the parser raises many types; all mean "cannot deploy"
         raise DefinitionInvalid([*problems, f"parse error: {exc}"]) from exc
     problems.extend(_check_user_tasks(parsed))
@@ -50,7 +50,7 @@ def check(files: Mapping[str, str], process_id: str) -> workflow.ParsedDefinitio
     return parsed
 
 
-def _check_user_tasks(parsed: workflow.ParsedDefinition) -> list[str]:
+def _check_user_tasks(parsed: spiff.ParsedDefinition) -> list[str]:
     from forms.loader import FormNotFound, load_schema
 
     problems = []
@@ -81,7 +81,7 @@ def deploy(
 ) -> tuple[ProcessDefinition, bool]:
     """Store a definition version unless the same content is already stored; (row, created)."""
     files = dict(files if files is not None else read_process_files())
-    digest = workflow.content_hash(files)
+    digest = spiff.content_hash(files)
     existing = session.scalar(
         select(ProcessDefinition).where(ProcessDefinition.content_hash == digest)
     )
@@ -98,8 +98,8 @@ def deploy(
         version=(latest or 0) + 1,
         content_hash=digest,
         files=files,
-        spec=workflow.dump_spec(parsed),
-        serializer_version=workflow.SERIALIZER_VERSION,
+        spec=spiff.dump_spec(parsed),
+        serializer_version=spiff.SERIALIZER_VERSION,
         deployed_at=now,
         deployed_by=deployed_by,
     )
@@ -132,13 +132,11 @@ def forget_current() -> None:
     _current.clear()
 
 
-def parsed_for(
-    session: Session, definition_id: int, content_hash: str
-) -> workflow.ParsedDefinition:
+def parsed_for(session: Session, definition_id: int, content_hash: str) -> spiff.ParsedDefinition:
     """The parsed specs of a stored version, restored once per process and kept."""
     found = _parsed.get(content_hash)
     if found is None:
         definition = session.get(ProcessDefinition, definition_id)
-        found = workflow.load_spec(definition.content_hash, definition.spec, definition.process_id)
+        found = spiff.load_spec(definition.content_hash, definition.spec, definition.process_id)
         _parsed[content_hash] = found
     return found

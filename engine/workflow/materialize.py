@@ -12,9 +12,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import journal, sla
+from engine import journal
+from engine.cases.referrals import lead_agency_id
 from engine.models import Case, OrgUnit, SlaRecord, Task, Timer
-from engine.referrals import lead_agency_id
+from engine.sla import policies
 from engine.statuses import FINAL_STATUSES, STATUSES
 
 # When several open elements carry a status (an agency task and a supervisor's escalation),
@@ -158,7 +159,7 @@ def escalation_unit_id(session: Session, case: Case, level: int | None = None) -
     return unit_id
 
 
-def set_deadline(row: Task, due: sla.Deadline | None, now: datetime) -> None:
+def set_deadline(row: Task, due: policies.Deadline | None, now: datetime) -> None:
     """Give a task row its due time, at-risk point and the reminders still to come."""
     row.due_at = due.due_at if due else None
     row.at_risk_at = due.at_risk_at if due else None
@@ -209,7 +210,7 @@ def _sync_tasks(
             current.append(row)
             continue
         props = _properties(task)
-        due = sla.deadline(
+        due = policies.deadline(
             session,
             task.task_spec.name,
             case.category_code,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.orm import Session
 
-from engine import journal, runner, workflow
-from engine.access import Actor, check_can_see
+from engine import journal
+from engine.access.rules import Actor, check_can_see
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import Case, CaseNote
 from engine.statuses import FINAL_STATUSES, status_label
 from engine.text import check_text
+from engine.workflow import runner, spiff
 
 # message -> who may send it ("citizen", "system", or a staff role)
 SENDERS: dict[str, frozenset[str]] = {
@@ -46,7 +47,7 @@ def send_message(
 
     def deliver(wf) -> None:  # type: ignore[no-untyped-def]
         try:
-            wf.send_event(workflow.message_event(name))
+            wf.send_event(spiff.message_event(name))
         except WorkflowException as exc:
             raise _not_waiting(name, case.status) from exc
 

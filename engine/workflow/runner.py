@@ -12,15 +12,17 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from engine import definitions, journal, sla, views, workflow
-from engine.access import Actor
+from engine import journal
+from engine.access.rules import Actor
+from engine.cases.notices import notify_event
+from engine.cases.referrals import refer
 from engine.clock import Clock, system_clock
 from engine.errors import CaseNotFound, WorkflowFailed
 from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowInstance
-from engine.notices import notify_event
-from engine.referrals import refer
-from engine.scripting import ScriptRejected, make_script_engine
+from engine.sla import policies
 from engine.statuses import FINAL_STATUSES, STATUSES
+from engine.workflow import definitions, materialize, spiff
+from engine.workflow.scripting import ScriptRejected, make_script_engine
 
 _definition_hashes: dict[int, str] = {}  # a stored version never changes its content
 DEFAULT_POLICY_DURATION = "P30D"  # a named policy nobody has defined yet
@@ -55,14 +57,14 @@ def policy_duration_of(session: Session, name: str, now: datetime) -> str:
     administrator's edit of the policy then reaches every timer set after it. Working days
     become the exact span to the deadline on the government calendar.
     """
-    policy = sla.policy_for(session, str(name), "")
+    policy = policies.policy_for(session, str(name), "")
     if policy is None:
         return DEFAULT_POLICY_DURATION
     if policy.unit == "calendar_days":
         return f"P{policy.duration}D"
     if policy.unit == "hours":
         return f"PT{policy.duration}H"
-    due = sla.calendar(session).add_working_days(now, policy.duration)
+    due = policies.calendar(session).add_working_days(now, policy.duration)
     return f"PT{max(int((due - now).total_seconds()), 1)}S"
 
 
@@ -111,7 +113,7 @@ class Started:
     definition_id: int
     wf: BpmnWorkflow
     effects: Effects
-    snap: views.Snapshot
+    snap: materialize.Snapshot
     state: bytes
 
 
@@ -120,11 +122,11 @@ def prepare_start(session: Session, clock: Clock, data: dict[str, object]) -> St
     definition_id, content_hash = definitions.current(session)
     parsed = definitions.parsed_for(session, definition_id, content_hash)
     effects = Effects()
-    wf = workflow.new_workflow(parsed, make_script_engine(_helpers(session, effects, clock)))
+    wf = spiff.new_workflow(parsed, make_script_engine(_helpers(session, effects, clock)))
     for ready in wf.get_tasks(state=TaskState.READY):
         ready.set_data(**data)  # the start task's data flows to every later task
     snap = _step(clock, wf, lambda _wf: None)
-    return Started(definition_id, wf, effects, snap, workflow.dump_state(wf))
+    return Started(definition_id, wf, effects, snap, spiff.dump_state(wf))
 
 
 def start(
@@ -140,7 +142,7 @@ def start(
     instance = WorkflowInstance(
         case_id=case.id,
         definition_id=started.definition_id,
-        serializer_version=workflow.SERIALIZER_VERSION,
+        serializer_version=spiff.SERIALIZER_VERSION,
         state=b"",
         completed=False,
     )
@@ -173,7 +175,7 @@ def advance(
     parsed = _parsed_of(session, instance)
     effects = Effects()
     engine = make_script_engine(_helpers(session, effects, clock))
-    wf = workflow.load_state(parsed, instance.state, engine)
+    wf = spiff.load_state(parsed, instance.state, engine)
     _run(session, clock, actor, case, instance, wf, effects, action)
     return wf
 
@@ -182,10 +184,10 @@ def load(session: Session, case: Case) -> BpmnWorkflow:
     """Load a case's workflow read-only (for the diagram and checks); nothing is saved."""
     instance = session.get(WorkflowInstance, case.id)
     engine = make_script_engine(_helpers(session, Effects()))
-    return workflow.load_state(_parsed_of(session, instance), instance.state, engine)
+    return spiff.load_state(_parsed_of(session, instance), instance.state, engine)
 
 
-def _parsed_of(session: Session, instance: WorkflowInstance) -> workflow.ParsedDefinition:
+def _parsed_of(session: Session, instance: WorkflowInstance) -> spiff.ParsedDefinition:
     content_hash = _definition_hashes.get(instance.definition_id)
     if content_hash is None:
         content_hash = session.scalar(
@@ -202,16 +204,18 @@ def _run(session, clock, actor, case, instance, wf, effects, action, new=False) 
     _save(session, clock, actor, case, instance, wf, effects, snap, new=new)
 
 
-def _step(clock: Clock, wf: BpmnWorkflow, action: Callable[[BpmnWorkflow], None]) -> views.Snapshot:
+def _step(
+    clock: Clock, wf: BpmnWorkflow, action: Callable[[BpmnWorkflow], None]
+) -> materialize.Snapshot:
     """Apply the action and run the engine to its next wait; what is open now."""
     try:
-        with workflow.running_at(clock):
+        with spiff.running_at(clock):
             action(wf)
             wf.refresh_timers()
             wf.do_engine_steps()
-            snap = views.snapshot(wf)
-            if views.end_if_final(wf, snap):
-                snap = views.snapshot(wf)
+            snap = materialize.snapshot(wf)
+            if materialize.end_if_final(wf, snap):
+                snap = materialize.snapshot(wf)
     except (SpiffWorkflowException, ScriptRejected) as exc:
         raise WorkflowFailed(
             f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"
@@ -224,17 +228,17 @@ def _save(session, clock, actor, case, instance, wf, effects, snap, new=False, s
     now = clock()
     before = case.status
     _apply_effects(session, now, actor, case, effects)
-    status, resolution = views.derive_status(wf, snap)
+    status, resolution = materialize.derive_status(wf, snap)
     case.status = status or case.status
     if resolution:
         case.resolution = resolution
     if case.status in FINAL_STATUSES and case.closed_at is None:
         case.closed_at = now
     case.updated_at = now
-    instance.state = state if state is not None else workflow.dump_state(wf)
+    instance.state = state if state is not None else spiff.dump_state(wf)
     instance.completed = wf.is_completed()
     _pause_or_resume_clock(session, actor, case, before, now)
-    views.sync(session, case, wf, now, new=new, snap=snap)
+    materialize.sync(session, case, wf, now, new=new, snap=snap)
     if case.status != before and before is not None:
         journal.record(
             session,
@@ -256,7 +260,7 @@ def _pause_or_resume_clock(session, actor, case, before, now) -> None:  # type: 
     ):
         return
     if not STATUSES[case.status].clock_runs and case.due_at is not None:
-        remaining = max(sla.calendar(session).working_days_between(now, case.due_at), 0)
+        remaining = max(policies.calendar(session).working_days_between(now, case.due_at), 0)
         case.sla_paused_at, case.sla_remaining_days = now, remaining
         journal.record(session, case, actor, "sla_paused", now, detail={"remaining": remaining})
     elif STATUSES[case.status].clock_runs and case.sla_paused_at is not None:

@@ -9,12 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import runner, views
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import is_sqlite
 from engine.models import Timer
 from engine.statuses import FINAL_STATUSES
+from engine.workflow import materialize, runner
 
 log = logging.getLogger(__name__)
 SCHEDULER = Actor.system("scheduler")
@@ -52,7 +52,7 @@ def fire_case_timers(session: Session, clock: Clock, case_id: int) -> bool:
     if still_due is None:
         return False
     if case.status in FINAL_STATUSES:
-        views.clear(session, case_id)  # a closed case's leftover timer does nothing
+        materialize.clear(session, case_id)  # a closed case's leftover timer does nothing
         return False
     runner.advance(session, clock, SCHEDULER, case, lambda wf: None)
     return True

@@ -11,8 +11,8 @@ from sqlalchemy import delete, update
 
 from damrong.app import create_app
 from damrong.config import Config
+from engine.cases.intake import open_case
 from engine.models import Category, User
-from engine.services.cases import open_case
 from tests.conftest import intake_data, make_user
 
 PASSWORD = "damrong1567"

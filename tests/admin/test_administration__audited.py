@@ -100,7 +100,7 @@ def test_a_new_user_gets_a_hashed_password_and_the_log_keeps_no_secret(app, peop
 
 
 def test_a_template_with_broken_syntax_is_refused_and_a_good_one_audited(app, people, factory):
-    from engine.models import NotificationTemplate
+    from notifications.models import NotificationTemplate
 
     client = app.test_client()
     sign_in(client, "admin")

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import delete, inspect, select
 
-from engine import directory, identity
+from engine.access import identity
 from engine.models import (
     ApiToken,
     AuditEvent,
@@ -20,6 +20,7 @@ from engine.models import (
     SlaPolicy,
     User,
 )
+from engine.reference import directory
 from tests.admin.conftest import sign_in
 
 DAY = date(2099, 12, 29)
@@ -162,7 +163,7 @@ def test_a_holiday_is_added_moved_and_removed_each_step_audited(admin, factory):
 def test_a_deactivated_official_is_signed_out_and_their_token_stops(
     app, admin, factory, clock, open_cases
 ):
-    from engine import accounts
+    from engine.access import accounts
 
     open_cases("เรื่องก่อนปิดบัญชี")  # an 'opened' event in the log as well
     with factory.begin() as session:
@@ -189,7 +190,7 @@ def test_a_deactivated_official_is_signed_out_and_their_token_stops(
 
 
 def test_an_admin_revokes_an_officials_lost_token(app, admin, factory, clock):
-    from engine import accounts
+    from engine.access import accounts
 
     with factory.begin() as session:
         labour = session.scalar(select(User).where(User.username == "labour"))

@@ -26,8 +26,11 @@ from flask import url_for
 from PIL import Image
 from sqlalchemy import delete, func, select
 
-from engine import accounts, open311
-from engine.access import Actor
+from engine.access import accounts
+from engine.access.rules import Actor
+from engine.cases import casefiles
+from engine.cases import tasks as task_service
+from engine.cases.intake import open_case
 from engine.models import (
     ApiToken,
     AuditEvent,
@@ -38,8 +41,6 @@ from engine.models import (
     Category,
     DirectoryEntry,
     HolidayOverride,
-    NotificationTemplate,
-    Open311Key,
     OrgUnit,
     OutboxMessage,
     ProcessDefinition,
@@ -47,9 +48,9 @@ from engine.models import (
     Task,
     User,
 )
-from engine.services import casefiles
-from engine.services import tasks as task_service
-from engine.services.cases import open_case
+from notifications.models import NotificationTemplate
+from open311 import keys
+from open311.models import Open311Key
 from tests.admin.conftest import PASSWORD, add_official, csrf_of, password_hash, sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.conftest import intake_data, make_user
@@ -273,7 +274,7 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
                 select(ApiToken.id).where(ApiToken.user_id == user.id)
             )
         ids["other_token"] = ids["token:labour2"]
-        open311.issue_key(session, clock(), "แอปพันธมิตรทดสอบ", 30)
+        keys.issue_key(session, clock(), "แอปพันธมิตรทดสอบ", 30)
         ids["partner_key"] = session.scalar(select(func.max(Open311Key.id)))
         session.add(HolidayOverride(day=HOLIDAY, working=False, name_th="วันหยุดทดสอบ"))
         session.add(

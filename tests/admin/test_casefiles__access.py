@@ -6,8 +6,8 @@ import hashlib
 
 from sqlalchemy import select
 
+from engine.cases import tasks as task_service
 from engine.models import CaseAttachment, CaseNote, Task
-from engine.services import tasks as task_service
 from tests.admin.conftest import sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Case, OutboxMessage, Task
-from engine.services.deadlines import sweep_deadlines
+from engine.sla.deadlines import sweep_deadlines
 from tests.admin.conftest import add_official, csrf_of
 from tests.admin.test_inbox__scope import screen_and_refer, signed_in
 

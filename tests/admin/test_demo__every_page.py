@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engine import demo
+from damrong import demo
 
 LINK = re.compile(r'href="(/staff/(?:cases|tasks)/\d+)"')
 

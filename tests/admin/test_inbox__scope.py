@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from engine.cases import tasks as task_service
 from engine.models import Case, CaseNote, Task
-from engine.services import tasks as task_service
 from tests.admin.conftest import add_official, csrf_of, sign_in
 
 

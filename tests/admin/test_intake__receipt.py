@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import identity
+from engine.access import identity
 from engine.models import AuditEvent, Case
 from tests.admin.conftest import csrf_of, sign_in
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases.intake import open_case
 from engine.models import Task
-from engine.services.cases import open_case
 from tests.admin.conftest import sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.conftest import intake_data, make_user

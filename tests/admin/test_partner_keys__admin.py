@@ -7,9 +7,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from engine import open311
 from engine.errors import PermissionDenied
-from engine.models import AuditEvent, Open311Key
+from engine.models import AuditEvent
+from open311 import keys
+from open311.models import Open311Key
 from tests.admin.conftest import add_official, sign_in
 from tests.open311.conftest import report
 
@@ -136,7 +137,7 @@ def test_bad_input_is_refused_in_thai_or_english_and_nothing_is_written(app, peo
 
 def test_a_revoked_key_is_refused_at_once_and_the_revocation_audited(app, people, factory, clock):
     with factory.begin() as session:  # issued from the command line, revoked from the page
-        key = open311.issue_key(session, clock(), "line-oa", requests_per_minute=30)
+        key = keys.issue_key(session, clock(), "line-oa", requests_per_minute=30)
     key_id = key_row(factory, "line-oa").id
     partner = app.test_client()
     assert partner.post(OPEN311, data=report(api_key=key)).status_code == 201
@@ -175,7 +176,7 @@ def test_a_revoked_key_is_refused_at_once_and_the_revocation_audited(app, people
 
 def test_a_changed_limit_takes_effect_on_the_next_request(app, people, factory, clock):
     with factory.begin() as session:
-        key = open311.issue_key(session, clock(), "superapp", requests_per_minute=100)
+        key = keys.issue_key(session, clock(), "superapp", requests_per_minute=100)
     key_id = key_row(factory, "superapp").id
     partner = app.test_client()
     assert partner.post(OPEN311, data=report(api_key=key)).status_code == 201
@@ -225,7 +226,7 @@ def partner_key_routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped
 def test_other_roles_are_refused_every_partner_key_route(app, people, factory, clock, role):
     add_official(factory, "designer", "central", ["designer"])
     with factory.begin() as session:
-        key = open311.issue_key(session, clock(), "superapp", requests_per_minute=100)
+        key = keys.issue_key(session, clock(), "superapp", requests_per_minute=100)
     key_id = key_row(factory, "superapp").id
     routes = partner_key_routes(app)
     assert len(routes) == 7  # list, new (2), key, limit, revoke (2)
@@ -246,8 +247,8 @@ def test_other_roles_are_refused_every_partner_key_route(app, people, factory, c
     assert row.requests_per_minute == 100
     assert app.test_client().post(OPEN311, data=report(api_key=key)).status_code == 201
     with pytest.raises(PermissionDenied), factory.begin() as session:  # the engine decides too
-        open311.revoke_key(session, clock(), key_id, people["screener"])
+        keys.revoke_key(session, clock(), key_id, people["screener"])
     with pytest.raises(PermissionDenied), factory.begin() as session:
-        open311.issue_key(session, clock(), "แอปแอบแฝง", 30, people["executive"])
+        keys.issue_key(session, clock(), "แอปแอบแฝง", 30, people["executive"])
     with pytest.raises(PermissionDenied), factory.begin() as session:
-        open311.change_key_limit(session, clock(), key_id, 1, people["supervisor"])
+        keys.change_key_limit(session, clock(), key_id, 1, people["supervisor"])

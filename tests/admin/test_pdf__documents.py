@@ -10,8 +10,8 @@ from html import unescape
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from engine.directory import load_directory
 from engine.models import Case, DirectoryEntry
+from engine.reference.directory import load_directory
 from tests.admin.conftest import add_official, csrf_of, sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.admin.test_intake__receipt import complaint

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
+from engine.cases import tasks as task_service
 from engine.models import ForwardRequest, OrgUnit
-from engine.services import tasks as task_service
 from tests.admin.conftest import csrf_of
 from tests.admin.test_inbox__scope import screen_and_refer, signed_in
 from tests.engine.helpers import complete, open_case, task_at

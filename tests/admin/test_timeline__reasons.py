@@ -3,7 +3,7 @@ the staff workspace, and never on the citizen's tracking page."""
 
 from __future__ import annotations
 
-from engine.services.deadlines import sweep_deadlines
+from engine.sla.deadlines import sweep_deadlines
 from tests.admin.conftest import csrf_of
 from tests.admin.test_inbox__scope import screen_and_refer, signed_in
 from tests.engine.helpers import open_case

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from engine import forwarding
+from agency import reads
+from engine.cases import forwarding
+from engine.cases.referrals import active_referrals
 from engine.errors import Conflict, PermissionDenied
 from engine.models import ForwardRequest, OrgUnit, OutboxMessage
-from engine.referrals import active_referrals
-from engine.services import agency_view
 from tests.engine.helpers import complete, task_at
 
 
@@ -206,7 +206,7 @@ def test_the_inbox_forward_waits_for_the_same_approval(
     assert holders(factory, case_id) == [("dla", "lead")]
     assert task_at(factory, case_id, "agency_acknowledge").org_unit_id == local.org_unit_id
     with factory() as session:
-        events = [e.event for e in agency_view.read_feed(session, local, 0).items]
+        events = [e.event for e in reads.read_feed(session, local, 0).items]
     assert "forwarded" in events
     with factory.begin() as session, pytest.raises(Conflict):
         forwarding.decide(session, clock, staff["supervisor"], case_id, request.id, False)

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import select, update
 from waitress import create_server
 
-from engine.models import AgencyEndpoint, FeedEvent, OrgUnit, OutboxMessage
+from agency.models import FeedEvent
+from engine.models import OrgUnit, OutboxMessage
+from notifications.models import AgencyEndpoint
 from tests.agency.conftest import referred_case
 from tests.engine.helpers import status_of
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from agency import reads
+from engine.cases.intake import add_comment
 from engine.models import OutboxMessage
-from engine.services import agency_view
-from engine.services.cases import add_comment
 from tests.agency.conftest import referred_case
 from tests.engine.helpers import complete
 
@@ -15,7 +15,7 @@ from tests.engine.helpers import complete
 def pull(factory, actor, since=0):  # type: ignore[no-untyped-def]
     """Everything in an agency's feed after a cursor, and the next cursor."""
     with factory() as session:
-        page = agency_view.read_feed(session, actor, since, limit=1000)
+        page = reads.read_feed(session, actor, since, limit=1000)
         return [(r.case_id, r.event) for r in page.items], page.next_cursor
 
 
@@ -71,7 +71,7 @@ def test_every_change_queues_a_webhook_and_the_feed_holds_no_free_text(factory, 
             .where(OutboxMessage.recipient == "agency:mol")
             .order_by(OutboxMessage.id)
         ).all()
-        feed = agency_view.read_feed(session, labour, 0).items
+        feed = reads.read_feed(session, labour, 0).items
     assert [r.event for r in rows][:2] == ["case_referred", "case_updated"]
     assert sum(r.event == "case_updated" for r in rows) == 3  # referral, ack, progress
     assert rows[-1].payload["positions"] == [feed[-1].position]

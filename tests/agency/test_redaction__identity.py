@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine import redaction
+from engine.access import redaction
 from engine.models import CaseAttachment
 from tests.agency.conftest import referred_case
 from tests.engine.helpers import complete

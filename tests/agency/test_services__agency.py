@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import pytest
 
+from agency import actions
 from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
-from engine.services import agency
 from tests.agency.conftest import referred_case
 from tests.engine.helpers import complete, open_tasks, status_of
 
 
 def act(factory, clock, actor, case_id, action, **body):  # type: ignore[no-untyped-def]
     with factory.begin() as session:
-        return agency.act(session, clock, actor, case_id, action, body).status
+        return actions.act(session, clock, actor, case_id, action, body).status
 
 
 def test_only_agency_officers_of_the_holding_agency_may_act(factory, clock, staff):
     case_id = referred_case(factory, clock, staff)
     for who in ("screener", "supervisor", "admin", "executive"):
         with pytest.raises(PermissionDenied), factory.begin() as session:
-            agency.act(session, clock, staff[who], case_id, "acknowledge", {})
+            actions.act(session, clock, staff[who], case_id, "acknowledge", {})
     for who in ("local", "police"):
         with pytest.raises(CaseNotFound), factory.begin() as session:
-            agency.act(session, clock, staff[who], case_id, "acknowledge", {})
+            actions.act(session, clock, staff[who], case_id, "acknowledge", {})
     assert status_of(factory, case_id) == "referred"
     assert act(factory, clock, staff["labour2"], case_id, "acknowledge") == "in_progress"
 
@@ -42,7 +42,7 @@ def test_an_agency_action_and_the_inbox_complete_the_same_task(factory, clock, s
         {"action": "progress", "progress_note": "ตรวจสอบเอกสารแล้ว"},
     )
     with pytest.raises(NotWaiting) as refused, factory.begin() as session:
-        agency.act(session, clock, staff["labour"], case_id, "acknowledge", {})
+        actions.act(session, clock, staff["labour"], case_id, "acknowledge", {})
     assert refused.value.detail["status"] == "in_progress"
     assert act(factory, clock, staff["labour"], case_id, "result", result_text="เสร็จ") == (
         "under_review"
@@ -52,11 +52,11 @@ def test_an_agency_action_and_the_inbox_complete_the_same_task(factory, clock, s
 
 def test_attachments_are_checked_by_content_and_size():
     pdf = "JVBERi0xLjQK"  # %PDF-1.4
-    [(name, kind, _)] = agency.check_attachments(
+    [(name, kind, _)] = actions.check_attachments(
         [{"filename": "../../x/ผล.pdf", "content_base64": pdf}]
     )
     assert (name, kind) == ("ผล.pdf", "application/pdf")
-    too_big = "A" * (4 * (agency.MAX_ATTACHMENT_BYTES // 3 + 2))
+    too_big = "A" * (4 * (actions.MAX_ATTACHMENT_BYTES // 3 + 2))
     for bad in (
         [{"filename": "a.png", "content_base64": "PHNjcmlwdD4="}],  # <script> named .png
         [{"filename": "a.pdf", "content_base64": too_big}],
@@ -65,4 +65,4 @@ def test_attachments_are_checked_by_content_and_size():
         "not a list",
     ):
         with pytest.raises(ValidationFailed):
-            agency.check_attachments(bad)
+            actions.check_attachments(bad)

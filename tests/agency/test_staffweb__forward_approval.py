@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from engine.cases.referrals import active_referrals
 from engine.models import ForwardRequest, OrgUnit
-from engine.referrals import active_referrals
 from tests.admin.conftest import csrf_of, people, sign_in  # noqa: F401  (fixture)
 
 FORWARD = {"agency": "dla", "reason": "เป็นอำนาจของท้องถิ่น"}

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from damrong.app import create_app
 from damrong.config import Config
+from engine.access.tokens import issue_token
 from engine.models import User
-from engine.users import issue_token
 
 
 @pytest.fixture

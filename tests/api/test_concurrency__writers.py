@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import func, select
 
+from engine.access.tokens import issue_token
 from engine.models import AuditEvent, Case, Task
-from engine.users import issue_token
 from tests.conftest import intake_data, make_user
 
 

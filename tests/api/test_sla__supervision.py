@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from engine.models import Timer
-from engine.services.deadlines import sweep_deadlines
+from engine.sla.deadlines import sweep_deadlines
 from tests.engine.helpers import complete, open_case, open_tasks
 
 MONDAY_10 = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from damrong.config import Config
 
 def surface(database_url: str = "sqlite://") -> dict:
     """The url_map (rule, methods, endpoint), the OpenAPI document and the Alembic heads."""
-    from engine.migrate import alembic_config
+    from damrong.migrate import alembic_config
 
     app = create_app(Config(database_url=database_url, secret_key="surface"))
     rules = sorted(

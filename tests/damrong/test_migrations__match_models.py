@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from engine.migrate import include_name
+from damrong.migrate import include_name
 from engine.models import Base
 
 

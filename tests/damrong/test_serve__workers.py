@@ -22,8 +22,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select, update
 
+from engine.access.tokens import issue_token
 from engine.models import Case, User
-from engine.users import issue_token
 from tests.conftest import intake_data
 
 REQUESTS = 40

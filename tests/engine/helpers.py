@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases import intake, tasks
 from engine.models import Case, Task
-from engine.services import cases, messages, tasks
+from engine.workflow import messages
 from tests.conftest import intake_data
 
 
 def open_case(factory, clock, actor: Actor, **overrides) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
     """Open a case; returns (id, tracking code, citizen secret)."""
     with factory.begin() as session:
-        opened = cases.open_case(session, clock, actor, intake_data(**overrides))
+        opened = intake.open_case(session, clock, actor, intake_data(**overrides))
         return opened.case.id, opened.case.tracking_code, opened.citizen_secret
 
 

@@ -8,7 +8,8 @@ import json
 from sqlalchemy import func, select
 
 from damrong import cli
-from engine.models import AuditEvent, Case, ImportedRecord
+from engine.models import AuditEvent, Case
+from importer.models import ImportedRecord
 
 HEADER = ["เลขที่", "เรื่อง", "รายละเอียด", "ประเภท", "รหัสพื้นที่", "ช่องทาง", "วันที่เกิดเหตุ",
           "ชื่อผู้ร้อง", "โทรศัพท์", "เลขบัตร", "ปกปิด"]  # fmt: skip

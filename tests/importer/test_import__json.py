@@ -7,7 +7,8 @@ import json
 from sqlalchemy import select
 
 from damrong import cli
-from engine.models import Case, ImportedRecord, OutboxMessage
+from engine.models import Case, OutboxMessage
+from importer.models import ImportedRecord
 
 RECORDS = [
     {

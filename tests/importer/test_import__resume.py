@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from damrong import cli
-from engine.models import Case, ImportedRecord
+from engine.models import Case
+from importer.models import ImportedRecord
 
 HEADER = ["external_id", "title", "description", "category", "area_code", "occurred_on"]
 

@@ -7,7 +7,7 @@ import hmac
 import re
 from datetime import UTC, datetime
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from notifications import admin
 from notifications.dispatcher import dispatch_outbox
 from tests.engine.helpers import complete, open_case

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.cases import intake
 from engine.errors import PermissionDenied
 from engine.models import OutboxMessage
-from engine.services import cases
 from notifications import admin
 from notifications.dispatcher import dispatch_outbox, lease_due, resolve_pending, send_leased
 from tests.conftest import intake_data
@@ -95,7 +95,7 @@ def test_a_crash_between_send_and_record_does_not_double_deliver(
 
 def test_a_rolled_back_change_sends_nothing(factory, clock, staff, http_sink, smtp_sink, settings):
     with pytest.raises(RuntimeError), factory.begin() as session:
-        cases.open_case(session, clock, staff["intake"], intake_data())
+        intake.open_case(session, clock, staff["intake"], intake_data())
         assert session.scalars(select(OutboxMessage)).all(), "queued inside the transaction"
         raise RuntimeError("the request failed after the case was opened")
     dispatch_outbox(factory, clock, settings)

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DISPATCHER = """
 import sys
 from engine.clock import system_clock
-from engine.db import make_engine, make_sessionmaker
+from damrong.wiring import make_sessionmaker
+from engine.db import make_engine
 from notifications.dispatcher import dispatch_outbox
 dispatch_outbox(make_sessionmaker(make_engine(sys.argv[1])), system_clock)
 """

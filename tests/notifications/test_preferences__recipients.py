@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.errors import PermissionDenied, ValidationFailed
 from notifications import preferences
 from notifications.digest import send_daily_digests
@@ -146,7 +146,7 @@ def test_an_overdue_task_reaches_the_supervisor_as_an_escalation_in_their_langua
     from sqlalchemy import update
 
     from engine.models import User
-    from engine.services.deadlines import sweep_deadlines
+    from engine.sla.deadlines import sweep_deadlines
 
     give_emails(factory, supervisor="boss@c5001.go.th")
     with factory.begin() as session:

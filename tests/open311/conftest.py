@@ -8,7 +8,7 @@ import pytest
 
 from damrong.app import create_app
 from damrong.config import Config
-from engine import open311
+from open311 import keys
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def client(app):  # type: ignore[no-untyped-def]
 def api_key(factory, clock) -> str:  # type: ignore[no-untyped-def]
     """A live key for the partner app «superapp»."""
     with factory.begin() as session:
-        return open311.issue_key(session, clock(), "superapp", requests_per_minute=100)
+        return keys.issue_key(session, clock(), "superapp", requests_per_minute=100)
 
 
 def xml(response) -> ElementTree.Element:  # type: ignore[no-untyped-def]

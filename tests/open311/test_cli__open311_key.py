@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from damrong import cli
-from engine.models import AuditEvent, Open311Key
+from engine.models import AuditEvent
+from open311.models import Open311Key
 from tests.open311.conftest import report
 
 
@@ -29,10 +30,10 @@ def test_issue_a_key_from_the_command_line_then_revoke_it(
 
 
 def test_issuing_every_use_and_revoking_a_key_are_audited(client, factory, clock):
-    from engine import open311
+    from open311 import keys
 
     with factory.begin() as session:
-        key = open311.issue_key(session, clock(), "line-oa", requests_per_minute=5)
+        key = keys.issue_key(session, clock(), "line-oa", requests_per_minute=5)
     assert client.post("/open311/v2/requests.json", data=report(api_key=key)).status_code == 201
     refused = client.post("/open311/v2/requests.json", data=report(api_key=key, lat="35.68"))
     assert refused.status_code == 400  # a use all the same: the key was presented and valid
@@ -41,8 +42,8 @@ def test_issuing_every_use_and_revoking_a_key_are_audited(client, factory, clock
     )
     with factory.begin() as session:
         key_id = session.scalar(select(Open311Key.id).where(Open311Key.name == "line-oa"))
-        open311.revoke_key(session, clock(), key_id)
-        open311.revoke_key(session, clock(), key_id)  # already revoked: nothing more to log
+        keys.revoke_key(session, clock(), key_id)
+        keys.revoke_key(session, clock(), key_id)  # already revoked: nothing more to log
     with factory() as session:
         events = session.execute(
             select(AuditEvent.action, AuditEvent.actor_label, AuditEvent.detail)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.open311 import province_named_in
+from open311.intake import province_named_in
 
 
 @pytest.mark.parametrize(

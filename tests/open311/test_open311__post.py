@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine import open311
-from engine.models import AuditEvent, Case, Open311Key, Task
+from engine.models import AuditEvent, Case, Task
+from open311 import keys
+from open311.models import Open311Key
 from tests.open311.conftest import report, xml
 
 
@@ -92,7 +93,7 @@ def test_a_key_is_required_and_a_wrong_or_revoked_one_is_403(client, factory, cl
         assert response.get_json()[0]["code"] == 403
     with factory.begin() as session:
         key_id = session.scalar(select(Open311Key.id).where(Open311Key.name == "superapp"))
-        open311.revoke_key(session, clock(), key_id)
+        keys.revoke_key(session, clock(), key_id)
     response = client.post("/open311/v2/requests.xml", data=report(api_key=api_key))
     assert response.status_code == 403 and xml(response).findtext("./error/code") == "403"
     assert count_cases(factory) == before
@@ -138,7 +139,7 @@ def test_the_spec_limit_of_4000_characters_is_accepted(client, api_key):
 
 def test_each_key_has_its_own_rate_limit(client, factory, clock):
     with factory.begin() as session:
-        slow = open311.issue_key(session, clock(), "slowapp", requests_per_minute=2)
+        slow = keys.issue_key(session, clock(), "slowapp", requests_per_minute=2)
     for _ in range(2):
         assert (
             client.post("/open311/v2/requests.json", data=report(api_key=slow)).status_code == 201

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases.referrals import refer
 from engine.models import Case, Category
-from engine.referrals import refer
-from engine.services.messages import send_message
+from engine.workflow.messages import send_message
 from tests.open311.conftest import report, xml
 
 

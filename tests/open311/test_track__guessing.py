@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from damrong.jobs import job_list
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases.intake import open_case
 from engine.models import RateLimit
-from engine.services.cases import open_case
 from tests.conftest import intake_data
 
 GUESSER = {"REMOTE_ADDR": "203.0.113.7"}

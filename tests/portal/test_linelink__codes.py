@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.errors import PermissionDenied
-from engine.services.linelink import issue_code, redeem_code
+from portal.linelink import issue_code, redeem_code
 from tests.engine.helpers import open_case
 
 USER = "U" + "ab" * 16

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from engine.cases.intake import add_comment
 from engine.models import Case, CaseNote
-from engine.services.cases import add_comment
 from forms.formdata import format_date
 from tests.engine.helpers import complete, open_case, status_of
 from tests.portal.conftest import csrf

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from SpiffWorkflow.util.task import TaskState
 
-from engine import definitions, views, workflow
 from engine.clock import MovableClock
-from engine.scripting import make_script_engine
+from engine.workflow import definitions, materialize, spiff
+from engine.workflow.scripting import make_script_engine
 
 
 @dataclass
@@ -35,11 +35,11 @@ class Driver:
     """Runs a case's workflow step by step, optionally saving and restoring between steps."""
 
     def __init__(self, restore: bool, category: str = "labour", province: str = "50") -> None:
-        self.parsed = workflow.parse(definitions.read_process_files(), "complaint")
+        self.parsed = spiff.parse(definitions.read_process_files(), "complaint")
         self.restore, self.clock, self.rec = restore, MovableClock(), Recorder()
         self.engine = make_script_engine(self.rec.helpers())
-        with workflow.running_at(self.clock):
-            self.wf = workflow.new_workflow(self.parsed, self.engine)
+        with spiff.running_at(self.clock):
+            self.wf = spiff.new_workflow(self.parsed, self.engine)
             for task in self.wf.get_tasks(state=TaskState.READY):
                 task.set_data(
                     category=category, province=province, area_code=province + "01", channel="web"
@@ -49,10 +49,10 @@ class Driver:
     def _settle(self) -> None:
         self.wf.refresh_timers()
         self.wf.do_engine_steps()
-        views.end_if_final(self.wf)
+        materialize.end_if_final(self.wf)
         if self.restore:
-            blob = workflow.dump_state(self.wf)
-            self.wf = workflow.load_state(self.parsed, blob, self.engine)
+            blob = spiff.dump_state(self.wf)
+            self.wf = spiff.load_state(self.parsed, blob, self.engine)
 
     def ready(self) -> list[str]:
         return sorted(
@@ -65,27 +65,27 @@ class Driver:
             for t in self.wf.get_tasks(state=TaskState.READY, manual=True)
             if t.task_spec.name == step
         ]
-        with workflow.running_at(self.clock):
+        with spiff.running_at(self.clock):
             task.set_data(**data)
             task.run()
             self._settle()
         return self
 
     def send(self, message: str) -> Driver:
-        with workflow.running_at(self.clock):
-            self.wf.send_event(workflow.message_event(message))
+        with spiff.running_at(self.clock):
+            self.wf.send_event(spiff.message_event(message))
             self._settle()
         return self
 
     def wait(self, days: int) -> Driver:
         self.clock.advance(days=days)
-        with workflow.running_at(self.clock):
+        with spiff.running_at(self.clock):
             self._settle()
         return self
 
     @property
     def status(self) -> tuple[str | None, str | None]:
-        return views.derive_status(self.wf)
+        return materialize.derive_status(self.wf)
 
 
 def referred(d: Driver) -> Driver:
@@ -251,5 +251,5 @@ def test_reopen_window_is_thirty_days_on_the_injected_clock() -> None:
         for t in driver.wf.get_tasks(state=TaskState.WAITING)
         if t.task_spec.name == "resolved_wait"
     ]
-    fire_at = views._timer_fire_time(waiting)
+    fire_at = materialize._timer_fire_time(waiting)
     assert fire_at - driver.clock() == timedelta(days=30)

@@ -38,7 +38,7 @@ def test_path(scenario: Scenario, mode: str) -> None:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
 def test_path_in_the_engine_sandbox(scenario: Scenario) -> None:
     # The engine runs scripts, conditions and timer expressions under RestrictedPython.
-    scripting = pytest.importorskip("engine.scripting")
+    scripting = pytest.importorskip("engine.workflow.spiff.scripting")
     driver = Driver(serialize=True, engine=scripting.make_script_engine, **(scenario.start or {}))
     scenario.run(driver)
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from engine import identity
-from engine.identity import (
+from engine.access import identity
+from engine.access.identity import (
     ALPHABET,
     buddhist_year,
     format_registration_number,

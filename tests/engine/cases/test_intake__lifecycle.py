@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases import tasks
 from engine.errors import NotWaiting, PermissionDenied, TaskNotFound, TaskNotReady
 from engine.models import (
     AuditEvent,
@@ -19,8 +20,7 @@ from engine.models import (
     Timer,
     WorkflowInstance,
 )
-from engine.services import tasks
-from engine.services.timers import fire_due_timers
+from engine.workflow.timers import fire_due_timers
 from tests.engine.helpers import complete, open_case, open_tasks, send, status_of, task_at
 
 

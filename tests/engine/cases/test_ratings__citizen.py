@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.access.rules import Actor
+from engine.cases.ratings import rate_case
 from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import AuditEvent, Case
-from engine.services.ratings import rate_case
 from tests.engine.helpers import complete, open_case
 
 

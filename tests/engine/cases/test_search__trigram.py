@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, insert, select, text, update
 
+from damrong.migrate import MIGRATIONS
+from engine.cases.search import search_cases
 from engine.errors import ValidationFailed
-from engine.migrate import MIGRATIONS
 from engine.models import Case
-from engine.services.search import search_cases
 from tests.engine.helpers import open_case
 
 POTHOLE = "ถนนหน้าบ้านเป็นหลุมเป็นบ่อมานานแล้ว"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import areas
-from engine.areas import (
+from engine.reference import areas
+from engine.reference.areas import (
     Area,
     UnknownArea,
     abolished_successors,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.workdays import BANGKOK, GovernmentCalendar, Override
+from engine.sla.calendar import BANGKOK, GovernmentCalendar, Override
 
 CAL = GovernmentCalendar()
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from engine.models import AuditEvent, OutboxMessage, Task
-from engine.services.deadlines import sweep_deadlines
+from engine.sla.deadlines import sweep_deadlines
 from tests.engine.helpers import complete, open_case, open_tasks, status_of
 
 
@@ -68,7 +68,7 @@ def test_a_task_done_before_the_deadline_is_not_escalated(factory, clock, staff)
 def test_the_clock_stops_while_the_complainant_is_asked_and_resumes_with_what_was_left(
     factory, clock, staff
 ):
-    from engine.access import Actor
+    from engine.access.rules import Actor
     from tests.engine.helpers import send
 
     clock.set(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))  # Monday; screening due Thursday

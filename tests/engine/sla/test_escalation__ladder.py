@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.errors import Conflict, NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import AuditEvent, Case, OrgUnit, OutboxMessage, SlaRecord, Task
-from engine.services import supervision
-from engine.services.deadlines import sweep_deadlines
+from engine.sla import supervision
+from engine.sla.deadlines import sweep_deadlines
 from tests.conftest import make_user
 from tests.engine.helpers import complete, open_case, open_tasks, status_of
 

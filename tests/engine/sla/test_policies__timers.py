@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import sla
 from engine.models import SlaPolicy, Timer
+from engine.sla import policies
 from tests.engine.helpers import complete, open_case
 
 MONDAY_10 = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -24,14 +24,14 @@ def reopen_policy(factory):  # type: ignore[no-untyped-def]
     with factory.begin() as session:
         policy = session.scalar(select(SlaPolicy).where(SlaPolicy.step == "reopen_window"))
         policy.unit, policy.duration = saved
-    sla.forget_cached()
+    policies.forget_cached()
 
 
 def _set_policy(factory, unit: str, duration: int) -> None:  # type: ignore[no-untyped-def]
     with factory.begin() as session:
         policy = session.scalar(select(SlaPolicy).where(SlaPolicy.step == "reopen_window"))
         policy.unit, policy.duration = unit, duration
-    sla.forget_cached()
+    policies.forget_cached()
 
 
 def _resolved_timer(factory, clock, staff) -> datetime:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.access.rules import Actor
 from engine.errors import PermissionDenied
 from engine.models import OrgUnit, Referral
 from tests.engine.helpers import complete, open_case, open_tasks, send, status_of

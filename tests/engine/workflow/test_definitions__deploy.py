@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import definitions
 from engine.errors import DefinitionInvalid
 from engine.models import ProcessDefinition, WorkflowInstance
+from engine.workflow import definitions
 from tests.engine.helpers import complete, open_case
 
 

@@ -17,7 +17,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.scripting import (
+from engine.workflow.scripting import (
     RANGE_LIMIT,
     RestrictedEnvironment,
     ScriptLimitExceeded,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine.db import make_sessionmaker
+from damrong.wiring import make_sessionmaker
 from engine.models import AuditEvent, Case, Timer
-from engine.services.timers import fire_due_timers
+from engine.workflow.timers import fire_due_timers
 from tests.engine.helpers import complete, open_case, status_of
 
 MONDAY_10 = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)

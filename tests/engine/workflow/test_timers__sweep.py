@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import Timer, WorkflowInstance
-from engine.services.timers import fire_due_timers
+from engine.workflow.timers import fire_due_timers
 from tests.engine.helpers import complete, open_case, status_of
 
 

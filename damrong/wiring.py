@@ -1,0 +1,28 @@
+"""Wiring: what the capabilities hook into the engine, installed by every entry point.
+
+The engine never imports a capability. Where a lower part must reach a higher one — the agency
+feed written on every commit, the per-form steps of completing a task, the workflow's referral
+and notice effects, the deadline rules — the higher part offers a function and this module
+registers it. The web app, the scheduler, the command line, the benchmarks and the tests all
+build their session factories here, so none of them can miss a hook.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from agency import feed
+from engine import db
+
+
+def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
+    """A session factory with every session hook installed (the agencies' feed)."""
+    install()
+    factory = db.make_sessionmaker(engine, write=write)
+    feed.install(factory)
+    return factory
+
+
+def install() -> None:
+    """Register the capabilities' hooks in the engine (idempotent)."""
