@@ -4,8 +4,8 @@ Every action completes the same READY user task, through the same `complete_task
 the matching choice in Damrong's inbox (processes/agency_handling.bpmn): acknowledging completes
 `agency_acknowledge`; progress, result, questions, declining, forwarding and inviting complete
 `agency_handle` with the form's `action`. No side channel: the BPMN decides what happens next.
-A forward may wait for the center's approval first (engine/cases/forwarding.py). A co-handling agency
-only reports progress (403 for anything else); an agency the case has left gets 403.
+A forward may wait for the center's approval first (engine/cases/forwarding.py). A co-handling
+agency only reports progress (403 for anything else); an agency the case has left gets 403.
 """
 
 from __future__ import annotations

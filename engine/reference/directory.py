@@ -1,8 +1,8 @@
 """The agency contact directory: every center and agency, and the government hotlines.
 
-Seeded from the org units (engine/reference/seed/orgunits.json and the generated centers) and
-engine/reference/seed/directory.json (hotlines, addresses, office hours); administrators edit the rows
-afterwards. Search is by substring, which suits Thai (no spaces between words): a name, an
+Seeded from the org units (engine/reference/seed/orgunits.json and the generated centers)
+and engine/reference/seed/directory.json (hotlines, addresses, office hours); administrators
+edit the rows afterwards. Search is by substring, which suits Thai (no spaces between words): a name, an
 area's name, or any part of a phone number; areas are DOPA codes, abolished ones mapped to
 their successors.
 """
