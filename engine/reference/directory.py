@@ -3,8 +3,8 @@
 Seeded from the org units (engine/reference/seed/orgunits.json and the generated centers)
 and engine/reference/seed/directory.json (hotlines, addresses, office hours); administrators
 edit the rows afterwards. Search is by substring, which suits Thai (no spaces between words):
-a name, an area's name, or any part of a phone number; areas are DOPA codes, abolished ones mapped to
-their successors.
+a name, an area's name, or any part of a phone number; areas are DOPA codes, abolished ones
+mapped to their successors.
 """
 
 from __future__ import annotations
