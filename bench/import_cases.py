@@ -45,8 +45,10 @@ from engine.db import make_engine  # noqa: E402
 from engine.models import Case
 from engine.reference import loader  # noqa: E402
 from engine.workflow import definitions
-from importer import run
+from importer.mapping import load_mapping, to_intake
 from importer.models import ImportedRecord  # noqa: E402
+from importer.read import read_rows
+from importer.run import importer_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ["labour", "land", "police", "consumer", "online_fraud", "local_nuisance", "debt"]
@@ -132,9 +134,9 @@ def run_import(csv_path: Path, url: str, engine, kill_at: int | None) -> dict:  
 def engine_baseline(csv_path: Path, url: str, sample: int) -> float:
     """Rows per second of `open_case` alone, one transaction per case (no import records)."""
     engine, factory = fresh_database(url)
-    mapping = run.load_mapping(pairs=MAPPING)
-    actor = run.importer_actor("baseline")
-    rows = [run.to_intake(r, mapping)[0] for r in run.read_rows(csv_path)][:sample]
+    mapping = load_mapping(pairs=MAPPING)
+    actor = importer_actor("baseline")
+    rows = [to_intake(r, mapping)[0] for r in read_rows(csv_path)][:sample]
     started = time.monotonic()
     for data in rows:
         with factory.begin() as session:
@@ -148,7 +150,7 @@ def raw_sql_baseline(csv_path: Path, url: str) -> float:
     """Rows per second of a plain `executemany` INSERT of the same rows into a bare table."""
     engine = make_engine(url)
     rows = [dict(zip(("a", "b", "c", "d", "e", "f", "g", "h"), r.values(), strict=True))
-            for r in run.read_rows(csv_path)]  # fmt: skip
+            for r in read_rows(csv_path)]  # fmt: skip
     started = time.monotonic()
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS raw_import"))

@@ -176,14 +176,15 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     """Open cases from another system's CSV/JSON export; rejects to a CSV, resumable."""
     from pathlib import Path
 
-    from importer import run
+    from importer.mapping import load_mapping
+    from importer.run import import_file
 
     _engine, factory = _factory(config)
-    mapping = run.load_mapping(args.mapping, args.map or ())
+    mapping = load_mapping(args.mapping, args.map or ())
     source = args.source or Path(args.file).stem
     rejects_path = args.rejects or f"{args.file}.rejects.csv"
     with open(rejects_path, "w", encoding="utf-8-sig", newline="") as rejects:
-        summary = run.import_file(
+        summary = import_file(
             factory,
             system_clock,
             args.file,
