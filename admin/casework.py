@@ -22,7 +22,7 @@ from engine.access.rules import (
 from engine.cases import casefiles, forwarding, search
 from engine.cases import diagram as diagram_service
 from engine.cases import intake as case_service
-from engine.cases.referrals import active_referrals
+from engine.holders import active_referrals
 from engine.errors import ValidationFailed
 from engine.models import Case, Category, OrgUnit, Task
 from engine.reference import areas

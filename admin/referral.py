@@ -20,7 +20,7 @@ from agency import actions
 from engine.access import redaction
 from engine.access.rules import Actor
 from engine.cases import intake as case_service
-from engine.cases.referrals import active_referrals
+from engine.holders import active_referrals
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
 from engine.models import DirectoryEntry
 

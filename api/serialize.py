@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine.access import identity
 from engine.access.rules import Actor, may_see_complainant, may_see_full_national_id
 from engine.cases import casefiles
-from engine.cases.referrals import active_referrals
+from engine.holders import active_referrals
 from engine.models import AuditEvent, Case, Task
 from engine.sla import policies
 from engine.sla.calendar import GovernmentCalendar

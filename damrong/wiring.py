@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agency import feed
 from engine import db
+from engine.cases import forwarding, notices, referrals, tasks
+from engine.sla import lifecycle, policies, supervision
+from engine.workflow import hooks
 
 
 def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
@@ -26,3 +29,12 @@ def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Ses
 
 def install() -> None:
     """Register the capabilities' hooks in the engine (idempotent)."""
+    # What a BPMN step sets off in the layers above the workflow.
+    hooks.set_effects(refer=referrals.refer, notify=notices.notify_event)
+    hooks.on_task_opened(lifecycle.give_deadline)
+    hooks.on_task_closed(lifecycle.record_outcome)
+    hooks.on_status_changed(lifecycle.pause_or_resume)
+    hooks.add_script_helper("policy_duration", policies.policy_duration_helper)
+    # Forms with a step of their own when their task is completed.
+    tasks.on_complete(forwarding.FORWARD_FORM, hold=forwarding.hold_for_approval)
+    tasks.on_complete(supervision.FORM, after=supervision.apply)

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import re
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access.rules import Actor
 from engine.cases.intake import get_case
 from engine.models import ProcessDefinition, WorkflowInstance
-from engine.workflow import runner
+from engine.workflow import progress
 
 _PROCESS_ID = re.compile(r"<(?:bpmn2?:)?process\b[^>]*\bid=\"([^\"]+)\"")
-
-
-def _state_name(state: int) -> str | None:
-    if state == TaskState.COMPLETED:
-        return "completed"
-    if state in (TaskState.READY, TaskState.STARTED, TaskState.ERROR):
-        return "active"
-    if state == TaskState.WAITING:
-        return "waiting"
-    return None
 
 
 def diagram_state(session: Session, actor: Actor, case_id: int) -> list[dict]:
@@ -34,16 +23,7 @@ def diagram_state(session: Session, actor: Actor, case_id: int) -> list[dict]:
     files = session.scalar(
         select(ProcessDefinition.files).where(ProcessDefinition.id == instance.definition_id)
     )
-    wf = runner.load(session, case)
-    states: dict[str, dict[str, set[str]]] = {}
-    main = wf.spec.name
-    for task in wf.get_tasks():
-        name = _state_name(task.state)
-        if name is None:
-            continue
-        process = task.workflow.spec.name
-        marks = states.setdefault(process, {"completed": set(), "active": set(), "waiting": set()})
-        marks[name].add(task.task_spec.name)
+    main, states = progress.element_states(session, case)
     by_process = {
         pid: (file_name, xml)
         for file_name, xml in sorted(files.items())

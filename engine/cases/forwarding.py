@@ -17,15 +17,18 @@ from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access.rules import Actor, case_visibility, check_can_see
-from engine.cases.referrals import find_agency, lead_agency_id
+from engine.cases.referrals import find_agency
+from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from engine.holders import lead_agency_id
 from engine.models import Case, ForwardRequest, OrgUnit, Task
 from engine.text import check_text
 from engine.workflow import runner
 
 FORWARD_STEP = "agency_handle"
+FORWARD_FORM = "agency_handle"  # the agency's form, whose forward may wait for approval
 _APPROVED = "damrong_forward_approved"  # session.info: the task an approval is completing
 
 
@@ -75,6 +78,13 @@ def requests_of(session: Session, case_id: int) -> list[ForwardRequest]:
             .order_by(ForwardRequest.id.desc())
         )
     )
+
+
+def hold_for_approval(
+    session: Session, clock: Clock, actor: Actor, case: Case, task: Task, data: dict
+) -> bool:
+    """The agency form's hook: True when the forward waits for the center (the task stays)."""
+    return hold(session, clock, actor, case, task, data) is not None
 
 
 def hold(
@@ -169,8 +179,6 @@ def decide(
     _record(session, case, actor, f"forward_{request.status}", request, target, now)
     if request.status == "approved":
         session.info[_APPROVED] = task.id
-        from engine.cases.tasks import complete_task  # tasks calls hold(): import when used
-
         data = {"action": "forward", "agency": target.code, "reason": request.reason}
         complete_task(session, clock, _on_behalf_of_agency(task, request), task.id, data)
     session.flush()

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.cases.referrals import active_referrals
+from engine.holders import active_referrals
 from engine.models import Case
 
 # event -> audiences: complainant, center, lead_agency

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access.rules import Actor
+from engine.cases.notices import notify_event
 from engine.errors import Conflict, ValidationFailed
+from engine.holders import active_referrals
 from engine.models import Case, OrgUnit, Referral, Task
 from engine.statuses import FINAL_STATUSES
 
@@ -26,20 +28,6 @@ def find_agency(session: Session, code: str) -> OrgUnit:
             f"There is no active agency with code «{code}».",
         )
     return agency
-
-
-def active_referrals(session: Session, case_id: int) -> list[Referral]:
-    """The referrals currently in force for a case, lead first."""
-    rows = session.scalars(
-        select(Referral).where(Referral.case_id == case_id, Referral.active.is_(True))
-    ).all()
-    return sorted(rows, key=lambda r: (r.role != "lead", r.id))
-
-
-def lead_agency_id(session: Session, case_id: int) -> int | None:
-    """The org unit id of the agency leading the case, if any."""
-    leads = [r for r in active_referrals(session, case_id) if r.role == "lead"]
-    return leads[0].agency_id if leads else None
 
 
 def refer(
@@ -109,8 +97,6 @@ def refer(
         {"case_id": case.id, "agency": agency.code, "role": role},
     )
     if role == "lead":
-        from engine.cases.notices import notify_event  # notices reads referrals: import when used
-
         notify_event(session, case, "case_referred", now)  # the complainant hears who acts
     session.flush()
     return referral

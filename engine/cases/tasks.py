@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access.rules import Actor, check_can_work, in_area, task_oversight, task_visibility
-from engine.cases import forwarding
 from engine.cases.referrals import find_agency
 from engine.clock import Clock, system_clock
 from engine.db import require_transaction
@@ -28,6 +26,21 @@ from forms.validation import split_stored_fields
 
 # Free-text fields the complainant sees on the tracking page; the rest stays internal.
 PUBLIC_NOTE_FIELDS = frozenset({"progress_note", "result_text", "public_note"})
+
+# Per-form steps of completing a task, registered at start-up (damrong/wiring.py) by the
+# capability that owns the form, so this module names no form and imports none of them.
+# A hold returns True to keep the task open instead of completing it.
+Hold = Callable[[Session, Clock, Actor, Case, Task, dict], bool]
+After = Callable[[Session, Clock, Actor, Case, dict], None]
+_HOLDS: dict[str, list[Hold]] = {}
+_AFTERS: dict[str, list[After]] = {}
+
+
+def on_complete(form: str, *, hold: Hold | None = None, after: After | None = None) -> None:
+    """Register a form's own step: `hold` before the workflow moves, `after` once it has."""
+    for table, hook in ((_HOLDS, hold), (_AFTERS, after)):
+        if hook is not None and hook not in table.setdefault(form, []):
+            table[form].append(hook)
 
 
 @dataclass(frozen=True)
@@ -265,21 +278,12 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
         raise TaskNotReady("Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว")
     check_form(task.form, data)
     _check_references(session, case, data)
-    if forwarding.hold(session, clock, actor, case, task, data) is not None:
-        return case  # the forward waits for the center's approval; the task stays open
+    if any(hold(session, clock, actor, case, task, data) for hold in _HOLDS.get(task.form, ())):
+        return case  # a form's own rule keeps the task open (a forward waiting for approval)
     workflow_data, notes = split_stored_fields(shared_schema(task.form), data)
     if data.get("area_code"):  # a screener set the area (checked above): routing reads its province
         workflow_data["province"] = data["area_code"][:2]
     now = clock()
-    spiff_id = UUID(task.spiff_task_id)
-
-    def run_task(wf) -> None:  # type: ignore[no-untyped-def]
-        spiff_task = wf.get_task_from_id(spiff_id)
-        if spiff_task is None or spiff_task.state != TaskState.READY:
-            raise TaskNotReady("This task is no longer open.", "งานนี้ไม่อยู่ในสถานะที่ทำได้แล้ว")
-        spiff_task.set_data(**workflow_data)
-        spiff_task.run()
-
     _store_notes(session, case, actor, task.step, notes, now)
     _apply_case_fields(session, case, data)
     journal.record(
@@ -291,11 +295,9 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
         step=task.step,
         detail={k: v for k, v in workflow_data.items() if isinstance(v, str | int | bool)},
     )
-    runner.advance(session, clock, actor, case, run_task)
-    if task.form == "supervise":
-        from engine.sla import supervision  # a cycle: supervision completes this task
-
-        supervision.apply(session, clock, actor, case, data)  # remind, extend, escalate
+    runner.complete_user_task(session, clock, actor, case, task.spiff_task_id, workflow_data)
+    for after in _AFTERS.get(task.form, ()):
+        after(session, clock, actor, case, data)  # e.g. the supervisor's remind, extend, escalate
     return case
 
 

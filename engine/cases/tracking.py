@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import identity
-from engine.cases.referrals import active_referrals
 from engine.errors import CaseNotFound
+from engine.holders import active_referrals
 from engine.models import AuditEvent, Case, CaseNote
 from engine.statuses import STATUSES, status_label
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,7 +14,7 @@ from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.models import Case, Task
 from engine.sla import escalation
-from engine.workflow import materialize, runner, spiff
+from engine.workflow import materialize, runner
 
 log = logging.getLogger(__name__)
 SLA_CLOCK = Actor.system("sla-clock")
@@ -121,7 +119,7 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
     # The ladder: a supervisor's own overdue task, or an agency's second breach, goes a level up.
     climbs = task.role == "supervisor" or (task.role == "agency_officer" and task.breach_count > 1)
     if climbs and escalation.raise_level(session, case, SLA_CLOCK, now, "second_breach"):
-        runner.advance(session, clock, SLA_CLOCK, case, lambda _wf: None)  # re-home the task
+        runner.refresh(session, clock, SLA_CLOCK, case)  # re-home the task
     for recipient in _escalation_recipients(session, case, task):
         journal.enqueue(
             session, case, "sla_breached", recipient, now, {"case_id": case.id, "step": step}
@@ -130,13 +128,9 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
     if task.role != "agency_officer":
         return True  # centers' own steps have no escalation path in the diagram: the notice is it
 
-    def escalate(wf) -> None:  # type: ignore[no-untyped-def]
-        # The diagram's supervision branch waits for this message at every breach; while the
-        # supervisor's task is already open it does not, and the notice above is enough.
-        with contextlib.suppress(WorkflowException):
-            wf.send_event(spiff.message_event("sla_breached"))
-
-    runner.advance(session, clock, SLA_CLOCK, case, escalate)
+    # The diagram's supervision branch waits for this message at every breach; while the
+    # supervisor's task is already open it does not, and the notice above is enough.
+    runner.send_message(session, clock, SLA_CLOCK, case, "sla_breached")
     return True
 
 

@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.access.rules import Actor
 from engine.models import Case, OrgUnit, Task
-from engine.sla import policies
-from engine.workflow import materialize
+from engine.sla import lifecycle, policies
 
 
 def ladder(session: Session, case: Case) -> list[OrgUnit]:
@@ -84,7 +83,7 @@ def extend(
         new_due = cal.add_working_days(max(old_due, now), days)
         policy = policies.policy_for(session, task.step, task.category_code)
         if policy is not None:
-            materialize.set_deadline(task, policies.plan(session, policy, now, new_due), now)
+            lifecycle.set_deadline(task, policies.plan(session, policy, now, new_due), now)
         else:
             task.due_at, task.at_risk_at = new_due, new_due
             task.reminder_plan, task.next_reminder_at = [], None

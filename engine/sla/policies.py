@@ -7,12 +7,14 @@ injected clock, and the SLA state is derived from them in SQL so inboxes filter 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
+from engine.clock import Clock
 from engine.models import HolidayOverride, SlaPolicy, Task
 from engine.sla.calendar import GovernmentCalendar, Override
 
@@ -135,3 +137,33 @@ def state_now(due_at: datetime | None, at_risk_at: datetime | None, now: datetim
     if due_at <= now:
         return "breached"
     return "at_risk" if at_risk_at is not None and at_risk_at <= now else "on_track"
+
+
+DEFAULT_POLICY_DURATION = "P30D"  # a named policy nobody has defined yet
+
+
+def policy_duration_of(session: Session, name: str, now: datetime) -> str:
+    """An ISO 8601 duration for a named SLA policy (for BPMN timers), from `now`.
+
+    Designers write `policy_duration("reopen_window")` instead of a fixed "P30D"; an
+    administrator's edit of the policy then reaches every timer set after it. Working days
+    become the exact span to the deadline on the government calendar.
+    """
+    policy = policy_for(session, str(name), "")
+    if policy is None:
+        return DEFAULT_POLICY_DURATION
+    if policy.unit == "calendar_days":
+        return f"P{policy.duration}D"
+    if policy.unit == "hours":
+        return f"PT{policy.duration}H"
+    due = calendar(session).add_working_days(now, policy.duration)
+    return f"PT{max(int((due - now).total_seconds()), 1)}S"
+
+
+def policy_duration_helper(session: Session, clock: Clock) -> Callable[[str], str]:
+    """BPMN's `policy_duration(name)`: a named policy's duration from the step's time."""
+
+    def policy_duration(name: str) -> str:
+        return policy_duration_of(session, str(name), clock())
+
+    return policy_duration

@@ -8,13 +8,11 @@ unresolvable change the process, so they go through the supervisor's task when o
 
 from __future__ import annotations
 
-import contextlib
-
-from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access.rules import Actor, check_can_see
+from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotWaiting, PermissionDenied, ValidationFailed
@@ -24,8 +22,9 @@ from engine.sla import escalation
 from engine.sla.deadlines import send_reminder
 from engine.statuses import FINAL_STATUSES, status_label
 from engine.text import check_text
-from engine.workflow import runner, spiff
+from engine.workflow import runner
 
+FORM = "supervise"  # the supervisor's task form; completing it applies the action
 ACTIONS = ("remind", "extend", "escalate", "reassign", "close_unresolvable")
 MAX_EXTENSION_DAYS = 60
 
@@ -62,8 +61,6 @@ def supervise(session: Session, clock: Clock, actor: Actor, case_id: int, data: 
     task = _open_supervise_task(session, case)
     if task is not None:
         # The diagram's own path: the form is validated and the effects follow from it.
-        from engine.cases.tasks import complete_task  # a cycle: tasks calls apply() below
-
         if task.org_unit_id != actor.org_unit_id:
             task.org_unit_id = actor.org_unit_id  # a higher level takes the task over
         return complete_task(session, clock, actor, task.id, data)
@@ -120,14 +117,10 @@ def apply(session: Session, clock: Clock, actor: Actor, case: Case, data: dict) 
                 "เรื่องนี้อยู่ในความดูแลของหัวหน้างานส่วนกลางแล้ว ยกระดับต่อไม่ได้",
             )
 
-        def bring_in_next_level(wf) -> None:  # type: ignore[no-untyped-def]
-            # The supervision branch waits again after every action: the next level's
-            # supervisors get their own task at once instead of at the next breach.
-            # Not referred to an agency: the escalation notice is what they get.
-            with contextlib.suppress(WorkflowException):
-                wf.send_event(spiff.message_event("sla_breached"))
-
-        runner.advance(session, clock, actor, case, bring_in_next_level)
+        # The supervision branch waits again after every action: the next level's supervisors
+        # get their own task at once instead of at the next breach. Not referred to an agency:
+        # the escalation notice is what they get.
+        runner.send_message(session, clock, actor, case, "sla_breached")
     session.flush()
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.cases.referrals import lead_agency_id
-from engine.models import Case, OrgUnit, SlaRecord, Task, Timer
-from engine.sla import policies
+from engine.holders import lead_agency_id
+from engine.models import Case, OrgUnit, Task, Timer
 from engine.statuses import FINAL_STATUSES, STATUSES
+from engine.workflow import hooks
 
 # When several open elements carry a status (an agency task and a supervisor's escalation),
 # the main path wins.
@@ -159,36 +159,6 @@ def escalation_unit_id(session: Session, case: Case, level: int | None = None) -
     return unit_id
 
 
-def set_deadline(row: Task, due: policies.Deadline | None, now: datetime) -> None:
-    """Give a task row its due time, at-risk point and the reminders still to come."""
-    row.due_at = due.due_at if due else None
-    row.at_risk_at = due.at_risk_at if due else None
-    upcoming = [p for p in due.reminders if p > now] if due else []
-    row.reminder_plan = [p.isoformat() for p in upcoming]
-    row.next_reminder_at = upcoming[0] if upcoming else None
-
-
-def _record_outcome(session: Session, case: Case, row: Task, now: datetime) -> None:
-    """Keep whether a finished task met its deadline (the compliance figures count these)."""
-    if row.due_at is None:
-        return
-    session.add(
-        SlaRecord(
-            case_id=case.id,
-            step=row.step,
-            role=row.role,
-            org_unit_id=row.org_unit_id,
-            center_id=case.center_id,
-            category_code=row.category_code,
-            area_code=row.area_code,
-            due_at=row.due_at,
-            finished_at=now,
-            met=row.breach_count == 0 and now <= row.due_at,
-            breach_count=row.breach_count,
-        )
-    )
-
-
 def _sync_tasks(
     session: Session, case: Case, snap: Snapshot, now: datetime, new: bool
 ) -> list[Task]:
@@ -197,7 +167,8 @@ def _sync_tasks(
     existing = {row.spiff_task_id: row for row in rows}
     for spiff_id, row in existing.items():
         if spiff_id not in ready:
-            _record_outcome(session, case, row, now)
+            for closed in hooks.installed().task_closed:
+                closed(session, case, row, now)
             session.delete(row)
     current = []
     for spiff_id, task in ready.items():
@@ -210,15 +181,6 @@ def _sync_tasks(
             current.append(row)
             continue
         props = _properties(task)
-        due = policies.deadline(
-            session,
-            task.task_spec.name,
-            case.category_code,
-            now,
-            carry_over=case.sla_remaining_days,
-        )
-        if role != "supervisor":
-            case.sla_remaining_days = None  # the carried-over days are used once
         row = Task(
             case_id=case.id,
             spiff_task_id=spiff_id,
@@ -234,7 +196,8 @@ def _sync_tasks(
             created_at=now,
             breach_count=0,
         )
-        set_deadline(row, due, now)
+        for opened in hooks.installed().task_opened:
+            opened(session, case, row, now)
         session.add(row)
         current.append(row)
         journal.enqueue(

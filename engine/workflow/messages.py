@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.orm import Session
 
 from engine import journal
@@ -13,7 +12,7 @@ from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
 from engine.models import Case, CaseNote
 from engine.statuses import FINAL_STATUSES, status_label
 from engine.text import check_text
-from engine.workflow import runner, spiff
+from engine.workflow import runner
 
 # message -> who may send it ("citizen", "system", or a staff role)
 SENDERS: dict[str, frozenset[str]] = {
@@ -45,12 +44,6 @@ def send_message(
     if case.status in FINAL_STATUSES:
         raise _not_waiting(name, case.status)
 
-    def deliver(wf) -> None:  # type: ignore[no-untyped-def]
-        try:
-            wf.send_event(spiff.message_event(name))
-        except WorkflowException as exc:
-            raise _not_waiting(name, case.status) from exc
-
     if text:
         session.add(
             CaseNote(
@@ -67,7 +60,7 @@ def send_message(
     if name == "reopen":
         case.reopen_count += 1
     journal.record(session, case, actor, f"message:{name}", now, public=actor.kind == "citizen")
-    runner.advance(session, clock, actor, case, deliver)
+    runner.send_message(session, clock, actor, case, name, not_waiting=_not_waiting(name, case.status))
     return case
 
 

@@ -5,27 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from engine import journal
 from engine.access.rules import Actor
-from engine.cases.notices import notify_event
-from engine.cases.referrals import refer
 from engine.clock import Clock, system_clock
-from engine.errors import CaseNotFound, WorkflowFailed
+from engine.errors import CaseNotFound, TaskNotReady, WorkflowFailed
 from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowInstance
-from engine.sla import policies
-from engine.statuses import FINAL_STATUSES, STATUSES
-from engine.workflow import definitions, materialize, spiff
+from engine.statuses import FINAL_STATUSES
+from engine.workflow import definitions, hooks, materialize, spiff
 from engine.workflow.scripting import ScriptRejected, make_script_engine
 
 _definition_hashes: dict[int, str] = {}  # a stored version never changes its content
-DEFAULT_POLICY_DURATION = "P30D"  # a named policy nobody has defined yet
 
 
 @dataclass
@@ -50,24 +47,6 @@ def lock_case(session: Session, case_id: int) -> Case:
     return case
 
 
-def policy_duration_of(session: Session, name: str, now: datetime) -> str:
-    """An ISO 8601 duration for a named SLA policy (for BPMN timers), from `now`.
-
-    Designers write `policy_duration("reopen_window")` instead of a fixed "P30D"; an
-    administrator's edit of the policy then reaches every timer set after it. Working days
-    become the exact span to the deadline on the government calendar.
-    """
-    policy = policies.policy_for(session, str(name), "")
-    if policy is None:
-        return DEFAULT_POLICY_DURATION
-    if policy.unit == "calendar_days":
-        return f"P{policy.duration}D"
-    if policy.unit == "hours":
-        return f"PT{policy.duration}H"
-    due = policies.calendar(session).add_working_days(now, policy.duration)
-    return f"PT{max(int((due - now).total_seconds()), 1)}S"
-
-
 def _helpers(
     session: Session, effects: Effects, clock: Clock | None = None
 ) -> dict[str, Callable[..., object]]:
@@ -85,19 +64,19 @@ def _helpers(
     def notify(event_name: str) -> None:
         effects.notifications.append(str(event_name))
 
-    def policy_duration(name: str) -> str:
-        now = (clock or system_clock)()
-        return policy_duration_of(session, str(name), now)
-
     def province_of(area_code: str) -> str:
         return str(area_code)[:2]
 
+    registered = {
+        name: factory(session, clock or system_clock)
+        for name, factory in hooks.installed().helpers.items()
+    }
     return {
         "category_default_agency": category_default_agency,
         "refer_case": refer_case,
         "notify": notify,
-        "policy_duration": policy_duration,
         "province_of": province_of,
+        **registered,
     }
 
 
@@ -180,6 +159,51 @@ def advance(
     return wf
 
 
+def complete_user_task(
+    session: Session, clock: Clock, actor: Actor, case: Case, spiff_task_id: str, data: dict
+) -> None:
+    """Complete one open user task with the form's workflow data and run to the next wait."""
+    task_id = UUID(spiff_task_id)
+
+    def run_task(wf: BpmnWorkflow) -> None:
+        spiff_task = wf.get_task_from_id(task_id)
+        if spiff_task is None or spiff_task.state != TaskState.READY:
+            raise TaskNotReady("This task is no longer open.", "งานนี้ไม่อยู่ในสถานะที่ทำได้แล้ว")
+        spiff_task.set_data(**data)
+        spiff_task.run()
+
+    advance(session, clock, actor, case, run_task)
+
+
+def send_message(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    case: Case,
+    name: str,
+    *,
+    not_waiting: Exception | None = None,
+) -> None:
+    """Deliver a BPMN message to the case's workflow and run to the next wait.
+
+    When nothing waits for it, raise `not_waiting`, or (without one) let the step go on: the
+    engine steps and timers still run."""
+
+    def deliver(wf: BpmnWorkflow) -> None:
+        try:
+            wf.send_event(spiff.message_event(name))
+        except WorkflowException as exc:
+            if not_waiting is not None:
+                raise not_waiting from exc
+
+    advance(session, clock, actor, case, deliver)
+
+
+def refresh(session: Session, clock: Clock, actor: Actor, case: Case) -> None:
+    """Run the case's workflow with no action: due timers fire, tasks go to their current units."""
+    advance(session, clock, actor, case, lambda _wf: None)
+
+
 def load(session: Session, case: Case) -> BpmnWorkflow:
     """Load a case's workflow read-only (for the diagram and checks); nothing is saved."""
     instance = session.get(WorkflowInstance, case.id)
@@ -237,7 +261,9 @@ def _save(session, clock, actor, case, instance, wf, effects, snap, new=False, s
     case.updated_at = now
     instance.state = state if state is not None else spiff.dump_state(wf)
     instance.completed = wf.is_completed()
-    _pause_or_resume_clock(session, actor, case, before, now)
+    if case.status != before and before is not None:
+        for changed in hooks.installed().status_changed:
+            changed(session, actor, case, before, now)
     materialize.sync(session, case, wf, now, new=new, snap=snap)
     if case.status != before and before is not None:
         journal.record(
@@ -253,33 +279,9 @@ def _save(session, clock, actor, case, instance, wf, effects, snap, new=False, s
     session.flush()
 
 
-def _pause_or_resume_clock(session, actor, case, before, now) -> None:  # type: ignore[no-untyped-def]
-    """Stop the SLA clock while the complainant is asked for information; resume what was left."""
-    if STATUSES[case.status].clock_runs == STATUSES[before].clock_runs or case.status in (
-        FINAL_STATUSES | {"resolved"}
-    ):
-        return
-    if not STATUSES[case.status].clock_runs and case.due_at is not None:
-        remaining = max(policies.calendar(session).working_days_between(now, case.due_at), 0)
-        case.sla_paused_at, case.sla_remaining_days = now, remaining
-        journal.record(session, case, actor, "sla_paused", now, detail={"remaining": remaining})
-    elif STATUSES[case.status].clock_runs and case.sla_paused_at is not None:
-        journal.record(
-            session,
-            case,
-            actor,
-            "sla_resumed",
-            now,
-            detail={
-                "remaining": case.sla_remaining_days,
-                "paused_at": case.sla_paused_at.isoformat(),
-            },
-        )
-        case.sla_paused_at = None  # sync gives the next task the remaining days, then clears them
-
-
 def _apply_effects(session: Session, now: datetime, actor: Actor, case: Case, effects: Effects):  # type: ignore[no-untyped-def]
+    registered = hooks.installed()
     for agency_code, role in effects.referrals:
-        refer(session, now, actor, case, agency_code, role)
+        registered.refer(session, now, actor, case, agency_code, role)
     for event in effects.notifications:
-        notify_event(session, case, event, now)
+        registered.notify(session, case, event, now)

@@ -54,7 +54,7 @@ def fire_case_timers(session: Session, clock: Clock, case_id: int) -> bool:
     if case.status in FINAL_STATUSES:
         materialize.clear(session, case_id)  # a closed case's leftover timer does nothing
         return False
-    runner.advance(session, clock, SCHEDULER, case, lambda wf: None)
+    runner.refresh(session, clock, SCHEDULER, case)
     return True
 
 

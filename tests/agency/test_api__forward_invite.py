@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from agency import reads
 from engine.cases import forwarding
-from engine.cases.referrals import active_referrals
+from engine.holders import active_referrals
 from engine.errors import Conflict, PermissionDenied
 from engine.models import ForwardRequest, OrgUnit, OutboxMessage
 from tests.engine.helpers import complete, task_at

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from engine.cases.referrals import active_referrals
+from engine.holders import active_referrals
 from engine.models import ForwardRequest, OrgUnit
 from tests.admin.conftest import csrf_of, people, sign_in  # noqa: F401  (fixture)
 
