@@ -1,0 +1,146 @@
+"""The administration's table views: users, reference data, templates, directory and logs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from argon2 import PasswordHasher
+from flask import g
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from wtforms import PasswordField, SelectMultipleField
+from wtforms.validators import ValidationError
+
+from admin.audited import AuditedView, ReadOnlyView
+from admin.edge import services
+from engine.models import ROLES, HolidayOverride
+from engine.reference import areas, directory
+
+
+class UserView(AuditedView):
+    column_list = ["username", "display_name", "org_unit", "roles", "active", "language"]
+    column_searchable_list = ["username", "display_name"]
+    column_filters = ["active"]
+    form_columns = [
+        "username",
+        "display_name",
+        "org_unit",
+        "roles",
+        "email",
+        "language",
+        "active",
+        "new_password",
+    ]
+    form_overrides = {"roles": SelectMultipleField}
+    form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
+    form_extra_fields = {"new_password": PasswordField("New password (8+ characters)")}
+    can_delete = False  # deactivate instead: audit events keep pointing at the user
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        password = form.new_password.data or ""
+        if is_created and not password:
+            raise ValidationError("A new user needs a password.")
+        if password:
+            if len(password) < 8:
+                raise ValidationError("Passwords need 8 characters or more.")
+            model.password_hash = PasswordHasher().hash(password)
+        if is_created:
+            model.created_at = services().clock()
+        super().on_model_change(form, model, is_created)
+
+
+class OrgUnitView(AuditedView):
+    column_list = ["code", "kind", "name_th", "name_en", "area_code", "active"]
+    column_searchable_list = ["code", "name_th", "name_en"]
+    column_filters = ["kind", "active"]
+    can_delete = False
+
+
+class CategoryView(AuditedView):
+    column_list = ["code", "name_th", "name_en", "default_agency", "public", "active"]
+    column_searchable_list = ["code", "name_th", "name_en"]
+    form_columns = [
+        "code",
+        "name_th",
+        "name_en",
+        "description_th",
+        "description_en",
+        "default_agency",
+        "keywords",
+        "group_name",
+        "public",
+        "active",
+    ]
+    can_delete = False  # cases refer to categories; deactivate instead
+
+
+class SlaPolicyView(AuditedView):
+    column_list = ["step", "category", "unit", "duration", "reminders", "breach_action", "active"]
+    column_filters = ["step", "unit", "active"]
+
+
+def _day(key: object) -> date | None:
+    try:
+        return date.fromisoformat(str(key))
+    except ValueError:
+        return None
+
+
+class HolidayOverrideView(AuditedView):
+    column_list = ["day", "working", "name_th", "name_en"]
+    form_columns = ["day", "working", "name_th", "name_en"]
+    column_default_sort = ("day", True)
+
+    def get_one(self, id):  # type: ignore[no-untyped-def]
+        """The day's row: keys arrive as text ('2026-12-30') and SQLite's Date takes only dates."""
+        day = _day(id)
+        return self.session.get(HolidayOverride, day) if day else None
+
+    def action_delete(self, ids):  # type: ignore[no-untyped-def]
+        super().action_delete(tuple(day for day in map(_day, ids) if day))
+
+
+class NotificationTemplateView(AuditedView):
+    """Administrators' versions of the message templates; rendered in Jinja2's sandbox when
+    sent (notifications/), only checked for syntax here."""
+
+    column_list = ["name", "language", "subject", "updated_at", "updated_by"]
+    column_searchable_list = ["name", "subject"]
+    column_filters = ["language"]
+    form_columns = ["name", "language", "subject", "body_text", "body_short"]
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        for field in ("subject", "body_text", "body_short"):
+            try:
+                ImmutableSandboxedEnvironment().parse(getattr(model, field) or "")
+            except TemplateSyntaxError as exc:
+                raise ValidationError(f"{field}: line {exc.lineno}: {exc.message}") from exc
+        model.updated_at = services().clock()
+        model.updated_by = g.actor.label
+        super().on_model_change(form, model, is_created)
+
+
+class DirectoryView(AuditedView):
+    """The public contact directory: edits are searchable at once."""
+
+    column_list = ("key", "kind", "name_th", "phone", "hotline", "area_code", "active")
+    column_searchable_list = ("name_th", "name_en", "phone", "hotline")
+    form_excluded_columns = ("search_text", "area_name_th")
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        if model.area_code and areas.get_area(model.area_code) is None:
+            raise ValidationError("รหัสพื้นที่ไม่ถูกต้อง (DOPA 2, 4 หรือ 6 หลัก)")
+        directory.refresh_entry(model)
+        super().on_model_change(form, model, is_created)
+
+
+class DefinitionView(ReadOnlyView):
+    column_list = ["process_id", "version", "content_hash", "deployed_at", "deployed_by"]
+    column_default_sort = ("id", True)
+
+
+class AuditLogView(ReadOnlyView):
+    column_list = ["at", "actor_label", "action", "case_id", "step", "status_after", "detail"]
+    column_filters = ["action", "actor_label", "case_id"]
+    column_searchable_list = ["actor_label", "action"]
+    column_default_sort = ("id", True)
