@@ -11,6 +11,7 @@ from admin.i18n import current_lang, t
 from admin.taskpage import _renderer
 from engine.cases import intake as case_service
 from engine.errors import Conflict, ValidationFailed
+from engine.reference.choices import seed_choices
 from engine.sla import oversight, policies, supervision
 
 FORM = "supervise"
@@ -40,7 +41,11 @@ def _supervise_page(case_id: int, values: dict, errors: dict, status: int = 200,
         case = case_service.get_case(db, actor(), case_id)
         supervision.check_can_supervise(db, actor(), case)
         renderer = _renderer()
-        form_html = renderer.render_form(FORM, values, errors, current_lang()) if renderer else ""
+        form_html = (
+            renderer.render_form(FORM, values, errors, current_lang(), choices=seed_choices())
+            if renderer
+            else ""
+        )
         return render_template(
             "staff/supervise.html", case=case, form_html=form_html, problem=problem
         ), status

@@ -14,6 +14,7 @@ from admin.taskpage import _renderer
 from engine.access import identity
 from engine.cases.intake import STAFF_CHANNELS, get_case, open_case
 from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.reference.choices import seed_choices
 
 FORM = "intake"
 HIDDEN = ("channel", "lat", "lon")  # the channel is chosen apart; staff do not pin maps here
@@ -35,7 +36,9 @@ def _check_intake_officer() -> None:
 def _page(values: dict, errors: dict, channel: str = "walk_in", status: int = 200):  # type: ignore[no-untyped-def]
     renderer = _renderer()
     form_html = (
-        renderer.render_form(FORM, values, errors, current_lang(), exclude=HIDDEN)
+        renderer.render_form(
+            FORM, values, errors, current_lang(), exclude=HIDDEN, choices=seed_choices()
+        )
         if renderer
         else ""
     )

@@ -16,6 +16,7 @@ from engine.cases import forwarding
 from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
 from engine.models import Case, OrgUnit, Task
+from engine.reference.choices import seed_choices
 from engine.sla import policies
 from forms.loader import load_schema
 
@@ -32,7 +33,7 @@ def _form_html(form: str, values: dict, errors: dict[str, tuple[str, str]]) -> M
     renderer = _renderer()
     if renderer is None:
         return None
-    return renderer.render_form(form, values, errors, current_lang())
+    return renderer.render_form(form, values, errors, current_lang(), choices=seed_choices())
 
 
 def _parse(form: str) -> tuple[dict, dict[str, tuple[str, str]]]:

@@ -1,20 +1,21 @@
 """The choices of list widgets: enum values, categories, agencies and the DOPA area lists.
 
-Categories and agencies come from the caller (live rows) or, without them, from the seed
-files, so a form renders even where no database is at hand (the designer's preview).
+Categories, agencies and the area lookup come from the caller (`render_form(..., choices=...)`):
+forms sit below the engine and never import it. engine/reference/choices.py gives the live lists
+(`form_choices(session)`) and, where no database is at hand (the designer's preview), the seed
+files' (`seed_choices()`). A list the caller leaves out offers no options.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from typing import Any
 
 from forms.loader import value_labels
 
-SEED = Path(__file__).resolve().parent.parent / "engine" / "reference" / "seed"
+# The areas directly under a code (the provinces for None), each with code, name_th and name_en.
+AreaLookup = Callable[[str | None], Sequence[Any]]
 
 
 @dataclass
@@ -47,7 +48,7 @@ def _attr(item: object, *names: str) -> str:
 
 
 def category_groups(given: Sequence[object] | None, value: object, lang: str) -> list[dict]:
-    items = given if given is not None else seed("categories.json")
+    items = given if given is not None else ()
     groups: dict[str, list[Option]] = {}
     for item in items:
         if _attr(item, "active") == "False":
@@ -67,7 +68,7 @@ def category_groups(given: Sequence[object] | None, value: object, lang: str) ->
 
 
 def agency_options(given: Sequence[object] | None, value: object, lang: str) -> list[Option]:
-    items = given if given is not None else seed("orgunits.json")
+    items = given if given is not None else ()
     return [
         Option(
             value=_attr(item, "code"),
@@ -79,20 +80,16 @@ def agency_options(given: Sequence[object] | None, value: object, lang: str) -> 
     ]
 
 
-@cache
-def seed(name: str) -> tuple[dict, ...]:
-    return tuple(json.loads((SEED / name).read_text(encoding="utf-8")))
-
-
-def area_levels(value: object, lang: str, texts: Mapping[str, str]) -> list[dict]:
-    from engine.reference import (
-        areas,  # the DOPA list; imported late so engine may import forms freely
-    )
-
+def area_levels(
+    value: object, lang: str, texts: Mapping[str, str], children: AreaLookup | None
+) -> list[dict]:
     code = value if isinstance(value, str) else ""
     levels, parent = [], None
     for part, size in (("province", 2), ("district", 4), ("subdistrict", 6)):
-        options = [] if part != "province" and parent is None else areas.children(parent)
+        if children is None or (part != "province" and parent is None):
+            options: Sequence = []
+        else:
+            options = children(parent)
         chosen = code[:size] if len(code) >= size else ""
         levels.append(
             {
@@ -107,20 +104,3 @@ def area_levels(value: object, lang: str, texts: Mapping[str, str]) -> list[dict
         )
         parent = chosen if chosen and any(a.code == chosen for a in options) else None
     return levels
-
-
-def live_choices(session: object) -> dict[str, list]:
-    """Active categories and agencies from the database, for `render_form(..., choices=...)`."""
-    from sqlalchemy import select
-
-    from engine.models import Category, OrgUnit  # late: the engine imports forms, not back
-
-    categories = session.scalars(  # type: ignore[attr-defined]
-        select(Category).where(Category.active.is_(True)).order_by(Category.code)
-    ).all()
-    agencies = session.scalars(  # type: ignore[attr-defined]
-        select(OrgUnit)
-        .where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
-        .order_by(OrgUnit.name_th)
-    ).all()
-    return {"category": list(categories), "agency": list(agencies)}

@@ -13,6 +13,7 @@ from engine.access.rules import Actor
 from engine.cases.intake import open_case
 from engine.errors import RateLimited, ValidationFailed
 from engine.models import Category
+from engine.reference.choices import seed_choices
 from forms.formdata import form_errors, parse_form
 from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
 from portal import uploads
@@ -49,7 +50,7 @@ def _categories() -> list[Category]:
 
 
 def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
-    choices = {"category": _categories()}
+    choices = {**seed_choices(), "category": _categories()}
     fields = {
         name: render_field("intake", name, values, errors, lang(), choices=choices)
         for name in SHOWN_FIELDS

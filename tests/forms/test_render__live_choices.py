@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import Category, OrgUnit
-from forms.render import live_choices, render_form
+from engine.reference.choices import form_choices
+from forms.render import render_form
 
 
 def test_the_pickers_offer_what_the_database_holds(factory) -> None:
@@ -16,7 +17,7 @@ def test_the_pickers_offer_what_the_database_holds(factory) -> None:
         session.scalar(select(Category).where(Category.code == "debt")).active = False
     try:
         with factory() as session:
-            choices = live_choices(session)
+            choices = form_choices(session)
             html = str(render_form("screen", {"agency": "water_x"}, None, choices=choices))
             intake = str(render_form("intake", None, None, choices=choices))
         assert '<option value="water_x" selected>การประปาทดสอบ</option>' in html

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from engine.reference.choices import seed_choices
 from forms.formdata import iter_paths, parse_form, widget_of
 from forms.loader import schema_names, shared_schema
 from forms.render import render_form
 from forms.validation import validate
 from tests.forms.htmlform import posted
+
+SEED = seed_choices()  # forms take their lists from the caller; these are the seed's
 
 
 def _sample(node: dict, name: str) -> object:
@@ -62,7 +65,7 @@ def _full_data(schema: dict) -> dict:
 def test_every_form_round_trips(name: str, lang: str) -> None:
     schema = shared_schema(name)
     data = _full_data(schema)
-    html = render_form(name, data, None, lang)
+    html = render_form(name, data, None, lang, choices=SEED)
     back = parse_form(name, posted(str(html)))
     assert back == data
     assert not back.problems
@@ -70,7 +73,7 @@ def test_every_form_round_trips(name: str, lang: str) -> None:
 
 @pytest.mark.parametrize("name", schema_names())
 def test_an_empty_form_posts_nothing_but_unticked_boxes(name: str) -> None:
-    html = render_form(name, None, None)
+    html = render_form(name, None, None, choices=SEED)
     back = parse_form(name, posted(str(html)))
     assert all(v is False for v in back.values()), back
 
@@ -78,14 +81,14 @@ def test_an_empty_form_posts_nothing_but_unticked_boxes(name: str) -> None:
 def test_the_intake_round_trip_validates_for_the_web() -> None:
     data = _full_data(shared_schema("intake"))
     data.update(channel="web", lat=18.79, lon=98.98)
-    back = parse_form("intake", posted(str(render_form("intake", data, None))))
+    back = parse_form("intake", posted(str(render_form("intake", data, None, choices=SEED))))
     assert validate(shared_schema("intake"), back, context={"channel": "web"}) == []
 
 
 def test_buddhist_dates_become_iso_and_show_again_in_the_buddhist_era() -> None:
     form = MultiDict({"occurred_on:day": "5", "occurred_on:month": "2", "occurred_on:year": "2568"})
     assert parse_form("intake", form)["occurred_on"] == "2025-02-05"
-    html = str(render_form("intake", {"occurred_on": "2025-02-05"}, None))
+    html = str(render_form("intake", {"occurred_on": "2025-02-05"}, None, choices=SEED))
     assert 'name="occurred_on:year" id="f-occurred_on-year"\n        value="2568"' in html
     assert '<option value="2" selected>กุมภาพันธ์</option>' in html
     # Thai digits and a year written in the Christian era are understood too.
@@ -100,7 +103,7 @@ def test_an_impossible_date_is_kept_as_typed_and_explained() -> None:
     back = parse_form("intake", form)
     problem = back.problems["occurred_on"]
     assert "ไม่ใช่วันที่ที่มีจริง" in problem.message_th and "Buddhist year" in problem.message_en
-    html = str(render_form("intake", back, back.problems))
+    html = str(render_form("intake", back, back.problems, choices=SEED))
     assert '<option value="31" selected>31</option>' in html and 'value="2569"' in html
 
 
