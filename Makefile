@@ -45,7 +45,7 @@ bench: install
 
 # Message catalogs (Flask-Babel): after changing a t("ไทย", "English") text, or adding a language.
 messages: install
-	$(BIN)/python -m admin.messages
+	$(BIN)/python -m web.messages
 
 clean-db:
 	rm -f var/damrong.db var/damrong.db-wal var/damrong.db-shm

@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from admin import i18n
-from admin.i18n import current_lang, pick, t
-
-# One request-session helper for every web part (re-exported for this package).
-from api.edge import reading as reading
-from api.edge import services as services
-from api.edge import writing as writing
 from engine import errors
 from engine.access.accounts import password_stamp
 from engine.access.rules import TASK_ROLES, Actor
 from engine.models import User
+from web import i18n
+
+# The shared request helpers, re-exported so that this package's pages import one edge.
+from web.edge import reading as reading
+from web.edge import services as services
+from web.edge import writing as writing
+from web.errors import status_for
+from web.headers import add_security_headers
+from web.i18n import current_lang, pick, t
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint(
@@ -33,15 +35,6 @@ blueprint = Blueprint(
 )
 # Pages anyone may open without signing in.
 PUBLIC_ENDPOINTS = {"staff.signin", "staff.static", "staff.vendor", "staff.set_language"}
-STATUS_BY_ERROR: list[tuple[type[errors.DamrongError], int]] = [
-    (errors.NotFound, 404),
-    (errors.PermissionDenied, 403),
-    (errors.Unauthenticated, 401),
-    (errors.ValidationFailed, 422),
-    (errors.TooLarge, 413),
-    (errors.Conflict, 409),
-    (errors.WorkflowFailed, 409),
-]
 
 
 @dataclass(frozen=True)
@@ -128,16 +121,13 @@ def no_store(response):  # type: ignore[no-untyped-def]
     """Pages with personal data are not cached by the browser or proxies."""
     if request.endpoint != "staff.static" and request.endpoint != "staff.vendor":
         response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
+    return add_security_headers(response)
 
 
 @blueprint.errorhandler(errors.DamrongError)
 def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
     """A domain error as a page in the visitor's language; never a stack trace."""
-    status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+    status = status_for(exc)
     return render_template(
         "staff/error.html", message=exc.message(current_lang()), status=status
     ), status
@@ -156,8 +146,6 @@ def too_large(_exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
 @blueprint.context_processor
 def template_helpers() -> dict:
     """Helpers every staff template may use."""
-    from admin import i18n
-
     return {
         "t": t,
         "pick": pick,

@@ -1,12 +1,12 @@
-"""The API's edge: authentication, transactions, language, and one error shape."""
+"""The API's edge: authentication, the JSON body, and one error shape."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -14,33 +14,17 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from engine import errors
 from engine.access.rules import Actor
 from engine.access.tokens import actor_for_token
-from engine.db import translate_db_errors
 from forms.loader import FormNotFound
+
+# The shared request helpers, re-exported so that this package's endpoints import one edge.
+from web.edge import lang as lang
+from web.edge import reading as reading
+from web.edge import services as services
+from web.edge import writing as writing
+from web.errors import status_for
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-
-STATUS_BY_ERROR: list[tuple[type[errors.DamrongError], int]] = [
-    (errors.NotFound, 404),
-    (errors.PermissionDenied, 403),
-    (errors.Unauthenticated, 401),
-    (errors.ValidationFailed, 422),
-    (errors.TooLarge, 413),
-    (errors.Conflict, 409),
-    (errors.WorkflowFailed, 409),
-    (errors.DefinitionInvalid, 422),
-]
-
-
-def services():  # type: ignore[no-untyped-def]
-    """The composition root's services for this app."""
-    return current_app.extensions["damrong"]
-
-
-def lang() -> str:
-    """The caller's language: ?lang=, then Accept-Language, Thai by default."""
-    wanted = request.args.get("lang") or request.accept_languages.best_match(["th", "en"])
-    return "en" if wanted == "en" else "th"
 
 
 def error_response(code: str, message: str, status: int, fields: dict | None = None):  # type: ignore[no-untyped-def]
@@ -68,20 +52,6 @@ def current_actor(session: Session | None = None) -> Actor:
     with services().reader() as own:
         g.actor = actor_for_token(own, token.strip())
     return g.actor
-
-
-@contextmanager
-def writing() -> Iterator[Session]:
-    """A write transaction owned by the request: commit on success, roll back on error."""
-    with translate_db_errors(), services().writer.begin() as session:
-        yield session
-
-
-@contextmanager
-def reading() -> Iterator[Session]:
-    """A read-only session for a request."""
-    with translate_db_errors(), services().reader() as session:
-        yield session
 
 
 def json_body() -> dict:
@@ -128,12 +98,17 @@ def refuse_nul_in_url():  # type: ignore[no-untyped-def]
         )
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Map domain errors to HTTP in one place; nothing below the views calls abort()."""
+def register_error_handlers(
+    app: Flask, not_found_pages: Mapping[str, Callable[[], ResponseReturnValue]]
+) -> None:
+    """Map domain errors to HTTP in one place; nothing below the views calls abort().
+
+    `not_found_pages`: path prefix -> the page of the site part an unknown address was for.
+    """
 
     @app.errorhandler(errors.DamrongError)
     def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
-        status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+        status = status_for(exc)
         fields = {}
         if isinstance(exc, errors.ValidationFailed):
             index = 0 if lang() == "th" else 1
@@ -166,14 +141,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if exc.code == 404 and request.blueprint is None:
             # An address no page answers: in the visitor's language, inside the site it was for.
-            if request.path.startswith("/staff/"):
-                from admin.edge import not_found_page
-
-                return not_found_page()
-            if request.path.startswith("/portal/"):
-                from portal.pages import not_found_page
-
-                return not_found_page()
+            for prefix, page in not_found_pages.items():
+                if request.path.startswith(prefix):
+                    return page()
         if not request.path.startswith("/api/"):
             return exc
         return error_response(

@@ -9,13 +9,19 @@ from flask_babel import Babel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-import admin
-import api
-from admin.messages import TRANSLATIONS
+import admin.mount
+import api.mount
+import portal.mount
+import portal.pages
+from admin.edge import not_found_page as staff_not_found_page
 from damrong.config import Config
 from damrong.wiring import make_sessionmaker
 from engine.clock import Clock, system_clock
 from engine.db import make_engine
+from web.edge import lang as request_lang
+from web.edge import wants_page
+from web.i18n import current_lang
+from web.messages import TRANSLATIONS
 
 
 @dataclass
@@ -52,15 +58,16 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         default_translation_directories=";".join(filter(None, catalogs)),
         locale_selector=_select_locale,
     )
-    api.init_app(app)
-    admin.init_app(app)
-    app.register_blueprint(__import__("portal.open311", fromlist=["blueprint"]).blueprint)
-    app.register_blueprint(__import__("portal.pages", fromlist=["blueprint"]).blueprint)
+    # An unknown address under /staff/ or /portal/ gets that part's own page, not the API's JSON.
+    not_found_pages = {"/staff/": staff_not_found_page, "/portal/": portal.pages.not_found_page}
+    api.mount.init_app(app, not_found_pages)
+    admin.mount.init_app(app)
+    portal.mount.init_app(app)
 
     @app.get("/api")
     @app.get("/")
     def index():  # type: ignore[no-untyped-def]
-        if request.path == "/" and admin.wants_page(request):
+        if request.path == "/" and wants_page():
             # Citizens are most of the visitors: the portal, which links to the staff sign-in.
             return redirect(url_for("portal.home"))
         return {
@@ -76,13 +83,7 @@ def _select_locale() -> str:
     """Flask-Babel's locale: the language the part of the site being used has chosen."""
     blueprint = request.blueprint or ""
     if blueprint.startswith("portal"):
-        from portal.pages import lang
-
-        return lang()
+        return portal.pages.lang()
     if blueprint.startswith(("api", "open311")):
-        from api.edge import lang
-
-        return lang()
-    from admin.i18n import current_lang
-
+        return request_lang()
     return current_lang()

@@ -7,24 +7,22 @@ records; POST requests needs an `api_key`. Errors are a list of {code, descripti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from flask import Blueprint, Response, current_app, json, request
-from sqlalchemy.orm import Session
+from flask import Blueprint, Response, json, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine import errors
 from engine.access import throttle
-from engine.db import translate_db_errors
 from engine.models import Case
 from open311 import intake, keys, records
 from open311.models import Open311Key
 from portal import open311_params as params
 from portal import uploads
+from web import edge
+from web.errors import status_for
 
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -34,33 +32,12 @@ CHANGESET = "2026-11-29T00:00:00+07:00"  # when this endpoint's behaviour last c
 JURISDICTION = "damrongdhamma"
 READS_PER_MINUTE = 120  # per address, for the keyless GET endpoints
 MAX_MULTIPART_BYTES = 30 * 1024 * 1024  # room for the portal's five 5 MB files
-STATUS_BY_ERROR: list[tuple[type[errors.DamrongError], int]] = [
-    (errors.NotFound, 404),
-    (errors.PermissionDenied, 403),
-    (errors.Unauthenticated, 403),
-    (errors.RateLimited, 429),
-    (errors.TooLarge, 413),
-]
+# GeoReport v2 answers 403 for a missing or wrong api_key and 400 for any other bad request.
+GEOREPORT_STATUS = {401: 403, 409: 400, 422: 400}
 
 
 class BadFormat(errors.NotFound):
     """Only .json and .xml exist."""
-
-
-def _services():  # type: ignore[no-untyped-def]
-    return current_app.extensions["damrong"]
-
-
-@contextmanager
-def _writing() -> Iterator[Session]:
-    with translate_db_errors(), _services().writer.begin() as session:
-        yield session
-
-
-@contextmanager
-def _reading() -> Iterator[Session]:
-    with translate_db_errors(), _services().reader() as session:
-        yield session
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -128,7 +105,8 @@ def _errors(status: int, pairs: list[tuple[str, str]]) -> Response:
 
 @blueprint.errorhandler(errors.DamrongError)
 def _domain_error(exc: errors.DamrongError) -> Response:
-    status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+    status = status_for(exc)
+    status = GEOREPORT_STATUS.get(status, status)
     if exc.retryable:
         status = 503
     if isinstance(exc, errors.ValidationFailed) and exc.fields:
@@ -175,14 +153,14 @@ def _refuse_nul() -> None:
 
 
 def _limit_reads() -> None:
-    with _writing() as session:
-        key = f"open311-ip:{request.remote_addr}"
-        throttle.hit(session, key, _services().clock(), READS_PER_MINUTE, timedelta(minutes=1))
+    with edge.writing() as session:
+        key = f"open311-ip:{edge.client_address()}"
+        throttle.hit(session, key, edge.services().clock(), READS_PER_MINUTE, timedelta(minutes=1))
 
 
 def _check_jurisdiction() -> None:
     given = request.values.get("jurisdiction_id", "").strip()  # empty means absent
-    host = urlsplit(_services().config.base_url).hostname
+    host = urlsplit(edge.services().config.base_url).hostname
     if given and given not in {JURISDICTION, host}:
         raise errors.NotFound(
             f"Unknown jurisdiction_id «{given}»; this endpoint serves «{JURISDICTION}».",
@@ -197,7 +175,7 @@ def _check_jurisdiction() -> None:
 def discovery(fmt: str) -> Response:
     """Where this endpoint lives and which formats it speaks."""
     _format(fmt)
-    base = _services().config.base_url.rstrip("/")
+    base = edge.services().config.base_url.rstrip("/")
     body = {
         "changeset": CHANGESET,
         "contact": "ศูนย์ดำรงธรรม กระทรวงมหาดไทย สายด่วน 1567 (Damrongdhamma Center, hotline 1567)",
@@ -221,7 +199,7 @@ def services(fmt: str) -> Response:
     _format(fmt)
     _check_jurisdiction()
     _limit_reads()
-    with _reading() as session:
+    with edge.reading() as session:
         body = records.list_services(session, params.data_lang())
     return _render(fmt, "services", "service", body)
 
@@ -232,7 +210,7 @@ def service_definition(code: str, fmt: str) -> Response:
     _format(fmt)
     _check_jurisdiction()
     _limit_reads()
-    with _reading() as session:
+    with edge.reading() as session:
         body = records.service_definition(session, code, params.data_lang())
     return _render(fmt, "service_definition", None, body)
 
@@ -244,8 +222,8 @@ def list_requests(fmt: str) -> Response:
     _check_jurisdiction()
     query = params.query()
     _limit_reads()
-    with _reading() as session:
-        cases = records.find_requests(session, _services().clock(), query)
+    with edge.reading() as session:
+        cases = records.find_requests(session, edge.services().clock(), query)
         body = records.public_records(session, cases, params.data_lang())
     return _render(fmt, "service_requests", "request", body)
 
@@ -260,7 +238,7 @@ def get_request(request_id: str, fmt: str) -> Response:
             f"There is no service request {request_id}.", f"ไม่พบคำร้องหมายเลข {request_id}"
         )
     _limit_reads()
-    with _reading() as session:
+    with edge.reading() as session:
         case = records.get_request(session, int(request_id))
         body = records.public_records(session, [case], params.data_lang())
     return _render(fmt, "service_requests", "request", body)
@@ -272,7 +250,7 @@ def token(token: str, fmt: str) -> Response:
     _format(fmt)
     _check_jurisdiction()
     _limit_reads()
-    with _reading() as session:
+    with edge.reading() as session:
         row = records.request_for_token(session, token)
         body = [{"service_request_id": str(row.case_id), "token": row.token}]
     return _render(fmt, "service_requests", "request", body)
@@ -283,12 +261,12 @@ def create_request(fmt: str) -> Response:
     """File a request with an api_key: a new case, channel open311."""
     _format(fmt)
     _check_jurisdiction()
-    clock = _services().clock
-    with _writing() as session:  # its own transaction, so refused requests still count
+    clock = edge.services().clock
+    with edge.writing() as session:  # its own transaction, so refused requests still count
         key_id = keys.use_key(session, clock(), request.values.get("api_key")).id
     submission = params.submission()
     files = params.media_files()
-    with _writing() as session:
+    with edge.writing() as session:
         key = session.get(Open311Key, key_id)
         row = intake.submit(session, clock, key, submission)  # type: ignore[arg-type]
         uploads.store_files(session, clock(), row.case_id, files, "intake")

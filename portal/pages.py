@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -19,15 +19,19 @@ from flask import (
     session,
     url_for,
 )
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
-# One request-session helper for every web part (re-exported for this package).
-from admin import i18n
-from api.edge import reading as reading
-from api.edge import services as services
-from api.edge import writing as writing
 from engine import errors
 from forms.render import stylesheet
+from web import i18n
+
+# The shared request helpers, re-exported so that this package's pages import one edge.
+from web.edge import reading as reading
+from web.edge import services as services
+from web.edge import writing as writing
+from web.errors import status_for
+from web.headers import add_security_headers
+from web.vendor import send_vendor_file
 
 blueprint = Blueprint(
     "portal",
@@ -38,7 +42,6 @@ blueprint = Blueprint(
     static_url_path="/static",
 )
 
-NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 VENDOR: dict[str, frozenset[str]] = {
     "@fontsource/noto-sans-thai": frozenset({".css", ".woff2", ".woff"}),
     "leaflet/dist": frozenset({".js", ".css", ".png"}),
@@ -63,7 +66,7 @@ def lang() -> str:
 
 
 def t(thai: str, english: str) -> str:
-    """The text in the visitor's language (Thai, English, or a catalog's; see admin.i18n)."""
+    """The text in the visitor's language (Thai, English, or a catalog's; see web.i18n)."""
     return i18n.translate(thai, english, lang())
 
 
@@ -123,8 +126,7 @@ def check_post():  # type: ignore[no-untyped-def]
 @blueprint.after_request
 def private_pages(response):  # type: ignore[no-untyped-def]
     """Pages holding a secret or a case link stay out of caches and other sites' logs."""
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    add_security_headers(response, deny_framing=False)
     if request.endpoint in PRIVATE_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -154,23 +156,15 @@ def _switch_path() -> str:
 
 @blueprint.errorhandler(errors.DamrongError)
 def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
-    status = (
-        404
-        if isinstance(exc, errors.NotFound)
-        else 409
-        if isinstance(exc, errors.Conflict)
-        else 400
+    """A domain error as a page that says what happened, with the web's one status mapping."""
+    return message_page(
+        ("ดำเนินการไม่ได้", "That did not work"), (exc.message_th, exc.message_en), status_for(exc)
     )
-    if isinstance(exc, errors.RateLimited):
-        status = 429
-    page = message_page(
-        ("ดำเนินการไม่ได้", "That did not work"), (exc.message_th, exc.message_en), status
-    )
-    return page
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
 def too_large(_exc):  # type: ignore[no-untyped-def]
+    """A request over the upload limit as a page that says what to do."""
     return message_page(
         ("ไฟล์ใหญ่เกินไป", "The files are too large"),
         (
@@ -206,14 +200,4 @@ def provinces():  # type: ignore[no-untyped-def]
 @blueprint.get("/vendor/<path:path>")
 def vendor(path: str):  # type: ignore[no-untyped-def]
     """An allow-listed front-end file from npm (the Thai font, Leaflet), served locally."""
-    parts = PurePosixPath(path)
-    allowed = ".." not in parts.parts and any(
-        path.startswith(package + "/") and parts.suffix in suffixes
-        for package, suffixes in VENDOR.items()
-    )
-    if not allowed or not NODE_MODULES.is_dir():
-        raise NotFound()
-    return send_from_directory(NODE_MODULES, path, max_age=86400)
-
-
-from portal import filing, line, pwa, track  # noqa: E402,F401  (routes register on the blueprint)
+    return send_vendor_file(path, VENDOR)

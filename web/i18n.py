@@ -2,7 +2,7 @@
 
 Text is written in code and templates as `t("ไทย", "English")`. Thai and English come from the
 pair itself; any further language comes from its gettext catalog through Flask-Babel
-(`admin/translations/<code>/LC_MESSAGES/messages.po`, Thai text as the message id, built by
+(`web/translations/<code>/LC_MESSAGES/messages.po`, Thai text as the message id, built by
 `make messages`), falling back to English where a text is not translated yet.
 """
 

@@ -8,8 +8,8 @@ corrected); another language needs only its catalog: `translations/<code>/LC_MES
 with the Thai ids and the English as hints, translated, then `make messages`. Text with no
 translation yet shows in English.
 
-    python -m admin.messages          # re-extract, update every catalog, compile .mo files
-    python -m admin.messages --check  # exit 1 if a catalog is out of date (the tests do this)
+    python -m web.messages          # re-extract, update every catalog, compile .mo files
+    python -m web.messages --check  # exit 1 if a catalog is out of date (the tests do this)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from jinja2 import Environment, nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
-SOURCES = ("admin", "portal", "forms")
+SOURCES = ("web", "admin", "portal", "forms")
 DOMAIN = "messages"
 
 
@@ -162,7 +162,7 @@ def update() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m admin.messages")
+    parser = argparse.ArgumentParser(prog="python -m web.messages")
     parser.add_argument("--check", action="store_true", help="exit 1 if a catalog is stale")
     args = parser.parse_args(argv)
     if args.check:

@@ -6,9 +6,9 @@ import io
 
 from babel.messages.mofile import write_mo
 
-from admin import messages
 from damrong.app import create_app
 from damrong.config import Config
+from web import messages
 
 BURMESE_TITLE = "ဝန်ထမ်းများ ဝင်ရောက်ရန်"
 BURMESE_WHAT = "၁။ ဖြစ်ပွားခဲ့သည့်အရာ"

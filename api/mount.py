@@ -1,0 +1,29 @@
+"""Mount the API on the app: its endpoints, the row-id converter and its error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from flask import Flask
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import IntegerConverter
+
+from api.edge import blueprint, register_error_handlers
+
+
+class IdConverter(IntegerConverter):
+    """A row id: at most 18 digits, so an absurd number is a 404, not a database overflow."""
+
+    regex = r"\d{1,18}"
+
+
+def init_app(
+    app: Flask, not_found_pages: Mapping[str, Callable[[], ResponseReturnValue]] | None = None
+) -> None:
+    """Mount the API blueprint and its error handlers (see register_error_handlers)."""
+    import api.admin_notifications  # noqa: F401  (routes)
+    from api import agency, cases, openapi, reference, sla, tasks, track  # noqa: F401  (routes)
+
+    app.url_map.converters["id"] = IdConverter
+    app.register_blueprint(blueprint)
+    register_error_handlers(app, not_found_pages or {})

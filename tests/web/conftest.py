@@ -1,0 +1,13 @@
+"""Shared web fixtures: the real app on the test database."""
+
+from __future__ import annotations
+
+import pytest
+
+from damrong.app import create_app
+from damrong.config import Config
+
+
+@pytest.fixture
+def app(factory, database_url, clock):  # type: ignore[no-untyped-def]
+    return create_app(Config(database_url=database_url, secret_key="test"), clock=clock)
