@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agency.actions import MAX_ATTACHMENTS
-from api.openapi import CASE_ID, PAGING, _json, _op, _param
+from api.openapi_schemas import CASE_ID, PAGING, json_response, operation, parameter
 from engine.statuses import STATUSES
 
 INSTANT = {"type": "string", "format": "date-time"}
@@ -198,9 +198,9 @@ DIRECTORY_ENTRY = {
 
 def _action(path: str) -> dict:
     body = {"type": "object", "properties": BODIES[path], "required": REQUIRED.get(path, [])}
-    op = _op(
+    op = operation(
         SUMMARIES[path],
-        _json(ACTED),
+        json_response(ACTED),
         400,
         401,
         403,
@@ -208,9 +208,9 @@ def _action(path: str) -> dict:
         413,
         422,
         body=body,
-        params=[CASE_ID, _param("Idempotency-Key", "header")],
+        params=[CASE_ID, parameter("Idempotency-Key", "header")],
     )
-    op["responses"]["409"] = _json(NOT_WAITING, "The case is not waiting for this action")
+    op["responses"]["409"] = json_response(NOT_WAITING, "The case is not waiting for this action")
     return {"post": op}
 
 
@@ -219,9 +219,9 @@ def _decision(verb: str) -> dict:
         "approve": "Approve an agency's forward: the lead moves now (center officers)",
         "reject": "Reject an agency's forward: it keeps the case (center officers)",
     }[verb]
-    op = _op(
+    op = operation(
         summary,
-        _json(FORWARD_REQUEST),
+        json_response(FORWARD_REQUEST),
         400,
         401,
         403,
@@ -234,7 +234,7 @@ def _decision(verb: str) -> dict:
             "properties": {"note": {"type": "string", "maxLength": 2000}},
             "additionalProperties": False,
         },
-        params=[CASE_ID, _param("request_id", "path", {"type": "integer"})],
+        params=[CASE_ID, parameter("request_id", "path", {"type": "integer"})],
     )
     op["requestBody"]["required"] = False
     return op
@@ -244,32 +244,32 @@ def agency_paths() -> dict:
     """The paths to add to the OpenAPI document."""
     paths = {f"/agency/cases/{{case_id}}/{p}": _action(p) for p in BODIES}
     files = {t: {"schema": {}} for t in ("application/pdf", "image/png", "image/jpeg")}
-    download = _op(
+    download = operation(
         "Download an attachment",
         {"description": "The file", "content": files},
         401,
         403,
         404,
-        params=[CASE_ID, _param("attachment_id", "path", {"type": "integer"})],
+        params=[CASE_ID, parameter("attachment_id", "path", {"type": "integer"})],
     )
     paths |= {
         "/agency/feed": {
-            "get": _op(
+            "get": operation(
                 "Changes to the agency's cases after a cursor, in commit order",
-                _json(FEED),
+                json_response(FEED),
                 401,
                 403,
                 422,
                 params=[
-                    _param("since", schema={"type": "string", "pattern": "^[0-9]{1,18}$"}),
-                    _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+                    parameter("since", schema={"type": "string", "pattern": "^[0-9]{1,18}$"}),
+                    parameter("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
                 ],
             )
         },
         "/agency/cases": {
-            "get": _op(
+            "get": operation(
                 "Cases referred to the agency (lead or co-handler)",
-                _json(
+                json_response(
                     {
                         "type": "object",
                         "required": ["items", "total"],
@@ -284,13 +284,13 @@ def agency_paths() -> dict:
                 401,
                 403,
                 422,
-                params=[_param("status", schema={"enum": list(STATUSES)}), *PAGING],
+                params=[parameter("status", schema={"enum": list(STATUSES)}), *PAGING],
             )
         },
         "/agency/cases/{case_id}": {
-            "get": _op(
+            "get": operation(
                 "A referred case, identity-protected and redacted",
-                _json(AGENCY_CASE),
+                json_response(AGENCY_CASE),
                 401,
                 403,
                 404,
@@ -299,9 +299,9 @@ def agency_paths() -> dict:
         },
         "/agency/cases/{case_id}/attachments/{attachment_id}": {"get": download},
         "/cases/{case_id}/redactions": {
-            "post": _op(
+            "post": operation(
                 "Hide a word or number from everything agencies receive (center officers)",
-                _json({"type": "object"}, "Created"),
+                json_response({"type": "object"}, "Created"),
                 400,
                 401,
                 403,
@@ -319,31 +319,33 @@ def agency_paths() -> dict:
             )
         },
         "/cases/{case_id}/attachments/{attachment_id}/withhold": {
-            "post": _op(
+            "post": operation(
                 "Keep an attachment from every agency (center officers)",
-                _json({"type": "object"}),
+                json_response({"type": "object"}),
                 401,
                 403,
                 404,
                 409,
-                params=[CASE_ID, _param("attachment_id", "path", {"type": "integer"})],
+                params=[CASE_ID, parameter("attachment_id", "path", {"type": "integer"})],
             )
         },
         "/forward-requests": {
-            "get": _op(
+            "get": operation(
                 "Forwards waiting for a decision on the officer's cases, oldest first"
                 " (center screeners and supervisors)",
-                _json(FORWARD_LIST),
+                json_response(FORWARD_LIST),
                 401,
                 403,
                 422,
-                params=[_param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500})],
+                params=[
+                    parameter("limit", schema={"type": "integer", "minimum": 1, "maximum": 500})
+                ],
             )
         },
         "/cases/{case_id}/forward-requests": {
-            "get": _op(
+            "get": operation(
                 "Agencies' forward requests of a case, newest first (center officers)",
-                _json(FORWARD_LIST),
+                json_response(FORWARD_LIST),
                 401,
                 403,
                 404,
@@ -355,9 +357,9 @@ def agency_paths() -> dict:
             for verb in ("approve", "reject")
         },
         "/directory": {
-            "get": _op(
+            "get": operation(
                 "The agency contact directory: centers, agencies, hotlines (public)",
-                _json(
+                json_response(
                     {
                         "type": "object",
                         "required": ["items", "total"],
@@ -373,9 +375,9 @@ def agency_paths() -> dict:
                 422,
                 public=True,
                 params=[
-                    _param("q", schema={"type": "string", "maxLength": 100}),
-                    _param("area"),
-                    _param("kind", schema={"enum": ["center", "agency", "hotline"]}),
+                    parameter("q", schema={"type": "string", "maxLength": 100}),
+                    parameter("area"),
+                    parameter("kind", schema={"enum": ["center", "agency", "hotline"]}),
                     *PAGING,
                 ],
             )

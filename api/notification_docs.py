@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.openapi import _json, _list, _op, _param
+from api.openapi_schemas import json_response, list_of, operation, parameter
 
 MESSAGE = {
     "type": "object",
@@ -36,9 +36,9 @@ RENDERED = {
     "properties": {k: {"type": "string"} for k in ("subject", "text", "short", "html")},
 }
 TEMPLATE_PARAMS = [
-    _param("audience", "path", {"enum": ["citizen", "staff"]}),
-    _param("event", "path"),
-    _param("lang", "path", {"enum": ["th", "en"]}),
+    parameter("audience", "path", {"enum": ["citizen", "staff"]}),
+    parameter("event", "path"),
+    parameter("lang", "path", {"enum": ["th", "en"]}),
 ]
 CITIZEN_CHOICE = {
     "type": "object",
@@ -49,7 +49,7 @@ CITIZEN_CHOICE = {
     },
 }
 MODE = {"type": "object", "properties": {"mode": {"enum": ["instant", "digest"]}}}
-SECRET = _param("X-Citizen-Secret", "header")
+SECRET = parameter("X-Citizen-Secret", "header")
 
 
 def notification_paths() -> dict:
@@ -59,35 +59,39 @@ def notification_paths() -> dict:
     obj = {"type": "object"}
     return {
         base + "/dead-letters": {
-            "get": _op("Dead letters (admin)", _json(_list(MESSAGE)), 401, 403, 422)
+            "get": operation("Dead letters (admin)", json_response(list_of(MESSAGE)), 401, 403, 422)
         },
         base + "/messages": {
-            "get": _op(
+            "get": operation(
                 "Recent messages with attempts (admin)",
-                _json(_list(MESSAGE)),
+                json_response(list_of(MESSAGE)),
                 401,
                 403,
                 422,
-                params=[_param("case_id", schema={"type": "integer"}), _param("state")],
+                params=[parameter("case_id", schema={"type": "integer"}), parameter("state")],
             )
         },
         base + "/dead-letters/{message_id}/retry": {
-            "post": _op(
+            "post": operation(
                 "Retry a dead letter (admin)",
-                _json(MESSAGE),
+                json_response(MESSAGE),
                 401,
                 403,
                 404,
                 409,
-                params=[_param("message_id", "path", {"type": "integer"})],
+                params=[parameter("message_id", "path", {"type": "integer"})],
             )
         },
-        base + "/templates": {"get": _op("Templates (admin)", _json(_list(obj)), 401, 403)},
+        base + "/templates": {
+            "get": operation("Templates (admin)", json_response(list_of(obj)), 401, 403)
+        },
         template: {
-            "get": _op("A template (admin)", _json(obj), 401, 403, 404, params=TEMPLATE_PARAMS),
-            "put": _op(
+            "get": operation(
+                "A template (admin)", json_response(obj), 401, 403, 404, params=TEMPLATE_PARAMS
+            ),
+            "put": operation(
                 "Save a template (admin)",
-                _json(obj),
+                json_response(obj),
                 401,
                 403,
                 404,
@@ -95,9 +99,9 @@ def notification_paths() -> dict:
                 body=DRAFT,
                 params=TEMPLATE_PARAMS,
             ),
-            "delete": _op(
+            "delete": operation(
                 "Back to the shipped template (admin)",
-                _json(obj),
+                json_response(obj),
                 401,
                 403,
                 404,
@@ -105,9 +109,9 @@ def notification_paths() -> dict:
             ),
         },
         template + "/preview": {
-            "post": _op(
+            "post": operation(
                 "Preview against sample data (admin)",
-                _json(RENDERED),
+                json_response(RENDERED),
                 401,
                 403,
                 404,
@@ -116,9 +120,9 @@ def notification_paths() -> dict:
             )
         },
         base + "/agencies/{code}/endpoint": {
-            "put": _op(
+            "put": operation(
                 "Register an agency webhook; returns its signing secret once (admin)",
-                _json(obj),
+                json_response(obj),
                 401,
                 403,
                 404,
@@ -128,29 +132,29 @@ def notification_paths() -> dict:
                     "required": ["url"],
                     "properties": {"url": {"type": "string"}, "active": {"type": "boolean"}},
                 },
-                params=[_param("code", "path")],
+                params=[parameter("code", "path")],
             )
         },
         "/me/notifications": {
-            "get": _op("My notification mode", _json(MODE), 401),
-            "put": _op("Choose instant or digest", _json(MODE), 401, 422, body=MODE),
+            "get": operation("My notification mode", json_response(MODE), 401),
+            "put": operation("Choose instant or digest", json_response(MODE), 401, 422, body=MODE),
         },
         "/track/{code}/notifications": {
-            "get": _op(
+            "get": operation(
                 "The complainant's channels",
-                _json(CITIZEN_CHOICE),
+                json_response(CITIZEN_CHOICE),
                 404,
                 public=True,
-                params=[_param("code", "path"), SECRET],
+                params=[parameter("code", "path"), SECRET],
             ),
-            "put": _op(
+            "put": operation(
                 "Choose channels or opt out",
-                _json(CITIZEN_CHOICE),
+                json_response(CITIZEN_CHOICE),
                 404,
                 422,
                 body=CITIZEN_CHOICE,
                 public=True,
-                params=[_param("code", "path"), SECRET],
+                params=[parameter("code", "path"), SECRET],
             ),
         },
     }
