@@ -13,9 +13,9 @@ from admin.edge import (
     start_session,
     writing,
 )
-from admin.i18n import current_lang, languages, t
-from engine.access import accounts
+from engine.access import accounts, tokens
 from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
+from web.i18n import current_lang, languages, t
 
 
 @blueprint.route("/signin", methods=["GET", "POST"])
@@ -83,9 +83,9 @@ def account():  # type: ignore[no-untyped-def]
 
 def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     with reading() as db:
-        tokens = accounts.list_tokens(db, g.user.id)
+        mine = tokens.list_tokens(db, g.user.id)
     page = render_template(
-        "staff/account.html", tokens=tokens, new_token=new_token, errors=errors or {}
+        "staff/account.html", tokens=mine, new_token=new_token, errors=errors or {}
     )
     return page, status
 
@@ -120,7 +120,7 @@ def create_token():  # type: ignore[no-untyped-def]
     try:
         with writing() as db:
             name = request.form.get("name", "")
-            token = accounts.create_token(db, services().clock(), g.user.id, name)
+            token = tokens.create_token(db, services().clock(), g.user.id, name)
     except ValidationFailed as exc:
         return _account_page(errors=_field_messages(exc), status=422)
     return _account_page(new_token=token)
@@ -130,6 +130,6 @@ def create_token():  # type: ignore[no-untyped-def]
 def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     """Revoke one of one's own tokens."""
     with writing() as db:
-        accounts.revoke_token(db, services().clock(), g.user.id, token_id)
+        tokens.revoke_token(db, services().clock(), g.user.id, token_id)
     flash(t("เพิกถอนโทเคนแล้ว", "The token has been revoked."))
     return redirect(url_for("staff.account"))

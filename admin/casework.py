@@ -10,24 +10,19 @@ from sqlalchemy import select
 
 from admin import timeline
 from admin.edge import actor, blueprint, reading, services, writing
-from admin.i18n import current_lang, t
-from engine.access import identity
-from engine.access.rules import (
-    Actor,
-    may_contribute,
-    may_see_complainant,
-    may_see_full_national_id,
-    may_work,
-)
+from engine.access import identity, redaction
+from engine.access.checks import may_contribute, may_decide_forwards, may_work
+from engine.access.rules import Actor
 from engine.cases import casefiles, forwarding, search
 from engine.cases import diagram as diagram_service
 from engine.cases import intake as case_service
-from engine.holders import active_referrals
 from engine.errors import ValidationFailed
+from engine.holders import active_referrals
 from engine.models import Case, Category, OrgUnit, Task
 from engine.reference import areas
 from engine.sla import policies
 from engine.statuses import OPEN_STATUSES, STATUSES
+from web.i18n import current_lang, t
 
 EVENTS_PER_PAGE = 50
 CASES_PER_PAGE = 25
@@ -60,24 +55,9 @@ ACTIONS = {
 }
 
 
-def complainant_view(me: Actor, case: Case) -> dict | None:
-    """The complainant as this official may see them; None when their identity is withheld."""
-    if not may_see_complainant(me, case):
-        return None
-    nid = case.complainant_national_id
-    if nid and not may_see_full_national_id(me):
-        nid = identity.mask_national_id(nid)
-    return {
-        "name": case.complainant_name,
-        "national_id": nid,
-        "phone": case.complainant_phone,
-        "email": case.complainant_email,
-    }
-
-
 def cleaner(db, me: Actor, case: Case) -> Callable[[str | None], str | None]:  # type: ignore[no-untyped-def]
     """How this official reads the case's free text (agencies: identity filtered)."""
-    found = casefiles.text_filter(db, me, case)
+    found = redaction.text_filter(db, me, case)
     return found.text if found is not None else (lambda text: text)
 
 
@@ -143,7 +123,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             case=found,
             category=db.get(Category, found.category_code),
             area=area,
-            complainant=complainant_view(me, found),
+            complainant=identity.complainant_view(me, found),
             referrals=active_referrals(db, case_id),
             tasks=[(task, may_work(me, task)) for task in tasks],
             notes=notes,
@@ -161,8 +141,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             comment=comment,
             errors=errors or {},
             clean=clean,
-            center_officer=me.is_center_staff
-            and bool(me.roles & {"intake", "screener", "supervisor"}),
+            center_officer=me.is_center_officer,
             attachments=attachments,
             related=[(c, cleaner(db, me, c)(c.title)) for c in related],
             forwards=_pending_forwards(db, me, case_id),
@@ -172,7 +151,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
 
 def _pending_forwards(db, me: Actor, case_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
     """Agencies' forwards waiting for this official's decision (screeners, supervisors)."""
-    if not (me.is_center_staff and me.roles & {"screener", "supervisor"}):
+    if not may_decide_forwards(me):
         return []
     return [
         {

@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, safe_next, services, writing
-from admin.i18n import current_lang, t
-from engine.access.rules import check_has_inbox, may_work
+from engine.access.checks import check_has_inbox, may_work
 from engine.cases import tasks as task_service
 from engine.errors import DamrongError
 from engine.models import Case, Category, OrgUnit, Task
 from engine.reference import areas
 from engine.sla import policies
+from web.i18n import current_lang, t
 
 PAGE_SIZE = 25
 TABS = (

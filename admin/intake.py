@@ -9,12 +9,13 @@ from flask import render_template, request
 
 from admin import documents, pdf
 from admin.edge import actor, blueprint, reading, services, writing
-from admin.i18n import current_lang
 from admin.taskpage import _renderer
-from engine.access import identity
+from engine.access import secrets
+from engine.access.checks import check_is_intake_officer
 from engine.cases.intake import STAFF_CHANNELS, get_case, open_case
-from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.errors import NotFound, ValidationFailed
 from engine.reference.choices import seed_choices
+from web.i18n import current_lang
 
 FORM = "intake"
 HIDDEN = ("channel", "lat", "lon")  # the channel is chosen apart; staff do not pin maps here
@@ -24,13 +25,6 @@ CHANNELS = (
     ("letter", "หนังสือ/จดหมาย", "Letter"),
 )
 TRACKING_PATH = "/portal/track"
-
-
-def _check_intake_officer() -> None:
-    if not actor().has("intake"):
-        raise PermissionDenied(
-            "Only intake officers register complaints here.", "เฉพาะเจ้าหน้าที่รับเรื่องเท่านั้นที่บันทึกเรื่องได้"
-        )
 
 
 def _page(values: dict, errors: dict, channel: str = "walk_in", status: int = 200):  # type: ignore[no-untyped-def]
@@ -56,14 +50,14 @@ def _page(values: dict, errors: dict, channel: str = "walk_in", status: int = 20
 @blueprint.get("/intake")
 def intake():  # type: ignore[no-untyped-def]
     """A blank complaint form for an officer to fill in with the complainant."""
-    _check_intake_officer()
+    check_is_intake_officer(actor())
     return _page({"consent": False}, {})
 
 
 @blueprint.post("/intake")
 def intake_submit():  # type: ignore[no-untyped-def]
     """Register the complaint with its channel; the receipt is shown once, to print."""
-    _check_intake_officer()
+    check_is_intake_officer(actor())
     renderer = _renderer()
     data = dict(renderer.parse_form(FORM, request.form, request.files)) if renderer else {}
     channel = request.form.get("channel", "")
@@ -90,7 +84,7 @@ def receipt_pdf():  # type: ignore[no-untyped-def]
     The secret is stored only as a hash, so the receipt page posts it back (never in a URL);
     it must match the case's, so no receipt is printed with a wrong secret.
     """
-    _check_intake_officer()
+    check_is_intake_officer(actor())
     me = actor()
     case_id = request.form.get("case_id", type=int)
     if case_id is None:
@@ -99,7 +93,7 @@ def receipt_pdf():  # type: ignore[no-untyped-def]
     now = services().clock()
     with reading() as db:
         case = get_case(db, me, case_id)
-        if not identity.verify_secret(secret, case.secret_hash):
+        if not secrets.verify_secret(secret, case.secret_hash):
             raise ValidationFailed(
                 {"secret": ("รหัสลับไม่ตรงกับเรื่องนี้", "The secret does not match this case.")}
             )

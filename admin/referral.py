@@ -15,28 +15,22 @@ from sqlalchemy.orm import Session
 
 from admin import documents, pdf
 from admin.edge import actor, blueprint, reading, services, writing
-from admin.i18n import t
 from agency import actions
 from engine.access import redaction
+from engine.access.checks import check_may_prepare_referrals
 from engine.access.rules import Actor
 from engine.cases import intake as case_service
+from engine.errors import NotFound, ValidationFailed
 from engine.holders import active_referrals
-from engine.errors import NotFound, PermissionDenied, ValidationFailed
 from engine.models import DirectoryEntry
-
-
-def _check_center_officer(me: Actor) -> None:
-    if not (me.is_center_staff and me.roles & {"intake", "screener", "supervisor"}):
-        raise PermissionDenied(
-            "Only center officers prepare referrals.", "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่เตรียมการส่งต่อได้"
-        )
+from web.i18n import t
 
 
 @blueprint.get("/cases/<int:case_id>/agency-view")
 def agency_view(case_id: int):  # type: ignore[no-untyped-def]
     """The case's text as agencies will read it, with what looks like personal data suggested."""
     me = actor()
-    _check_center_officer(me)
+    check_may_prepare_referrals(me)
     with reading() as db:
         case = case_service.get_case(db, me, case_id)
         clean = redaction.for_case(db, case)
@@ -81,7 +75,7 @@ def _first(exc: ValidationFailed) -> str:
 
 def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> documents.Letter:
     """What the referral letter says (the page and the PDF alike), redacted for the agency."""
-    _check_center_officer(me)
+    check_may_prepare_referrals(me)
     case = case_service.get_case(db, me, case_id)
     lead = next((r for r in active_referrals(db, case_id) if r.role == "lead"), None)
     if lead is None:

@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 
 from admin.audited import AuditedView, ReadOnlyView
 from admin.edge import services
+from engine.access.accounts import MIN_PASSWORD, is_long_enough
 from engine.models import ROLES, HolidayOverride
 from engine.reference import areas, directory
 
@@ -33,7 +34,9 @@ class UserView(AuditedView):
     ]
     form_overrides = {"roles": SelectMultipleField}
     form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
-    form_extra_fields = {"new_password": PasswordField("New password (8+ characters)")}
+    form_extra_fields = {
+        "new_password": PasswordField(f"New password ({MIN_PASSWORD}+ characters)")
+    }
     can_delete = False  # deactivate instead: audit events keep pointing at the user
 
     def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
@@ -41,8 +44,8 @@ class UserView(AuditedView):
         if is_created and not password:
             raise ValidationError("A new user needs a password.")
         if password:
-            if len(password) < 8:
-                raise ValidationError("Passwords need 8 characters or more.")
+            if not is_long_enough(password):
+                raise ValidationError(f"Passwords need {MIN_PASSWORD} characters or more.")
             model.password_hash = PasswordHasher().hash(password)
         if is_created:
             model.created_at = services().clock()

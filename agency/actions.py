@@ -20,13 +20,20 @@ from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access import redaction
-from engine.access.rules import Actor, check_can_see
+from engine.access.checks import (
+    check_agency_officer,
+    check_can_see,
+    check_co_handler_action,
+    check_may_filter_for_agencies,
+    check_not_left_agency,
+)
+from engine.access.rules import Actor
 from engine.cases.files import store_attachment
 from engine.cases.intake import add_comment
 from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import CaseNotFound, NotWaiting, PermissionDenied, ValidationFailed
+from engine.errors import CaseNotFound, NotWaiting, ValidationFailed
 from engine.models import Case, CaseAttachment, CaseRedaction, Referral, Task
 from engine.statuses import status_label
 from engine.text import check_text
@@ -68,15 +75,6 @@ STEP_ACTIONS = {
 }
 
 
-def check_agency_officer(actor: Actor) -> None:
-    """Only an agency officer's token reaches the agency API; its org unit is its scope."""
-    if not (actor.is_agency_staff and actor.has("agency_officer")):
-        raise PermissionDenied(
-            "The agency API is for agency officers' tokens.",
-            "ส่วนนี้สำหรับโทเคนของเจ้าหน้าที่หน่วยงานเท่านั้น",
-        )
-
-
 def held_referral(session: Session, actor: Actor, case_id: int) -> Referral:
     """The actor's agency's active referral of the case; a case it does not hold is not found."""
     check_agency_officer(actor)
@@ -95,12 +93,8 @@ def held_referral(session: Session, actor: Actor, case_id: int) -> Referral:
                 Referral.active.is_(False),
             )
         )
-        if ended is not None:  # it held the case once: say why it may no longer act
-            raise PermissionDenied(
-                f"Case {case_id} has left your agency (forwarded or reassigned); "
-                "it no longer reads or acts on it.",
-                f"เรื่องเลขที่ {case_id} ถูกส่งต่อไปยังหน่วยงานอื่นแล้ว หน่วยงานของท่านไม่มีสิทธิ์ดำเนินการต่อ",
-            )
+        # It held the case once: say why it may no longer act.
+        check_not_left_agency(case_id, held_once=ended is not None)
         raise CaseNotFound(
             f"Case {case_id} is not referred to your agency.",
             f"ไม่พบเรื่องเลขที่ {case_id} ที่ส่งต่อถึงหน่วยงานของท่าน",
@@ -176,12 +170,7 @@ def _co_handler_progress(
 ) -> Case:
     """A co-handler reports progress to the lead and the center, and nothing else: the lead
     alone acknowledges, asks, declines, forwards, invites and reports the result."""
-    if action != "progress":
-        raise PermissionDenied(
-            f"Only the lead agency may {action.replace('_', ' ')}; "
-            "a co-handling agency reports progress.",
-            "หน่วยงานร่วมดำเนินการรายงานความคืบหน้าได้เท่านั้น การดำเนินการนี้เป็นของหน่วยงานหลัก",
-        )
+    check_co_handler_action(action)
     if not _co_handling(case):
         raise not_waiting(session, actor, case, action)
     text = check_text("progress_note", body.get("progress_note"), 5000)
@@ -251,7 +240,7 @@ def withhold_attachment(
 ) -> CaseAttachment:
     """A center officer keeps a file (one that shows who complained, say) from agencies."""
     require_transaction(session)
-    _check_center_officer(actor)
+    check_may_filter_for_agencies(actor)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
     row = session.scalar(
@@ -269,14 +258,6 @@ def withhold_attachment(
     return row
 
 
-def _check_center_officer(actor: Actor) -> None:
-    if not (actor.is_center_staff and actor.roles & {"intake", "screener", "supervisor"}):
-        raise PermissionDenied(
-            "Only center officers decide what agencies receive.",
-            "เฉพาะเจ้าหน้าที่ศูนย์เท่านั้นที่กำหนดสิ่งที่ส่งถึงหน่วยงานได้",
-        )
-
-
 def redactor_for(session: Session, case: Case) -> redaction.Redactor:
     """The identity filter for this case (see engine/access/redaction.py)."""
     return redaction.for_case(session, case)
@@ -287,7 +268,7 @@ def add_redaction(
 ) -> CaseRedaction:
     """A center officer removes a word or number from everything agencies receive."""
     require_transaction(session)
-    _check_center_officer(actor)
+    check_may_filter_for_agencies(actor)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
     text = check_text("term", term, 200)

@@ -1,7 +1,8 @@
 """What an agency reads: its feed, its cases and, of each case, only what it may receive.
 
 Identity protection is applied here, in the engine, so every edge (REST, staff web) gives an
-agency the same filtered view: see engine/access/redaction.py and engine/access.may_see_complainant.
+agency the same filtered view: see engine/access/redaction.py and
+engine/access/identity.py complainant_view.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from agency.actions import check_agency_officer, held_referral, redactor_for, waiting_for
+from agency.actions import held_referral, redactor_for, waiting_for
 from agency.models import FeedEvent
 from engine.access import identity
-from engine.access.rules import Actor, may_see_complainant
+from engine.access.checks import check_agency_officer
+from engine.access.rules import Actor
 from engine.errors import CaseNotFound
 from engine.models import Case, CaseAttachment, CaseNote, Referral
 from engine.statuses import status_label
@@ -89,15 +91,10 @@ def case_view(session: Session, actor: Actor, case_id: int, now: datetime, lang:
     referral = held_referral(session, actor, case_id)
     case = session.get(Case, case_id)
     clean = redactor_for(session, case)
-    complainant = None
-    if may_see_complainant(actor, case):
-        nid = case.complainant_national_id
-        complainant = {
-            "name": case.complainant_name,
-            "national_id": identity.mask_national_id(nid) if nid else None,
-            "phone": case.complainant_phone,
-            "email": case.complainant_email,
-        }
+    complainant = identity.complainant_view(actor, case)
+    if complainant is not None:  # an agency's copy: the national ID masked, no language
+        del complainant["preferred_language"]
+        complainant["national_id"] = complainant["national_id"] or None
     attachments = session.execute(
         select(
             CaseAttachment.id,

@@ -19,7 +19,7 @@ from api.edge import (
     services,
     writing,
 )
-from engine.access.rules import check_can_see
+from engine.access.checks import check_can_see, check_may_decide_forwards
 from engine.cases import forwarding
 from engine.errors import NotWaiting, ValidationFailed
 from engine.reference import directory
@@ -174,7 +174,7 @@ def get_forward_requests(case_id: int):  # type: ignore[no-untyped-def]
     """Agencies' forward requests of a case (center officers), pending ones to decide."""
     actor = current_actor()
     with reading() as session:
-        forwarding.check_center_officer(actor)
+        check_may_decide_forwards(actor)
         check_can_see(session, actor, case_id)
         rows = forwarding.requests_of(session, case_id)
         return {"items": [forwarding.request_json(session, r) for r in rows]}

@@ -9,9 +9,10 @@ from api import idempotency
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
 from api.serialize import case_detail, case_summary, event_json
 from engine.access import redaction
+from engine.access.checks import check_may_refer_by_hand
 from engine.cases.intake import add_comment, get_case, list_cases, open_case, prepare_case
 from engine.cases.referrals import refer
-from engine.errors import PermissionDenied, ValidationFailed
+from engine.errors import ValidationFailed
 from engine.models import AuditEvent
 from engine.statuses import STATUSES
 from engine.text import check_text
@@ -133,10 +134,7 @@ def post_referral(case_id: int):  # type: ignore[no-untyped-def]
     """A supervisor refers the case by hand (lead) or invites a co-handler."""
     actor = current_actor()
     data = json_body()
-    if not actor.has("supervisor"):
-        raise PermissionDenied(
-            "Only supervisors refer cases by hand.", "เฉพาะหัวหน้างานเท่านั้นที่ส่งต่อเรื่องด้วยตนเองได้"
-        )
+    check_may_refer_by_hand(actor)
     agency, role = data.get("agency"), data.get("role", "lead")
     if not isinstance(agency, str) or not isinstance(role, str):
         raise ValidationFailed.one("agency", "กรุณาระบุรหัสหน่วยงาน", "Give the agency code.")

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import identity
-from engine.access.rules import Actor, may_see_complainant, may_see_full_national_id
+from engine.access import identity, redaction
+from engine.access.rules import Actor
 from engine.cases import casefiles
 from engine.holders import active_referrals
 from engine.models import AuditEvent, Case, Task
@@ -68,7 +68,7 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
     body = case_summary(case, lang)
     calendar = policies.calendar(session)
     # An agency reads free text through the identity filter, and only the notes meant for it.
-    redactor = casefiles.text_filter(session, actor, case)
+    redactor = redaction.text_filter(session, actor, case)
     clean = redactor.text if redactor else (lambda text: text)
     body["title"] = clean(case.title)
     body.update(
@@ -86,7 +86,7 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
         anonymous=case.anonymous,
         version=case.version,
         escalation_level=case.escalation_level,
-        complainant=_complainant(actor, case),
+        complainant=identity.complainant_view(actor, case),
         referrals=[
             {
                 "agency": r.agency.code,
@@ -113,21 +113,6 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
         ],
     )
     return body
-
-
-def _complainant(actor: Actor, case: Case) -> dict | None:
-    if not may_see_complainant(actor, case):
-        return None
-    nid = case.complainant_national_id
-    if nid and not may_see_full_national_id(actor):
-        nid = identity.mask_national_id(nid)
-    return {
-        "name": case.complainant_name,
-        "national_id": nid,
-        "phone": case.complainant_phone,
-        "email": case.complainant_email,
-        "preferred_language": case.preferred_language,
-    }
 
 
 def event_json(event: AuditEvent, lang: str) -> dict:

@@ -29,7 +29,7 @@ from damrong.app import create_app  # noqa: E402
 from damrong.config import Config  # noqa: E402
 from damrong.migrate import upgrade  # noqa: E402
 from damrong.wiring import make_sessionmaker  # noqa: E402
-from engine.access import tokens  # noqa: E402
+from engine.access import accounts  # noqa: E402
 from engine.clock import MovableClock  # noqa: E402
 from engine.db import make_engine  # noqa: E402
 from engine.models import Case, OrgUnit, Task, User  # noqa: E402
@@ -139,7 +139,7 @@ def main() -> None:
             ("bench_supervisor", "c50", ["supervisor", "screener"]),
         ):
             if session.scalar(select(User.id).where(User.username == name)) is None:
-                tokens.create_user(session, clock(), name, PASSWORD, unit, roles)
+                accounts.create_user(session, clock(), name, PASSWORD, unit, roles)
     with factory() as session:
         existing = session.scalar(select(func.count()).select_from(Task))
     filled = 0.0

@@ -64,12 +64,12 @@ def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_users(args: argparse.Namespace, config: Config) -> int:
     """Create a user or issue an API token."""
-    from engine.access import tokens
+    from engine.access import accounts, tokens
 
     _engine, factory = _factory(config)
     with factory.begin() as session:
         if args.action == "create":
-            user = tokens.create_user(
+            user = accounts.create_user(
                 session,
                 system_clock(),
                 args.username,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.access import tokens
+from engine.access import accounts, tokens
 from engine.access.rules import Actor
 from engine.cases import intake, tasks
 from engine.clock import Clock
@@ -61,7 +61,7 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
             ]
             return out
         for username, unit, roles, name in DEMO_USERS:
-            user = tokens.create_user(session, clock(), username, PASSWORD, unit, roles, name)
+            user = accounts.create_user(session, clock(), username, PASSWORD, unit, roles, name)
             token = tokens.issue_token(session, clock(), user, "demo")
             area = session.scalar(select(OrgUnit.area_code).where(OrgUnit.code == unit))
             out["users"].append(

@@ -12,22 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
+from engine.access.checks import check_may_manage_notifications
 from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.models import Case, OrgUnit, OutboxMessage
 from notifications import templates
 from notifications.context import SAMPLE
 from notifications.models import AgencyEndpoint, NotificationTemplate
-
-
-def require_admin(actor: Actor) -> None:
-    """Raise PermissionDenied unless the actor is an administrator."""
-    if actor.kind != "staff" or not actor.has("admin"):
-        raise PermissionDenied(
-            "Only administrators manage notifications.", "เฉพาะผู้ดูแลระบบเท่านั้นที่จัดการการแจ้งเตือนได้"
-        )
 
 
 def _message_view(row: OutboxMessage) -> dict:
@@ -49,7 +42,7 @@ def _message_view(row: OutboxMessage) -> dict:
 
 def list_dead_letters(session: Session, actor: Actor, limit: int = 100) -> list[dict]:
     """Messages that gave up, newest first, with their error and attempts."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     rows = session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.state == "dead")
@@ -63,7 +56,7 @@ def list_messages(
     session: Session, actor: Actor, case_id: int | None = None, state: str | None = None
 ) -> list[dict]:
     """Deliveries with their attempts and last error, newest first (optionally one case's)."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
     if case_id is not None:
         query = query.where(OutboxMessage.case_id == case_id)
@@ -74,7 +67,7 @@ def list_messages(
 
 def retry_dead_letter(session: Session, clock: Clock, actor: Actor, message_id: int) -> dict:
     """Put a dead message back in the queue with a fresh set of attempts (same idempotency key)."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     require_transaction(session)
     row = session.get(OutboxMessage, message_id, with_for_update=True)
     if row is None:
@@ -97,7 +90,7 @@ def _check_name(name: str, lang: str) -> None:
 
 def list_templates(session: Session, actor: Actor) -> list[dict]:
     """Every template and language, and whether an administrator changed it."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     overridden = set(
         session.execute(select(NotificationTemplate.name, NotificationTemplate.language)).tuples()
     )
@@ -110,7 +103,7 @@ def list_templates(session: Session, actor: Actor) -> list[dict]:
 
 def get_template(session: Session, actor: Actor, name: str, lang: str) -> dict:
     """The template in force, and the shipped text to go back to."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     _check_name(name, lang)
     source = templates.source_for(session, name, lang)
     shipped = templates.shipped_source(name, lang)
@@ -141,7 +134,7 @@ def _source_from(data: dict) -> templates.Source:
 
 def preview(session: Session, actor: Actor, name: str, lang: str, data: dict | None) -> dict:
     """Render a template (the one in force, or a draft given as data) against sample data."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     _check_name(name, lang)
     source = _source_from(data) if data else templates.source_for(session, name, lang)
     try:
@@ -180,7 +173,7 @@ def save_template(
 
 def reset_template(session: Session, clock: Clock, actor: Actor, name: str, lang: str) -> dict:
     """Drop the administrator's version; the shipped file is in force again."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     require_transaction(session)
     _check_name(name, lang)
     row = session.scalar(
@@ -201,7 +194,7 @@ def set_agency_endpoint(
     session: Session, clock: Clock, actor: Actor, agency_code: str, url: object, active: bool = True
 ) -> dict:
     """Register (or change) an agency's webhook URL; a new signing secret is returned once."""
-    require_admin(actor)
+    check_may_manage_notifications(actor)
     require_transaction(session)
     agency = session.scalar(select(OrgUnit).where(OrgUnit.code == agency_code))
     if agency is None or not agency.is_agency:

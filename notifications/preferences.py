@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine import journal
+from engine.access.checks import check_is_staff_user, check_may_choose_notifications
 from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
+from engine.errors import CaseNotFound, ValidationFailed
 from engine.models import Case
 from notifications.models import ComplainantPreference, StaffPreference
 from notifications.recipients import ANONYMOUS_CHANNELS, CITIZEN_CHANNELS
@@ -80,10 +81,7 @@ def set_complainant_preference(
 
 
 def _own_case(session: Session, actor: Actor, case_id: int) -> Case:
-    if actor.kind != "citizen" or actor.case_id != case_id:
-        raise PermissionDenied(
-            "Only the complainant chooses how to be told.", "เฉพาะผู้ร้องเท่านั้นที่เลือกช่องทางแจ้งเตือนได้"
-        )
+    check_may_choose_notifications(actor, case_id)
     case = session.get(Case, case_id)
     if case is None:
         raise CaseNotFound("There is no such case.", "ไม่พบเรื่องร้องเรียนนี้")
@@ -92,14 +90,14 @@ def _own_case(session: Session, actor: Actor, case_id: int) -> Case:
 
 def staff_mode(session: Session, actor: Actor) -> str:
     """The staff member's choice: instant (default) or digest."""
-    preference = session.get(StaffPreference, _staff_id(actor))
+    preference = session.get(StaffPreference, check_is_staff_user(actor))
     return preference.mode if preference else "instant"
 
 
 def set_staff_mode(session: Session, clock: Clock, actor: Actor, mode: object) -> str:
     """Choose instant notices or one daily digest, for oneself."""
     require_transaction(session)
-    user_id = _staff_id(actor)
+    user_id = check_is_staff_user(actor)
     if mode not in STAFF_MODES:
         raise ValidationFailed.one(
             "mode", "ต้องเป็น instant หรือ digest", "Must be «instant» or «digest»."
@@ -111,9 +109,3 @@ def set_staff_mode(session: Session, clock: Clock, actor: Actor, mode: object) -
     preference.mode, preference.updated_at = str(mode), clock()
     session.flush()
     return preference.mode
-
-
-def _staff_id(actor: Actor) -> int:
-    if actor.kind != "staff" or actor.user_id is None:
-        raise PermissionDenied("Staff only.", "เฉพาะเจ้าหน้าที่")
-    return actor.user_id

@@ -13,25 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import identity, throttle
+from engine.access import throttle
+from engine.access.checks import check_may_manage_keys, check_partner_key
 from engine.access.rules import Actor
-from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from engine.access.secrets import hash_token
+from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.models import AuditEvent
 from open311.models import Open311Key
 
 KEY_PREFIX = "o311_"
 PER_MINUTE_LIMITS = (1, 10_000)  # a partner app's requests per minute, fewest and most
 NAME_LENGTH = 100  # Open311Key.name
-
-
-def check_may_manage_keys(actor: Actor) -> None:
-    """Raise PermissionDenied unless the actor is an administrator (or the command line)."""
-    if actor.kind == "system" or (actor.kind == "staff" and actor.has("admin")):
-        return
-    raise PermissionDenied(
-        "Only administrators manage partner apps' Open311 keys.",
-        "เฉพาะผู้ดูแลระบบเท่านั้นที่จัดการกุญแจ Open311 ของแอปพันธมิตรได้",
-    )
 
 
 def check_partner_name(name: str | None) -> str:
@@ -75,7 +67,7 @@ def issue_key(
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = Open311Key(
         name=name,
-        key_hash=identity.hash_token(key),
+        key_hash=hash_token(key),
         requests_per_minute=requests_per_minute,
         created_at=now,
     )
@@ -186,14 +178,8 @@ def use_key(session: Session, now: datetime, plain: str | None) -> Open311Key:
     it carries is then refused)."""
     row = None
     if plain:
-        row = session.scalar(
-            select(Open311Key).where(Open311Key.key_hash == identity.hash_token(plain))
-        )
-    if row is None or row.revoked_at is not None:
-        raise PermissionDenied(
-            "The api_key is missing, wrong or revoked.",
-            "ไม่มี api_key หรือ api_key ไม่ถูกต้องหรือถูกเพิกถอนแล้ว",
-        )
+        row = session.scalar(select(Open311Key).where(Open311Key.key_hash == hash_token(plain)))
+    check_partner_key(row)
     throttle.hit(
         session, f"open311-key:{row.id}", now, row.requests_per_minute, timedelta(minutes=1)
     )

@@ -8,8 +8,8 @@ from flask import redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from engine.access import throttle
-from engine.access.identity import make_tracking_token
 from engine.access.rules import Actor
+from engine.access.secrets import make_tracking_token
 from engine.cases.intake import open_case
 from engine.errors import RateLimited, ValidationFailed
 from engine.models import Category

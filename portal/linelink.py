@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import identity
-from engine.access.rules import Actor, check_can_see
+from engine.access.checks import check_can_see, check_may_link_line
+from engine.access.rules import Actor
+from engine.access.secrets import ALPHABET, compact, hash_token
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import PermissionDenied
 from engine.models import Case
 from engine.workflow import runner
 from portal.models import LineLinkCode
@@ -34,10 +34,7 @@ _CODE_IN_TEXT = re.compile(
 def issue_code(session: Session, clock: Clock, actor: Actor, case_id: int) -> str:
     """A fresh one-time code for the complainant's own case (earlier unused codes lapse)."""
     require_transaction(session)
-    if actor.kind != "citizen":
-        raise PermissionDenied(
-            "Only the complainant links a LINE account.", "เฉพาะผู้ร้องเท่านั้นที่เชื่อมบัญชี LINE ได้"
-        )
+    check_may_link_line(actor)
     check_can_see(session, actor, case_id)
     now = clock()
     session.execute(
@@ -45,11 +42,11 @@ def issue_code(session: Session, clock: Clock, actor: Actor, case_id: int) -> st
         .where(LineLinkCode.case_id == case_id, LineLinkCode.used_at.is_(None))
         .values(expires_at=now)
     )
-    code = "".join(secrets.choice(identity.ALPHABET) for _ in range(CODE_CHARS))
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_CHARS))
     session.add(
         LineLinkCode(
             case_id=case_id,
-            code_hash=identity.hash_token(code),
+            code_hash=hash_token(code),
             created_at=now,
             expires_at=now + CODE_LIFETIME,
         )
@@ -66,7 +63,7 @@ def redeem_code(session: Session, clock: Clock, line_user_id: str, text: str) ->
     for candidate in _candidates(text):
         row = session.scalar(
             select(LineLinkCode).where(
-                LineLinkCode.code_hash == identity.hash_token(candidate),
+                LineLinkCode.code_hash == hash_token(candidate),
                 LineLinkCode.used_at.is_(None),
                 LineLinkCode.expires_at > now,
             )
@@ -86,7 +83,7 @@ def _candidates(text: str) -> list[str]:
     """Codes a chat message may hold, read the way tracking codes are (O as 0, I as 1 ...)."""
     found = []
     for first, second in _CODE_IN_TEXT.findall(text or "")[:5]:
-        compact = identity.normalize_tracking_code(first + second)
-        if len(compact) == CODE_CHARS and all(c in identity.ALPHABET for c in compact):
-            found.append(compact)
+        code = compact(first + second)
+        if len(code) == CODE_CHARS and all(c in ALPHABET for c in code):
+            found.append(code)
     return found

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from engine.access import identity, throttle
+from engine.access import secrets, throttle
 from engine.access.rules import Actor
 from engine.cases.ratings import RATABLE_STATUSES, rate_case
 from engine.cases.tracking import find_own_case, public_view
@@ -83,7 +83,7 @@ def track_lookup():  # type: ignore[no-untyped-def]
 def case_id_for_token(token: str) -> int | None:
     key = services().config.secret_key.encode()
     now = int(services().clock().timestamp())
-    code = identity.read_tracking_token(token, key, now, LINK_MAX_AGE_S)
+    code = secrets.read_tracking_token(token, key, now, LINK_MAX_AGE_S)
     if code is None:
         return None
     with reading() as db:

@@ -1,8 +1,8 @@
-"""Staff sign-in with a lock-out, password changes, and a user's own API tokens."""
+"""Staff accounts: argon2 passwords and the rules they follow, sign-in with a lock-out, and
+password changes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -10,14 +10,75 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import tokens
 from engine.errors import NotFound, SignInLocked, Unauthenticated, ValidationFailed
-from engine.models import ApiToken, SignInThrottle, User
+from engine.models import ROLES, OrgUnit, SignInThrottle, User
 
+MIN_PASSWORD = 8  # characters: the one rule every password form and the command line follow
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
-MIN_PASSWORD = 8
 _hasher = PasswordHasher()
+
+
+def is_long_enough(password: str) -> bool:
+    """Whether a new password has at least MIN_PASSWORD characters."""
+    return len(password or "") >= MIN_PASSWORD
+
+
+def create_user(
+    session: Session,
+    now: datetime,
+    username: str,
+    password: str,
+    org_unit_code: str,
+    roles: list[str],
+    display_name: str | None = None,
+) -> User:
+    """Add a staff member to an org unit with the given roles."""
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValidationFailed.one(
+            "roles", f"ไม่รู้จักบทบาท {', '.join(unknown)}", f"Unknown roles: {', '.join(unknown)}"
+        )
+    if not is_long_enough(password):
+        raise ValidationFailed.one(
+            "password",
+            f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร",
+            f"Passwords need {MIN_PASSWORD} characters or more.",
+        )
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
+    if unit is None:
+        raise ValidationFailed.one(
+            "org_unit", f"ไม่พบหน่วยงาน {org_unit_code}", f"Unknown org unit {org_unit_code}."
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationFailed.one(
+            "username", f"มีชื่อผู้ใช้ {username} แล้ว", f"The username {username} is taken."
+        )
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=_hasher.hash(password),
+        org_unit_id=unit.id,
+        roles=list(roles),
+        active=True,
+        language="th",
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_password(session: Session, username: str, password: str) -> User:
+    """The active user with this username and password, or Unauthenticated."""
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        if user is None or not user.active:
+            raise VerificationError
+        _hasher.verify(user.password_hash, password)
+    except VerificationError as exc:
+        raise Unauthenticated("Wrong username or password.", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง") from exc
+    return user
 
 
 def _locked_error() -> SignInLocked:
@@ -37,7 +98,7 @@ def sign_in(session: Session, now: datetime, username: str, password: str) -> Us
             raise _locked_error()
         throttle.failures, throttle.locked_until = 0, None  # the lock has run out
     try:
-        user = tokens.check_password(session, name, password or "")
+        user = check_password(session, name, password or "")
     except Unauthenticated:
         _count_failure(session, throttle, name, now)
         raise
@@ -77,7 +138,7 @@ def change_password(session: Session, user_id: int, current: str, new: str, repe
             "current_password", "รหัสผ่านปัจจุบันไม่ถูกต้อง", "The current password is wrong."
         ) from exc
     problems: dict[str, tuple[str, str]] = {}
-    if len(new or "") < MIN_PASSWORD:
+    if not is_long_enough(new):
         problems["new_password"] = (
             f"รหัสผ่านใหม่ต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร",
             f"The new password needs {MIN_PASSWORD} characters or more.",
@@ -94,45 +155,3 @@ def change_password(session: Session, user_id: int, current: str, new: str, repe
     user.password_hash = _hasher.hash(new)
     session.flush()
     return user
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    """An API token as its owner sees it (never the token itself)."""
-
-    id: int
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-def list_tokens(session: Session, user_id: int) -> list[TokenInfo]:
-    """A user's API tokens, newest first, revoked ones included."""
-    rows = session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
-    )
-    return [TokenInfo(r.id, r.name, r.created_at, r.last_used_at, r.revoked_at) for r in rows]
-
-
-def create_token(session: Session, now: datetime, user_id: int, name: str) -> str:
-    """A new API token for the user; the plain token is shown once."""
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationFailed.one(
-            "name", "กรุณาตั้งชื่อโทเคน (ไม่เกิน 100 ตัวอักษร)", "Name the token (100 characters at most)."
-        )
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise NotFound("No such user.", "ไม่พบผู้ใช้")
-    return tokens.issue_token(session, now, user, name)
-
-
-def revoke_token(session: Session, now: datetime, user_id: int, token_id: int) -> None:
-    """Revoke one of the user's own tokens; someone else's token is 'not found'."""
-    row = session.get(ApiToken, token_id)
-    if row is None or row.user_id != user_id:
-        raise NotFound("No such token.", "ไม่พบโทเคนนี้")
-    if row.revoked_at is None:
-        row.revoked_at = now
-    session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import identity
+from engine.access.rules import Actor
 from engine.models import Case, CaseRedaction
 
 MARK = "[ปกปิด]"
@@ -144,3 +145,10 @@ def for_case(session: Session, case: Case) -> Redactor:
     if protect:
         terms += list(_identity_terms(case))
     return Redactor(terms=[t for t in terms if t], protect_identity=protect)
+
+
+def text_filter(session: Session, actor: Actor, case: Case) -> Redactor | None:
+    """The filter for this reader's view of the case's free text (None: read it as it is)."""
+    if actor.is_agency_staff:
+        return for_case(session, case)
+    return None

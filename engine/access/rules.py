@@ -1,4 +1,8 @@
-"""Who may see and do what: decided here, in the engine, for every edge alike."""
+"""Who acts, the role sets every rule is written in, and which cases and tasks each actor sees.
+
+The checks built on these (`check_*`, `may_*`) are in engine/access/checks.py; what a reader sees
+of the complainant is in engine/access/identity.py.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,22 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
-from engine.errors import PermissionDenied
 from engine.models import Case, Referral, Task, User
 
 CENTER_KINDS = frozenset({"central", "provincial_center", "district_center"})
+# Center roles that see the cases of their area (executives read, the others work them).
 STAFF_CASE_ROLES = frozenset({"intake", "screener", "supervisor", "executive"})
+# The lanes of the diagrams: the roles that have user tasks, and so an inbox.
+TASK_ROLES = frozenset({"screener", "agency_officer", "supervisor"})
+# Roles that work cases: they add comments and files. Executives, designers and administrators
+# read what their scope shows them; they do not write into a case's record.
+CASEWORK_ROLES = frozenset({"intake", "screener", "supervisor", "agency_officer"})
+# A center's officers: they prepare referrals, decide what agencies receive, see full IDs.
+CENTER_OFFICER_ROLES = frozenset({"intake", "screener", "supervisor"})
+# Who at a center approves or rejects an agency's request to forward a case.
+FORWARD_DECIDER_ROLES = frozenset({"screener", "supervisor"})
+# Who reads the SLA figures (a center's staff for all, an agency's for itself).
+FIGURE_ROLES = frozenset({"executive", "supervisor", "admin", "screener", "agency_officer"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,11 @@ class Actor:
         """Staff of an agency that receives referrals."""
         return self.kind == "staff" and self.org_unit_kind == "agency"
 
+    @property
+    def is_center_officer(self) -> bool:
+        """A center's intake officer, screener or supervisor."""
+        return self.is_center_staff and bool(self.roles & CENTER_OFFICER_ROLES)
+
 
 def case_visibility(actor: Actor) -> ColumnElement[bool]:
     """A SQL condition selecting exactly the cases the actor may see."""
@@ -112,72 +132,3 @@ def in_area(column, prefix: str) -> ColumnElement[bool]:  # type: ignore[no-unty
 
     ':' follows '9' in byte order (SQLite, and PostgreSQL with the C collation we require)."""
     return (column >= prefix) & (column < prefix + ":")
-
-
-# The lanes of the diagrams: the roles that have user tasks, and so an inbox.
-TASK_ROLES = frozenset({"screener", "agency_officer", "supervisor"})
-
-
-def check_has_inbox(actor: Actor) -> None:
-    """Raise PermissionDenied unless the actor holds a role that has user tasks."""
-    if actor.kind != "staff" or not actor.roles & TASK_ROLES:
-        raise PermissionDenied("Your roles have no task inbox.", "บทบาทของท่านไม่มีกล่องงาน")
-
-
-def may_work(actor: Actor, task: Task) -> bool:
-    """Whether the actor could claim or complete the task now (for showing buttons)."""
-    return (
-        actor.kind == "staff"
-        and actor.has(task.role)
-        and actor.org_unit_id == task.org_unit_id
-        and task.assignee_id in (None, actor.user_id)
-    )
-
-
-def check_can_see(session, actor: Actor, case_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Raise PermissionDenied unless the actor may see the case."""
-    visible = session.scalar(select(Case.id).where(Case.id == case_id, case_visibility(actor)))
-    if visible is None:
-        raise PermissionDenied("You may not see this case.", "ท่านไม่มีสิทธิ์เข้าถึงเรื่องร้องเรียนนี้")
-
-
-# Roles that work cases: they add comments and files. Executives, designers and administrators
-# read what their scope shows them; they do not write into a case's record.
-CASEWORK_ROLES = frozenset({"intake", "screener", "supervisor", "agency_officer"})
-
-
-def may_contribute(actor: Actor) -> bool:
-    """Whether the actor works cases, and so may add comments and files to one it sees."""
-    return actor.kind == "system" or (actor.kind == "staff" and bool(actor.roles & CASEWORK_ROLES))
-
-
-def check_can_contribute(actor: Actor) -> None:
-    """Raise PermissionDenied unless the actor works cases (comments, attachments)."""
-    if not may_contribute(actor):
-        raise PermissionDenied(
-            "Only officials who work cases add comments and files to them.",
-            "เฉพาะเจ้าหน้าที่ผู้ดำเนินการเรื่องเท่านั้นที่เพิ่มความเห็นและไฟล์ในเรื่องได้",
-        )
-
-
-def check_can_work(actor: Actor, task: Task) -> None:
-    """Raise PermissionDenied unless the actor holds the task's role in its org unit."""
-    if actor.kind != "staff" or not actor.has(task.role) or actor.org_unit_id != task.org_unit_id:
-        raise PermissionDenied(
-            "This task belongs to another role or unit.",
-            "งานนี้เป็นของบทบาทหรือหน่วยงานอื่น ท่านไม่มีสิทธิ์ดำเนินการ",
-        )
-
-
-def may_see_complainant(actor: Actor, case: Case) -> bool:
-    """Agencies never learn who complained when the complainant asked for confidentiality."""
-    if actor.kind == "system":
-        return True
-    if actor.is_agency_staff:
-        return not (case.confidential or case.anonymous)
-    return actor.is_center_staff and not case.anonymous
-
-
-def may_see_full_national_id(actor: Actor) -> bool:
-    """Only screeners and supervisors at a center need the full national ID."""
-    return actor.is_center_staff and bool(actor.roles & {"screener", "supervisor", "intake"})

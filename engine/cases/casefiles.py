@@ -1,8 +1,8 @@
-"""What an official reads of a case: text filtered for agencies, notes and attached files.
+"""What an official reads of a case: notes, attached files and related cases.
 
 An agency reads a confidential (or anonymous) complainant's case through the same identity
-filter as its API (engine/access/redaction.py), only the notes meant for it, and only the files it
-may have (engine/services/reads.py).
+filter as its API (text_filter in engine/access/redaction.py), only the notes meant for it, and
+only the files it may have (agency/reads.py).
 """
 
 from __future__ import annotations
@@ -14,22 +14,16 @@ from sqlalchemy.orm import Session
 
 from agency import reads
 from engine import journal
-from engine.access import redaction
-from engine.access.rules import Actor, case_visibility, check_can_contribute, may_see_complainant
+from engine.access.checks import check_can_contribute, check_may_attach_here
+from engine.access.identity import may_see_complainant
+from engine.access.rules import Actor, case_visibility
 from engine.cases import files
 from engine.cases.intake import get_case
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
+from engine.errors import CaseNotFound, ValidationFailed
 from engine.models import Case, CaseAttachment, CaseNote
 from engine.workflow import runner
-
-
-def text_filter(session: Session, actor: Actor, case: Case) -> redaction.Redactor | None:
-    """The filter for this official's view of the case's free text (None: read it as it is)."""
-    if actor.is_agency_staff:
-        return redaction.for_case(session, case)
-    return None
 
 
 def readable_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote]:
@@ -97,8 +91,7 @@ def add_attachment(
     """An official attaches a PDF or an image (checked by content; images re-encoded, so no
     EXIF or GPS data survives) to a case they may see. Audited."""
     require_transaction(session)
-    if actor.kind != "staff":
-        raise PermissionDenied("Only officials attach files here.", "เฉพาะเจ้าหน้าที่เท่านั้นที่แนบไฟล์ได้")
+    check_may_attach_here(actor)
     case = runner.lock_case(session, case_id)
     get_case(session, actor, case_id)
     check_can_contribute(actor)

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access.rules import Actor, case_visibility, check_can_see
+from engine.access.checks import check_can_see, check_may_decide_forwards
+from engine.access.rules import Actor, case_visibility
 from engine.cases.referrals import find_agency
 from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.holders import lead_agency_id
 from engine.models import Case, ForwardRequest, OrgUnit, Task
 from engine.text import check_text
@@ -57,7 +58,7 @@ def pending(session: Session, case_id: int) -> list[ForwardRequest]:
 
 def pending_in_scope(session: Session, actor: Actor, limit: int = 100) -> list[ForwardRequest]:
     """The forwards waiting for a decision on the cases this center officer sees, oldest first."""
-    check_center_officer(actor)
+    check_may_decide_forwards(actor)
     return list(
         session.scalars(
             select(ForwardRequest)
@@ -153,7 +154,7 @@ def decide(
     A request whose agency no longer waits to forward (it reported the result meanwhile, or a
     supervisor reassigned the case) lapses instead: nothing moves."""
     require_transaction(session)
-    check_center_officer(actor)
+    check_may_decide_forwards(actor)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
     request = session.scalar(
@@ -183,15 +184,6 @@ def decide(
         complete_task(session, clock, _on_behalf_of_agency(task, request), task.id, data)
     session.flush()
     return request
-
-
-def check_center_officer(actor: Actor) -> None:
-    """Only screeners and supervisors of a center decide forwards."""
-    if not (actor.is_center_staff and actor.roles & {"screener", "supervisor"}):
-        raise PermissionDenied(
-            "Only a center's screeners and supervisors decide forwards.",
-            "เฉพาะเจ้าหน้าที่กลั่นกรองหรือหัวหน้างานของศูนย์เท่านั้นที่อนุมัติการส่งต่อได้",
-        )
 
 
 def _forward_task(session: Session, case: Case, request: ForwardRequest) -> Task | None:

@@ -9,11 +9,17 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access import identity
-from engine.access.rules import Actor, case_visibility, check_can_contribute, check_can_see
+from engine.access import identity, secrets
+from engine.access.checks import (
+    check_can_contribute,
+    check_can_see,
+    check_may_register_by_staff_channel,
+)
+from engine.access.rules import Actor, case_visibility
+from engine.cases import codes
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import CaseNotFound, PermissionDenied, ValidationFailed
+from engine.errors import CaseNotFound, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import (
     Area,
@@ -68,19 +74,16 @@ def prepare_case(
     """
     channel = data.get("channel") if isinstance(data, dict) else None
     _check_intake(data, channel, area_unknown)
-    if channel in STAFF_CHANNELS and not (actor.kind == "staff" and actor.has("intake")):
-        raise PermissionDenied(
-            "Only intake officers register phone, walk-in and letter complaints.",
-            "เฉพาะเจ้าหน้าที่รับเรื่องเท่านั้นที่บันทึกเรื่องทางโทรศัพท์ เดินทางมา หรือหนังสือได้",
-        )
+    if channel in STAFF_CHANNELS:
+        check_may_register_by_staff_channel(actor)
     area_code = UNKNOWN_AREA if area_unknown else _check_area(session, data["area_code"])
     category_code = _check_category(session, data["category"])
     complainant = _check_complainant(data)
     center_id, center_code = _choose_center(session, actor, area_code)
-    secret = identity.new_citizen_secret()
+    secret = secrets.new_citizen_secret()
     values = dict(
         tracking_code=_unique_tracking_code(session),
-        secret_hash=identity.hash_secret(secret),
+        secret_hash=secrets.hash_secret(secret),
         registration_number="",
         center_id=center_id,
         area_code=area_code,
@@ -209,7 +212,7 @@ def _check_complainant(data: dict) -> dict:
 def _unique_tracking_code(session: Session) -> str:
     # 50 random bits: a clash is astronomically rare, and the unique index still refuses one
     # (the request then fails as a retryable conflict instead of sharing a code).
-    return identity.new_tracking_code()
+    return codes.new_tracking_code()
 
 
 def _choose_center(session: Session, actor: Actor, area_code: str) -> tuple[int, str]:
@@ -245,9 +248,9 @@ _NEXT_NUMBER = text(
 
 def _next_registration_number(session: Session, case: Case, center_code: str) -> str:
     """The center's next running number this Buddhist year, in one atomic upsert."""
-    year = identity.buddhist_year(case.created_at.astimezone(BANGKOK).date())
+    year = codes.buddhist_year(case.created_at.astimezone(BANGKOK).date())
     number = session.execute(_NEXT_NUMBER, {"center_id": case.center_id, "year": year}).scalar_one()
-    return identity.format_registration_number(center_code, number, year)
+    return codes.format_registration_number(center_code, number, year)
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> Case:

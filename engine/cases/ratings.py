@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access.rules import Actor, check_can_see
+from engine.access.checks import check_can_see, check_may_rate
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
+from engine.errors import NotWaiting, ValidationFailed
 from engine.models import Case
 from engine.statuses import status_label
 from engine.text import check_text
@@ -23,8 +24,7 @@ def rate_case(
 ) -> Case:
     """Record the complainant's 1–5 rating and comment (a later rating replaces an earlier one)."""
     require_transaction(session)
-    if actor.kind != "citizen":
-        raise PermissionDenied("Only the complainant rates a case.", "เฉพาะผู้ร้องเท่านั้นที่ให้คะแนนเรื่องได้")
+    check_may_rate(actor)
     if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
         raise ValidationFailed.one("rating", "กรุณาเลือกคะแนน 1 ถึง 5", "Choose a rating from 1 to 5.")
     text = check_text("comment", comment or None, COMMENT_LIMIT, required=False)

@@ -15,8 +15,8 @@ import re
 from sqlalchemy import Integer, and_, column, exists, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from engine.access import identity
 from engine.access.rules import Actor, case_visibility
+from engine.cases import codes
 from engine.db import is_sqlite
 from engine.errors import ValidationFailed
 from engine.models import Case, CaseRedaction
@@ -63,8 +63,8 @@ def search_cases(
             f"Type what to look for ({MAX_QUERY} characters at most).",
         )
     conditions = []
-    if identity.is_valid_tracking_code(query_text):
-        conditions.append(Case.tracking_code == identity.normalize_tracking_code(query_text))
+    if codes.is_valid_tracking_code(query_text):
+        conditions.append(Case.tracking_code == codes.normalize_tracking_code(query_text))
     digits = _phone_digits(query_text)
     if digits:
         conditions.append(_phone_condition(actor, digits))

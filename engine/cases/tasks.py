@@ -11,11 +11,12 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access.rules import Actor, check_can_work, in_area, task_oversight, task_visibility
+from engine.access.checks import check_can_reassign, check_can_work, check_may_see_all_tasks
+from engine.access.rules import Actor, in_area, task_oversight, task_visibility
 from engine.cases.referrals import find_agency
 from engine.clock import Clock, system_clock
 from engine.db import require_transaction
-from engine.errors import PermissionDenied, TaskNotFound, TaskNotReady, ValidationFailed
+from engine.errors import TaskNotFound, TaskNotReady, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import Case, CaseNote, Category, OrgUnit, Task, User
 from engine.reference import areas
@@ -54,11 +55,7 @@ class TaskPage:
 def _scoped(actor: Actor, scope: str) -> Select:
     """The tasks of one inbox tab, before filters."""
     if scope == "all":
-        if not actor.has("supervisor"):
-            raise PermissionDenied(
-                "Only supervisors see every open task in their area.",
-                "เฉพาะหัวหน้างานเท่านั้นที่ดูงานค้างทั้งหมดในพื้นที่ได้",
-            )
+        check_may_see_all_tasks(actor)
         return select(Task).where(task_oversight(actor))
     query = select(Task).where(task_visibility(actor), Task.role.in_(actor.roles))
     if scope == "mine":
@@ -244,11 +241,7 @@ def reassign(session: Session, clock: Clock, actor: Actor, task_id: int, user_id
         raise TaskNotFound(f"Task {task_id} does not exist.", f"ไม่พบงานเลขที่ {task_id}")
     case = runner.lock_case(session, case_id)
     task = session.get(Task, task_id)
-    if not (actor.has("supervisor") and actor.org_unit_id == task.org_unit_id):
-        raise PermissionDenied(
-            "Only a supervisor of the task's unit may reassign it.",
-            "เฉพาะหัวหน้างานของหน่วยงานเจ้าของงานเท่านั้นที่มอบหมายงานใหม่ได้",
-        )
+    check_can_reassign(actor, task)
     user = session.get(User, user_id)
     if (
         user is None

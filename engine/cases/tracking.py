@@ -5,14 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import identity
+from engine.access import secrets
+from engine.cases import codes
 from engine.errors import CaseNotFound
 from engine.holders import active_referrals
 from engine.models import AuditEvent, Case, CaseNote
 from engine.statuses import STATUSES, status_label
 
 # Verifying against a fixed hash when the code is unknown keeps the timing of both answers alike.
-_DUMMY_HASH = identity.hash_secret("not-a-secret")
+_DUMMY_HASH = secrets.hash_secret("not-a-secret")
 
 
 def find_own_case(session: Session, tracking_code: str, secret: str | None) -> Case:
@@ -21,11 +22,11 @@ def find_own_case(session: Session, tracking_code: str, secret: str | None) -> C
         "No case matches this tracking code and secret.",
         "ไม่พบเรื่องที่ตรงกับรหัสติดตามและรหัสลับนี้",
     )
-    code = identity.normalize_tracking_code(tracking_code or "")
+    code = codes.normalize_tracking_code(tracking_code or "")
     case = None
-    if identity.is_valid_tracking_code(code):
+    if codes.is_valid_tracking_code(code):
         case = session.scalar(select(Case).where(Case.tracking_code == code))
-    ok = identity.verify_secret(secret or "", case.secret_hash if case else _DUMMY_HASH)
+    ok = secrets.verify_secret(secret or "", case.secret_hash if case else _DUMMY_HASH)
     if case is None or not ok:
         raise missing
     return case

@@ -12,13 +12,13 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, false, func, select, true
 from sqlalchemy.orm import Session
 
-from engine.access.rules import Actor
-from engine.errors import PermissionDenied, ValidationFailed
+from engine.access.checks import check_may_see_figures
+from engine.access.rules import FIGURE_ROLES, Actor
+from engine.errors import ValidationFailed
 from engine.models import Case, Category, OrgUnit, SlaRecord, Task
 from engine.sla import policies
 
 GROUPS = ("agency", "center", "category")
-FIGURE_ROLES = {"executive", "supervisor", "admin", "screener", "agency_officer"}
 
 
 @dataclass
@@ -89,10 +89,7 @@ def compliance(
         )
     if since and until and since >= until:
         raise ValidationFailed.one("until", "วันสิ้นสุดต้องอยู่หลังวันเริ่มต้น", "until must be after since.")
-    if actor.kind != "system" and not actor.roles & FIGURE_ROLES:
-        raise PermissionDenied(
-            "You may not see SLA figures.", "ท่านไม่มีสิทธิ์ดูสถิติการดำเนินการตามกำหนดเวลา"
-        )
+    check_may_see_figures(actor)
 
     rec_key = {
         "agency": SlaRecord.org_unit_id,

@@ -6,23 +6,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
+from engine.access.checks import check_may_see_incidents
 from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import NotFound, PermissionDenied
+from engine.errors import NotFound
 from engine.models import Case, Timer
-
-
-def _check_admin(actor: Actor) -> None:
-    if not actor.has("admin"):
-        raise PermissionDenied(
-            "Only administrators see incidents.", "เฉพาะผู้ดูแลระบบเท่านั้นที่ดูเหตุขัดข้องได้"
-        )
 
 
 def list_incidents(session: Session, actor: Actor, limit: int = 100) -> list[dict]:
     """Failing timers, the most attempted first: the case, its error and the next retry."""
-    _check_admin(actor)
+    check_may_see_incidents(actor)
     rows = session.execute(
         select(Timer, Case.tracking_code, Case.status)
         .join(Case, Case.id == Timer.case_id)
@@ -48,7 +42,7 @@ def list_incidents(session: Session, actor: Actor, limit: int = 100) -> list[dic
 def retry_now(session: Session, clock: Clock, actor: Actor, case_id: int) -> int:
     """Make a failing case's timers due at the next sweep; returns how many."""
     require_transaction(session)
-    _check_admin(actor)
+    check_may_see_incidents(actor)
     timers = session.scalars(
         select(Timer).where(Timer.case_id == case_id, Timer.last_error.is_not(None))
     ).all()

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from engine.access.checks import check_may_see_overdue
 from engine.access.rules import Actor, task_oversight
-from engine.errors import PermissionDenied
 from engine.models import Case, OrgUnit, Task
 
 
@@ -27,10 +27,7 @@ def overdue_work(
 ) -> tuple[list[OverdueItem], bool]:
     """Open tasks past their deadline, or on escalated cases, in the supervisor's area; sorted
     by holding unit, step and deadline. The flag says whether `limit` cut the list short."""
-    if not (actor.kind == "staff" and actor.has("supervisor")):
-        raise PermissionDenied(
-            "Only supervisors see the overdue console.", "เฉพาะหัวหน้างานเท่านั้นที่ดูงานเกินกำหนดได้"
-        )
+    check_may_see_overdue(actor)
     query = (
         select(Task, Case, OrgUnit)
         .join(Case, Case.id == Task.case_id)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access.rules import Actor, check_can_see
+from engine.access.checks import check_can_see, check_is_supervisor_in_charge
+from engine.access.rules import Actor
 from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import Conflict, NotWaiting, PermissionDenied, ValidationFailed
+from engine.errors import Conflict, NotWaiting, ValidationFailed
 from engine.formcheck import check_form
 from engine.models import Case, Task
 from engine.sla import escalation
@@ -34,11 +35,7 @@ def check_can_supervise(session: Session, actor: Actor, case: Case) -> None:
     check_can_see(session, actor, case.id)
     units = escalation.ladder(session, case)
     allowed = {u.id for u in units[case.escalation_level :]}
-    if not (actor.kind == "staff" and actor.has("supervisor") and actor.org_unit_id in allowed):
-        raise PermissionDenied(
-            "Only the supervisors in charge of this case (or above) may do this.",
-            "เฉพาะหัวหน้างานที่รับผิดชอบเรื่องนี้ (หรือระดับที่สูงกว่า) เท่านั้นที่ดำเนินการได้",
-        )
+    check_is_supervisor_in_charge(actor, allowed)
 
 
 def supervise(session: Session, clock: Clock, actor: Actor, case_id: int, data: dict) -> Case:

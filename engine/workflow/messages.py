@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.access.rules import Actor, check_can_see
+from engine.access.checks import check_can_see, check_may_send
+from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import NotWaiting, PermissionDenied, ValidationFailed
+from engine.errors import NotWaiting, ValidationFailed
 from engine.models import Case, CaseNote
 from engine.statuses import FINAL_STATUSES, status_label
 from engine.text import check_text
@@ -73,7 +74,4 @@ def _not_waiting(name: str, status: str) -> NotWaiting:
 
 
 def _check_sender(actor: Actor, name: str) -> None:
-    allowed = SENDERS[name]
-    if actor.kind in allowed or (actor.kind == "staff" and actor.roles & allowed):
-        return
-    raise PermissionDenied(f"You may not send «{name}» to a case.", f"ท่านไม่มีสิทธิ์ส่ง «{name}» ถึงเรื่องนี้")
+    check_may_send(actor, name, SENDERS[name])

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import delete, inspect, select
 
-from engine.access import identity
+from engine.access import secrets
 from engine.models import (
     ApiToken,
     AuditEvent,
@@ -163,12 +163,12 @@ def test_a_holiday_is_added_moved_and_removed_each_step_audited(admin, factory):
 def test_a_deactivated_official_is_signed_out_and_their_token_stops(
     app, admin, factory, clock, open_cases
 ):
-    from engine.access import accounts
+    from engine.access import tokens
 
     open_cases("เรื่องก่อนปิดบัญชี")  # an 'opened' event in the log as well
     with factory.begin() as session:
         screener = session.scalar(select(User).where(User.username == "screener"))
-        token = accounts.create_token(session, clock(), screener.id, "แอปของศูนย์")
+        token = tokens.create_token(session, clock(), screener.id, "แอปของศูนย์")
         key = str(screener.id)
     official = app.test_client()
     assert sign_in(official, "screener").status_code == 302
@@ -190,16 +190,16 @@ def test_a_deactivated_official_is_signed_out_and_their_token_stops(
 
 
 def test_an_admin_revokes_an_officials_lost_token(app, admin, factory, clock):
-    from engine.access import accounts
+    from engine.access import tokens
 
     with factory.begin() as session:
         labour = session.scalar(select(User).where(User.username == "labour"))
-        lost = accounts.create_token(session, clock(), labour.id, "โทรศัพท์ที่หาย")
-        kept = accounts.create_token(session, clock(), labour.id, "เครื่องที่สำนักงาน")
+        lost = tokens.create_token(session, clock(), labour.id, "โทรศัพท์ที่หาย")
+        kept = tokens.create_token(session, clock(), labour.id, "เครื่องที่สำนักงาน")
         lost_id = session.scalar(select(ApiToken.id).where(ApiToken.name == "โทรศัพท์ที่หาย"))
     listing = admin.get("/staff/admin/admin_api_tokens/?search=labour").text
     assert "โทรศัพท์ที่หาย" in listing and "เครื่องที่สำนักงาน" in listing
-    assert lost not in listing and identity.hash_token(lost) not in listing  # never the secret
+    assert lost not in listing and secrets.hash_token(lost) not in listing  # never the secret
     token = fields_of(listing)["csrf_token"][0]
     forged = admin.post(
         "/staff/admin/admin_api_tokens/action/", data={"action": "revoke", "rowid": lost_id}

@@ -26,7 +26,7 @@ from flask import url_for
 from PIL import Image
 from sqlalchemy import delete, func, select
 
-from engine.access import accounts
+from engine.access import tokens
 from engine.access.rules import Actor
 from engine.cases import casefiles
 from engine.cases import tasks as task_service
@@ -269,7 +269,7 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
         for username in (*ROLES[1:], "labour2"):
             user = session.scalar(select(User).where(User.username == username))
             user.password_hash = password_hash()
-            accounts.create_token(session, clock(), user.id, "ทดสอบ")
+            tokens.create_token(session, clock(), user.id, "ทดสอบ")
             ids[f"token:{username}"] = session.scalar(
                 select(ApiToken.id).where(ApiToken.user_id == user.id)
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.access import identity
+from engine.access import secrets
 from engine.models import AuditEvent, Case
 from tests.admin.conftest import csrf_of, sign_in
 
@@ -49,7 +49,7 @@ def test_an_intake_officer_registers_a_hotline_complaint_and_gets_a_receipt(app,
     text = receipt.text
     assert case.tracking_code in text and case.registration_number in text
     secret = text.split('id="citizen-secret">')[1].split("<")[0]
-    assert identity.verify_secret(secret, case.secret_hash)
+    assert secrets.verify_secret(secret, case.secret_hash)
     assert "1567" in text and "2569" in text and "ใบรับเรื่องร้องเรียน" in text
 
 

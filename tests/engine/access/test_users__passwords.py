@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from engine.access import tokens
+from engine.access import accounts
 from engine.errors import Unauthenticated, ValidationFailed
 
 
 def test_sign_in_checks_the_argon2_hash(factory, clock):
     with factory.begin() as session:
-        user = tokens.create_user(session, clock(), "somsri", "correct horse", "c5001", ["intake"])
+        user = accounts.create_user(
+            session, clock(), "somsri", "correct horse", "c5001", ["intake"]
+        )
         assert user.password_hash.startswith("$argon2")
     with factory() as session:
-        assert tokens.check_password(session, "somsri", "correct horse").username == "somsri"
+        assert accounts.check_password(session, "somsri", "correct horse").username == "somsri"
         for name, password in (("somsri", "wrong"), ("nobody", "correct horse")):
             with pytest.raises(Unauthenticated) as caught:
-                tokens.check_password(session, name, password)
+                accounts.check_password(session, name, password)
             assert caught.value.message_th == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
 
 
 def test_short_passwords_and_unknown_roles_are_refused(factory, clock):
     with factory.begin() as session:
         with pytest.raises(ValidationFailed) as short:
-            tokens.create_user(session, clock(), "a", "short", "c5001", ["intake"])
+            accounts.create_user(session, clock(), "a", "short", "c5001", ["intake"])
         assert "password" in short.value.fields
         with pytest.raises(ValidationFailed) as role:
-            tokens.create_user(session, clock(), "b", "long enough", "c5001", ["boss"])
+            accounts.create_user(session, clock(), "b", "long enough", "c5001", ["boss"])
         assert "roles" in role.value.fields
