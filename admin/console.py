@@ -7,12 +7,12 @@ from itertools import groupby
 from flask import flash, redirect, render_template, request, url_for
 
 from admin.edge import actor, blueprint, reading, services, writing
-from admin.i18n import current_lang, t
 from admin.taskpage import _renderer
 from engine.cases import intake as case_service
 from engine.errors import Conflict, ValidationFailed
 from engine.reference.choices import seed_choices
 from engine.sla import oversight, policies, supervision
+from web.i18n import current_lang, t
 
 FORM = "supervise"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from admin.i18n import BANGKOK, BE_OFFSET, be_date, pick, t
 from engine.models import Case
+from web.i18n import BANGKOK, BE_OFFSET, be_date, pick, t
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 THAI_MONTHS = [

@@ -19,8 +19,8 @@ from flask import Response
 from fpdf import FPDF
 
 from admin.documents import Letter, Receipt, Summary
-from admin.vendor import NODE_MODULES
 from engine.errors import NotFound
+from web.vendor import NODE_MODULES
 
 SARABUN = NODE_MODULES / "@expo-google-fonts" / "sarabun"
 FONTS = {"": "400Regular/Sarabun_400Regular.ttf", "B": "700Bold/Sarabun_700Bold.ttf"}

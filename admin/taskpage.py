@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, services, writing
-from admin.i18n import current_lang, t
 from engine.cases import forwarding
 from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
@@ -19,6 +18,7 @@ from engine.models import Case, OrgUnit, Task
 from engine.reference.choices import seed_choices
 from engine.sla import policies
 from forms.loader import load_schema
+from web.i18n import current_lang, t
 
 
 def _renderer():  # type: ignore[no-untyped-def]
