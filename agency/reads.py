@@ -10,22 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agency.actions import held_referral, redactor_for, waiting_for
 from agency.models import FeedEvent
 from engine.access import identity
 from engine.access.checks import check_agency_officer
+from engine.access.identity import attachment_visibility, visible_notes
 from engine.access.rules import Actor
 from engine.errors import CaseNotFound
-from engine.models import Case, CaseAttachment, CaseNote, Referral
+from engine.models import Case, CaseAttachment, Referral
 from engine.statuses import status_label
-
-# Notes an agency reads: its own steps' and the center's answers and send-backs, never the
-# screening notes (which may name the complainant or discuss them).
-AGENCY_NOTE_STEPS = frozenset({"agency_acknowledge", "agency_handle", "answer_agency", "review"})
-INTERNAL_NOTE_KINDS = frozenset({"officer_name"})
 
 
 def list_held(
@@ -45,25 +41,6 @@ def list_held(
         query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit).offset(offset)
     )
     return [(case, referral) for case, referral in rows], total
-
-
-def visible_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote]:
-    """The case's notes this agency may read, oldest first: the agencies' own (lead and
-    co-handlers report to each other), the center's answers and send-backs, public notes."""
-    agencies = set(
-        session.scalars(
-            select(Referral.agency_id).where(Referral.case_id == case_id, Referral.active.is_(True))
-        )
-    )
-    notes = session.scalars(
-        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
-    )
-    return [
-        n
-        for n in notes
-        if n.kind not in INTERNAL_NOTE_KINDS
-        and (n.step in AGENCY_NOTE_STEPS or n.public or n.org_unit_id in agencies)
-    ]
 
 
 @dataclass(frozen=True)
@@ -148,15 +125,6 @@ def case_view(session: Session, actor: Actor, case_id: int, now: datetime, lang:
             for a in attachments
         ],
     }
-
-
-def attachment_visibility(case: Case) -> ColumnElement[bool]:
-    """The attachments of a case an agency may have: never one an officer withheld, and the
-    complainant's own files only when they did not ask for confidentiality."""
-    condition = CaseAttachment.withheld.is_(False)
-    if case.confidential or case.anonymous:
-        condition = and_(condition, CaseAttachment.org_unit_id.is_not(None))
-    return condition
 
 
 def get_attachment(session: Session, actor: Actor, case_id: int, attachment_id: int):  # type: ignore[no-untyped-def]

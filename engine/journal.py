@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from engine.access.rules import Actor
 from engine.models import AuditEvent, Case, OutboxMessage
+
+if TYPE_CHECKING:  # the journal is below access: it only reads the actor's id and label
+    from engine.access.rules import Actor
 
 
 def record(

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import Session
+
 from engine.access.rules import Actor
 from engine.access.secrets import SEPARATORS
-from engine.models import Case
+from engine.models import Case, CaseAttachment, CaseNote, Referral
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")  # a Thai keyboard may type these
 
@@ -113,3 +116,37 @@ def complainant_view(actor: Actor, case: Case) -> dict | None:
         "email": case.complainant_email,
         "preferred_language": case.preferred_language,
     }
+
+
+# Notes an agency reads: its own steps' and the center's answers and send-backs, never the
+# screening notes (which may name the complainant or discuss them).
+AGENCY_NOTE_STEPS = frozenset({"agency_acknowledge", "agency_handle", "answer_agency", "review"})
+INTERNAL_NOTE_KINDS = frozenset({"officer_name"})
+
+
+def visible_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNote]:
+    """The case's notes this agency may read, oldest first: the agencies' own (lead and
+    co-handlers report to each other), the center's answers and send-backs, public notes."""
+    agencies = set(
+        session.scalars(
+            select(Referral.agency_id).where(Referral.case_id == case_id, Referral.active.is_(True))
+        )
+    )
+    notes = session.scalars(
+        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
+    )
+    return [
+        n
+        for n in notes
+        if n.kind not in INTERNAL_NOTE_KINDS
+        and (n.step in AGENCY_NOTE_STEPS or n.public or n.org_unit_id in agencies)
+    ]
+
+
+def attachment_visibility(case: Case) -> ColumnElement[bool]:
+    """The attachments of a case an agency may have: never one an officer withheld, and the
+    complainant's own files only when they did not ask for confidentiality."""
+    condition = CaseAttachment.withheld.is_(False)
+    if case.confidential or case.anonymous:
+        condition = and_(condition, CaseAttachment.org_unit_id.is_not(None))
+    return condition

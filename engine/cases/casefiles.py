@@ -2,7 +2,7 @@
 
 An agency reads a confidential (or anonymous) complainant's case through the same identity
 filter as its API (text_filter in engine/access/redaction.py), only the notes meant for it, and
-only the files it may have (agency/reads.py).
+only the files it may have (engine/access/identity.py).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from agency import reads
 from engine import journal
 from engine.access.checks import check_can_contribute, check_may_attach_here
-from engine.access.identity import may_see_complainant
+from engine.access.identity import attachment_visibility, may_see_complainant, visible_notes
 from engine.access.rules import Actor, case_visibility
 from engine.cases import files
 from engine.cases.intake import get_case
@@ -30,7 +29,7 @@ def readable_notes(session: Session, actor: Actor, case_id: int) -> list[CaseNot
     """The case's notes this official may read, oldest first."""
     get_case(session, actor, case_id)
     if actor.is_agency_staff:
-        return reads.visible_notes(session, actor, case_id)
+        return visible_notes(session, actor, case_id)
     return list(
         session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id))
     )
@@ -41,7 +40,7 @@ def list_attachments(session: Session, actor: Actor, case_id: int) -> list[CaseA
     case = get_case(session, actor, case_id)
     query = select(CaseAttachment).where(CaseAttachment.case_id == case_id)
     if actor.is_agency_staff:
-        query = query.where(reads.attachment_visibility(case))
+        query = query.where(attachment_visibility(case))
     return list(session.scalars(query.order_by(CaseAttachment.id)))
 
 
@@ -55,7 +54,7 @@ def get_attachment(
         CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
     )
     if actor.is_agency_staff:
-        query = query.where(reads.attachment_visibility(case))
+        query = query.where(attachment_visibility(case))
     row = session.scalar(query)
     if row is None:
         raise CaseNotFound("There is no such attachment.", "ไม่พบไฟล์แนบนี้")
