@@ -49,13 +49,14 @@ _ENDED = "damrong_feed_ended"
 
 def install(factory: sessionmaker[Session]) -> None:
     """Keep the feed on every session this factory makes (the composition root calls this)."""
-    for name, hook in (
-        ("before_flush", _collect),
-        ("before_commit", _publish_on_commit),
-        ("after_rollback", _forget),
-    ):
-        if not event.contains(factory, name, hook):
-            event.listen(factory, name, hook)
+    # A flag on the factory, not event.contains(): SQLAlchemy's registry is keyed by id(), which
+    # a new factory may reuse from a collected one, and the hooks would then be skipped.
+    if getattr(factory, "_damrong_feed", False):
+        return
+    event.listen(factory, "before_flush", _collect)
+    event.listen(factory, "before_commit", _publish_on_commit)
+    event.listen(factory, "after_rollback", _forget)
+    factory._damrong_feed = True  # type: ignore[attr-defined]
 
 
 def _collect(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from agency import feed
 from engine import db
 from engine.cases import forwarding, notices, referrals, tasks
 from engine.sla import lifecycle, policies, supervision
-from engine.workflow import hooks
+from engine.workflow import hooks, spiff
 
 
 def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
@@ -29,6 +29,7 @@ def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Ses
 
 def install() -> None:
     """Register the capabilities' hooks in the engine (idempotent)."""
+    spiff.install_timer_clock()
     # What a BPMN step sets off in the layers above the workflow.
     hooks.set_effects(refer=referrals.refer, notify=notices.notify_event)
     hooks.on_task_opened(lifecycle.give_deadline)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agency.models import FeedEvent
 from damrong.migrate import upgrade
-from damrong.wiring import make_sessionmaker
+from damrong.wiring import install, make_sessionmaker
 from engine.access.rules import Actor
 from engine.clock import MovableClock
 from engine.db import make_engine
@@ -79,6 +79,12 @@ MUTABLE_TABLES = [
     User,
     SignInThrottle,
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wired() -> None:
+    """The hooks every entry point installs (damrong/wiring.py), for tests that build no app."""
+    install()
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,9 @@ def send_message(
     if name == "reopen":
         case.reopen_count += 1
     journal.record(session, case, actor, f"message:{name}", now, public=actor.kind == "citizen")
-    runner.send_message(session, clock, actor, case, name, not_waiting=_not_waiting(name, case.status))
+    runner.send_message(
+        session, clock, actor, case, name, not_waiting=_not_waiting(name, case.status)
+    )
     return case
 
 

@@ -44,7 +44,12 @@ class _ClockedDatetime(datetime):
         return instant.astimezone(tz) if tz else instant
 
 
-spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
+def install_timer_clock() -> None:
+    """Make SpiffWorkflow's timers read the injected clock (the composition root calls this).
+
+    Without it the timers read the system clock: right in production, wrong in any test or
+    tool that moves time."""
+    spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
 
 
 @contextmanager
