@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 from SpiffWorkflow.util.task import TaskState
 
+from engine.workflow import scripting
 from tests.processes.driver import PROCESSES, SCENARIOS, Driver, Scenario
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
@@ -38,7 +39,6 @@ def test_path(scenario: Scenario, mode: str) -> None:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
 def test_path_in_the_engine_sandbox(scenario: Scenario) -> None:
     # The engine runs scripts, conditions and timer expressions under RestrictedPython.
-    scripting = pytest.importorskip("engine.workflow.spiff.scripting")
     driver = Driver(serialize=True, engine=scripting.make_script_engine, **(scenario.start or {}))
     scenario.run(driver)
 
