@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from agency import reads
 from engine.cases import forwarding
-from engine.holders import active_referrals
 from engine.errors import Conflict, PermissionDenied
+from engine.holders import active_referrals
 from engine.models import ForwardRequest, OrgUnit, OutboxMessage
 from tests.engine.helpers import complete, task_at
 
