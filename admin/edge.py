@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine import errors
 from engine.access.accounts import password_stamp
-from engine.access.rules import TASK_ROLES, Actor
+from engine.access.rules import CASE_READER_ROLES, TASK_ROLES, Actor
 from engine.models import User
 from web import i18n
 
@@ -172,7 +172,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("staff.intake", "รับเรื่อง", "New complaint"))
     if "supervisor" in user.roles:
         items.append(("staff.console", "งานเกินกำหนด", "Overdue"))
-    if user.roles & {"intake", "screener", "supervisor", "executive", "agency_officer", "admin"}:
+    if user.roles & CASE_READER_ROLES:
         items.append(("staff.cases", "เรื่องร้องเรียน", "Cases"))
     if "admin" in user.roles:
         items.append(("admin.index", "ผู้ดูแลระบบ", "Administration"))

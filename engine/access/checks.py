@@ -16,6 +16,7 @@ from engine.access.rules import (
     CASEWORK_ROLES,
     FIGURE_ROLES,
     FORWARD_DECIDER_ROLES,
+    MESSAGE_SENDERS,
     TASK_ROLES,
     Actor,
     case_visibility,
@@ -96,8 +97,9 @@ def check_may_attach_here(actor: Actor) -> None:
         raise PermissionDenied("Only officials attach files here.", "เฉพาะเจ้าหน้าที่เท่านั้นที่แนบไฟล์ได้")
 
 
-def check_may_send(actor: Actor, name: str, allowed: Collection[str]) -> None:
+def check_may_send(actor: Actor, name: str) -> None:
     """Raise PermissionDenied unless the actor's kind or one of its roles may send the message."""
+    allowed = MESSAGE_SENDERS.get(name, frozenset())
     if actor.kind in allowed or (actor.kind == "staff" and actor.roles & set(allowed)):
         return
     raise PermissionDenied(f"You may not send «{name}» to a case.", f"ท่านไม่มีสิทธิ์ส่ง «{name}» ถึงเรื่องนี้")

@@ -17,6 +17,8 @@ CENTER_KINDS = frozenset({"central", "provincial_center", "district_center"})
 STAFF_CASE_ROLES = frozenset({"intake", "screener", "supervisor", "executive"})
 # The lanes of the diagrams: the roles that have user tasks, and so an inbox.
 TASK_ROLES = frozenset({"screener", "agency_officer", "supervisor"})
+# Who reads cases at all (case_visibility decides which): everyone but the process designer.
+CASE_READER_ROLES = STAFF_CASE_ROLES | {"agency_officer", "admin"}
 # Roles that work cases: they add comments and files. Executives, designers and administrators
 # read what their scope shows them; they do not write into a case's record.
 CASEWORK_ROLES = frozenset({"intake", "screener", "supervisor", "agency_officer"})
@@ -24,6 +26,13 @@ CASEWORK_ROLES = frozenset({"intake", "screener", "supervisor", "agency_officer"
 CENTER_OFFICER_ROLES = frozenset({"intake", "screener", "supervisor"})
 # Who at a center approves or rejects an agency's request to forward a case.
 FORWARD_DECIDER_ROLES = frozenset({"screener", "supervisor"})
+# message -> who may send it ("citizen", "system", or a staff role)
+MESSAGE_SENDERS: dict[str, frozenset[str]] = {
+    "withdraw": frozenset({"citizen", "intake", "screener"}),
+    "info_provided": frozenset({"citizen", "intake", "screener"}),
+    "reopen": frozenset({"citizen", "intake", "screener"}),
+    "sla_breached": frozenset({"system", "supervisor"}),
+}
 # Who reads the SLA figures (a center's staff for all, an agency's for itself).
 FIGURE_ROLES = frozenset({"executive", "supervisor", "admin", "screener", "agency_officer"})
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.access.rules import TASK_ROLES
 from engine.errors import DefinitionInvalid
 from engine.models import ProcessDefinition
 from engine.workflow import spiff
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 MAIN_PROCESS = "complaint"
-USER_TASK_LANES = {"screener", "agency_officer", "supervisor"}
 
 # Other processes may deploy: a version they deploy is picked up here within CURRENT_TTL_S.
 CURRENT_TTL_S = 5.0
@@ -61,7 +61,7 @@ def _check_user_tasks(parsed: spiff.ParsedDefinition) -> list[str]:
                 continue
             props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
             where = f"{process.name}/{spec.name}"
-            if spec.lane not in USER_TASK_LANES:
+            if spec.lane not in TASK_ROLES:
                 problems.append(f"{where}: user task lane '{spec.lane}' is not a role")
             if "status" not in props:
                 problems.append(f"{where}: user task has no 'status' property")

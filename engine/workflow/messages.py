@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.access.checks import check_can_see, check_may_send
-from engine.access.rules import Actor
+from engine.access.rules import MESSAGE_SENDERS, Actor
 from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import NotWaiting, ValidationFailed
@@ -15,13 +15,6 @@ from engine.statuses import FINAL_STATUSES, status_label
 from engine.text import check_text
 from engine.workflow import runner
 
-# message -> who may send it ("citizen", "system", or a staff role)
-SENDERS: dict[str, frozenset[str]] = {
-    "withdraw": frozenset({"citizen", "intake", "screener"}),
-    "info_provided": frozenset({"citizen", "intake", "screener"}),
-    "reopen": frozenset({"citizen", "intake", "screener"}),
-    "sla_breached": frozenset({"system", "supervisor"}),
-}
 TEXT_LIMIT = 5000
 
 
@@ -35,9 +28,9 @@ def send_message(
 ) -> Case:
     """Deliver a named message to a case's workflow; 409 if the case is not waiting for it."""
     require_transaction(session)
-    if name not in SENDERS:
+    if name not in MESSAGE_SENDERS:
         raise ValidationFailed.one("message", f"ไม่รู้จักข้อความ «{name}»", f"Unknown message «{name}».")
-    _check_sender(actor, name)
+    check_may_send(actor, name)
     text = check_text("text", text, TEXT_LIMIT, required=False)
     case = runner.lock_case(session, case_id)
     check_can_see(session, actor, case_id)
@@ -73,7 +66,3 @@ def _not_waiting(name: str, status: str) -> NotWaiting:
         f"เรื่องนี้ไม่ได้รอ «{name}» ขณะนี้สถานะคือ {status_label(status)}",
         status=status,
     )
-
-
-def _check_sender(actor: Actor, name: str) -> None:
-    check_may_send(actor, name, SENDERS[name])
