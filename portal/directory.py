@@ -6,8 +6,8 @@ from flask import render_template_string, request
 
 from engine.errors import ValidationFailed
 from engine.reference import directory
-from portal.pages import blueprint
-from web.edge import lang, reading
+from portal.pages import blueprint, lang
+from web.edge import reading
 
 PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
