@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine.access.rules import TASK_ROLES
 from engine.errors import DefinitionInvalid
 from engine.models import ProcessDefinition
-from engine.workflow import spiff
+from engine.workflow import expressions, spiff
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 MAIN_PROCESS = "complaint"
@@ -45,6 +45,7 @@ def check(files: Mapping[str, str], process_id: str) -> spiff.ParsedDefinition:
     except Exception as exc:  # the parser raises many types; all mean "cannot deploy"
         raise DefinitionInvalid([*problems, f"parse error: {exc}"]) from exc
     problems.extend(_check_user_tasks(parsed))
+    problems.extend(expressions.compile_all([parsed.spec, *parsed.subprocess_specs.values()]))
     if problems:
         raise DefinitionInvalid(problems)
     return parsed

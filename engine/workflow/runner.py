@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,8 +21,9 @@ from engine.errors import CaseNotFound, TaskNotReady, WorkflowFailed
 from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowInstance
 from engine.statuses import FINAL_STATUSES
 from engine.workflow import definitions, hooks, materialize, spiff
-from engine.workflow.scripting import ScriptRejected, make_script_engine
+from engine.workflow.scripting import ScriptRejected, failure_message, make_script_engine
 
+log = logging.getLogger(__name__)
 _definition_hashes: dict[int, str] = {}  # a stored version never changes its content
 
 
@@ -241,9 +243,8 @@ def _step(
             if materialize.end_if_final(wf, snap):
                 snap = materialize.snapshot(wf)
     except (SpiffWorkflowException, ScriptRejected) as exc:
-        raise WorkflowFailed(
-            f"The process failed at a step: {exc}", f"กระบวนงานทำงานผิดพลาด: {exc}"
-        ) from exc
+        log.warning("a process step failed: %s", exc)  # the designer's detail; users see less
+        raise WorkflowFailed(*failure_message(exc)) from exc
     return snap
 
 

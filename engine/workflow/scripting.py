@@ -3,8 +3,9 @@
 A diagram's scripts, gateway conditions and timer expressions are Python written by process
 designers and deployed at run time, so they get no imports, no dunders, no I/O and only the
 engine's helper functions. Loops are bounded: `while` is refused, `range()` is capped, and every
-loop step and function call draws on a per-run budget; `**`, `<<` and `*` refuse results of
-absurd size. Memory growth by repeated doubling or string methods is not bounded in-process.
+loop step and function call draws on a per-run budget of steps and seconds; `**`, `<<`, `*`, `+`,
+`%`, f-string widths and the string and list methods that grow a value refuse results of absurd
+size, and a run may leave only so much data (engine/workflow/budget.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import ast
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 from types import CodeType, SimpleNamespace
@@ -40,10 +41,9 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-RANGE_LIMIT = 10_000  # items one range() may produce
-STEP_LIMIT = 100_000  # loop iterations plus function calls in one script or expression run
-INT_BITS_LIMIT = 100_000  # about 30,000 decimal digits
-SEQUENCE_LIMIT = 1_000_000  # items (or characters) `*` may produce
+from engine.workflow import budget
+from engine.workflow.budget import ScriptLimitExceeded as ScriptLimitExceeded
+from engine.workflow.budget import ScriptRejected as ScriptRejected
 
 # Calling these is refused at compile time; none exists in the sandbox anyway, but the message
 # then names the problem instead of a NameError. Data variables are never callable.
@@ -51,29 +51,8 @@ _FORBIDDEN_CALLS = frozenset(
     "compile open getattr setattr delattr hasattr globals locals vars dir help input exit "  # noqa: SIM905
     "quit memoryview type super object classmethod staticmethod property pow".split()
 )
-_GUARDED_OPS = {ast.Pow: "**", ast.LShift: "<<", ast.Mult: "*"}
-_BINOPS = {"**": operator.pow, "<<": operator.lshift, "*": operator.mul}
-_INPLACE = {
-    op + "=": getattr(operator, "i" + name)
-    for op, name in zip(
-        "+ - * / // % ** << >> & ^ | @".split(),  # noqa: SIM905
-        "add sub mul truediv floordiv mod pow lshift rshift and xor or matmul".split(),  # noqa: SIM905
-        strict=True,
-    )
-}
+_GUARDED_OPS = {ast.Pow: "**", ast.LShift: "<<", ast.Mult: "*", ast.Add: "+", ast.Mod: "%"}
 _DATA_SCALARS = (str, int, float, bool, type(None), datetime, timedelta, UUID)
-
-
-class ScriptRejected(Exception):
-    """The sandbox refused a script or expression; the message says what and on which line."""
-
-    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems) or [message]
-
-
-class ScriptLimitExceeded(ScriptRejected):
-    """A running script went past a resource limit (steps, range size, number or text size)."""
 
 
 class DamrongPolicy(RestrictingNodeTransformer):
@@ -115,6 +94,14 @@ class DamrongPolicy(RestrictingNodeTransformer):
         if symbol is None:
             return node
         return _located(_call("_binop_", ast.Constant(symbol), node.left, node.right), node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        """Refuse f-string widths of millions, or taken from data: `f"{x:>999999999}"`."""
+        spec = node.format_spec
+        parts = spec.values if isinstance(spec, ast.JoinedStr) else []
+        if any(not isinstance(p, ast.Constant) or budget.too_wide(str(p.value)) for p in parts):
+            self.error(node, "format widths must be written out and under a million.")
+        return self.node_contents_visit(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
         """Count each call of a lambda, so recursion draws on the step budget too."""
@@ -169,61 +156,9 @@ def compile_script(source: str) -> CodeType:
     return _compile(source, compile_restricted_exec)
 
 
-class _Budget:
-    """The steps one run may take; fresh for every run, so runs never share a count."""
-
-    __slots__ = ("left",)
-
-    def __init__(self) -> None:
-        self.left = STEP_LIMIT
-
-    def tick(self) -> None:
-        self.left -= 1
-        if self.left < 0:
-            raise ScriptLimitExceeded(f"The script took more than {STEP_LIMIT:,} steps.")
-
-    def iterate(self, iterable: Iterable[Any]) -> Iterator[Any]:
-        for item in iterable:
-            self.left -= 1
-            if self.left < 0:
-                raise ScriptLimitExceeded(f"The script took more than {STEP_LIMIT:,} steps.")
-            yield item
-
-
-def _too_big(symbol: str, a: Any, b: Any) -> bool:
-    ints = type(a) in (int, bool) and type(b) in (int, bool)
-    if symbol == "**":
-        return ints and b > 0 and abs(a) > 1 and abs(a).bit_length() * b > INT_BITS_LIMIT
-    if symbol == "<<":
-        return ints and a != 0 and b > 0 and a.bit_length() + b > INT_BITS_LIMIT
-    if ints:
-        return a.bit_length() + b.bit_length() > INT_BITS_LIMIT
-    seq, count = (a, b) if isinstance(b, int) else (b, a)
-    sized = isinstance(seq, (str, bytes, list, tuple)) and isinstance(count, int)
-    return sized and len(seq) * count > SEQUENCE_LIMIT
-
-
-def _check_size(symbol: str, a: Any, b: Any) -> None:
-    if _too_big(symbol, a, b):
-        raise ScriptLimitExceeded(f"The result of `{symbol}` would be too large.")
-
-
-def _binop(symbol: str, a: Any, b: Any) -> Any:
-    _check_size(symbol, a, b)
-    return _BINOPS[symbol](a, b)
-
-
-def _inplacevar(op: str, x: Any, y: Any) -> Any:
-    if op[:-1] in _BINOPS:
-        _check_size(op[:-1], x, y)
-    return _INPLACE[op](x, y)
-
-
-def _bounded_range(*args: int) -> range:
-    span = range(*args)
-    if len(span) > RANGE_LIMIT:
-        raise ScriptLimitExceeded(f"range() may produce at most {RANGE_LIMIT:,} items.")
-    return span
+def _getattr(obj: Any, name: str, *default: Any) -> Any:
+    # safer_getattr_raise: safer_getattr returns None for a missing attribute
+    return budget.sized_method(obj, name, safer_getattr_raise(obj, name, *default))
 
 
 def _write(ob: Any) -> Any:
@@ -248,19 +183,19 @@ def _sandbox_builtins() -> dict[str, Any]:
     for func in (len, min, max, sum, sorted, any, all, round, abs, str, int, float, bool, list,
                  dict, set, frozenset, tuple, enumerate, zip, isinstance, reversed):  # fmt: skip
         names[func.__name__] = func
-    names["range"] = _bounded_range
+    names["range"] = budget.bounded_range
     return names
 
 
 _BUILTINS = _sandbox_builtins()
 _GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr_raise,  # safer_getattr returns None for a missing attribute
+    "_getattr_": _getattr,
     "_getitem_": operator.getitem,
     "_write_": _write,
     "_apply_": _apply,
     "_print_": PrintCollector,
-    "_inplacevar_": _inplacevar,
-    "_binop_": _binop,
+    "_inplacevar_": budget.inplacevar,
+    "_binop_": budget.binop,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
 }
@@ -316,6 +251,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         code = compile_script(script)
         scope = self._scope(context, external)
         exec(code, scope)
+        budget.check_data_size(v for k, v in scope.items() if not k.startswith("_"))
         # Only a run that finished changes the task data (items mutated in place excepted).
         for name in [name for name in context if name not in scope]:
             del context[name]  # the script deleted it
@@ -341,9 +277,9 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     ) -> dict[str, Any]:
         scope = {**external, **context} if external else dict(context)
         scope.update(self._fixed)  # after the data, so no data key can replace a guard
-        budget = _Budget()
-        scope["_getiter_"] = budget.iterate
-        scope["_tick_"] = budget.tick
+        spend = budget.Budget()
+        scope["_getiter_"] = spend.iterate
+        scope["_tick_"] = spend.tick
         return scope
 
 
@@ -370,6 +306,25 @@ class RestrictedScriptEngine(PythonScriptEngine):
         if err.args and not isinstance(err.args[0], str):
             err.args = (str(err.args[0]), *err.args[1:])
         return super().create_task_exec_exception(task, script, err)
+
+
+def failure_message(exc: BaseException) -> tuple[str, str]:
+    """(English, Thai) of a failed step: the element and the kind of error, never the code."""
+    spec = getattr(exc, "task_spec", None)
+    element = getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or "?"
+    cause = exc.__cause__ or exc.__context__ or exc
+    if isinstance(cause, ScriptLimitExceeded):
+        return (
+            f"The process failed at «{element}»: {cause}",
+            f"กระบวนงานทำงานผิดพลาดที่ขั้นตอน «{element}»: สคริปต์ใช้ทรัพยากรเกินกำหนด ({cause})",
+        )
+    kind = type(cause).__name__
+    return (
+        f"The process failed at «{element}» ({kind}); the process designer finds the details "
+        "in the server log.",
+        f"กระบวนงานทำงานผิดพลาดที่ขั้นตอน «{element}» ({kind}) "
+        "ผู้ออกแบบกระบวนงานดูรายละเอียดได้ในบันทึกของระบบ",
+    )
 
 
 def _describe(exc: BaseException) -> str:

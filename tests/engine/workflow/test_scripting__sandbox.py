@@ -17,8 +17,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from engine.workflow.budget import RANGE_LIMIT
 from engine.workflow.scripting import (
-    RANGE_LIMIT,
     RestrictedEnvironment,
     ScriptLimitExceeded,
     ScriptRejected,
