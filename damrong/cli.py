@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 
+from damrong import cli_audit
 from damrong.config import Config
 from damrong.migrate import upgrade
 from damrong.wiring import make_sessionmaker
@@ -200,6 +201,21 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     return 130 if summary.stopped and args.stop_after is None else 0
 
 
+def cmd_reindex(args: argparse.Namespace, config: Config) -> int:
+    """Rebuild the agencies' filtered search copy: stale cases, or every case with --all."""
+    from engine.cases import searchindex
+
+    engine, factory = _factory(config)
+    if args.all:
+        with factory.begin() as session:
+            done = searchindex.rebuild(session, searchindex.all_case_ids(session))
+    else:
+        done = searchindex.reindex_stale(factory, system_clock)
+    print(json.dumps({"reindexed": done}))
+    engine.dispose()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     p = argparse.ArgumentParser(prog="damrong", description="Damrong complaint case engine")
@@ -252,6 +268,10 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.add_argument("--notify", action="store_true", help="send complainants Damrong's receipt")
     imp.set_defaults(fn=cmd_import)
+    reindex = sub.add_parser("reindex", help="rebuild the agencies' filtered search copy")
+    reindex.add_argument("--all", action="store_true", help="every case, not only stale ones")
+    reindex.set_defaults(fn=cmd_reindex)
+    cli_audit.add_parser(sub)
     return p
 
 

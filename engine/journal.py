@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from engine import auditchain
 from engine.models import AuditEvent, Case, OutboxMessage
 
 if TYPE_CHECKING:  # the journal is below access: it only reads the actor's id and label
@@ -29,10 +30,13 @@ def record(
     detail: Mapping[str, object] | None = None,
 ) -> AuditEvent:
     """Append an audit event: who did what to which case, and the status before and after."""
+    if case is not None and case.id is None:
+        session.flush()  # a new case gets its id: the chain is the case's
     event = AuditEvent(
         case_id=case.id if case is not None else None,
         at=now,
         actor_id=actor.user_id,
+        actor_kind=actor.kind,
         actor_label=actor.label,
         action=action,
         step=step,
@@ -41,6 +45,7 @@ def record(
         public=public,
         detail=dict(detail or {}),
     )
+    auditchain.append(session, event)  # locks the chain's head until COMMIT
     session.add(event)
     return event
 

@@ -19,6 +19,7 @@ from engine.db import make_engine
 from engine.models import (
     ApiToken,
     AuditEvent,
+    AuditHead,
     Case,
     CaseAttachment,
     CaseNote,
@@ -59,6 +60,7 @@ MUTABLE_TABLES = [
     SlaRecord,
     Timer,
     AuditEvent,
+    AuditHead,
     OutboxMessage,
     Referral,
     CaseNote,

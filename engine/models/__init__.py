@@ -19,13 +19,14 @@ from engine.models.cases import (
 from engine.models.files import CaseAttachment, CaseRedaction
 from engine.models.reference import ROLES, ApiToken, Area, Category, DirectoryEntry, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
-from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
+from engine.models.work import AuditEvent, AuditHead, OutboxMessage, Task, Timer
 
 __all__ = [
     "ROLES",
     "ApiToken",
     "Area",
     "AuditEvent",
+    "AuditHead",
     "Base",
     "Case",
     "CaseAttachment",

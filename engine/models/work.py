@@ -65,7 +65,11 @@ class AuditEvent(Base):
     """An append-only record of every change: who, what, when, status before and after."""
 
     __tablename__ = "audit_events"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
+    __table_args__ = (
+        # One position per link of a case's chain (engine/auditchain.py); NULLs are the global one.
+        Index("ux_audit_events_chain", "case_id", "chain_seq", unique=True),
+        {"sqlite_autoincrement": True},  # ids are never reused
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -77,6 +81,23 @@ class AuditEvent(Base):
     status_after: Mapped[str | None] = mapped_column(String(24))
     public: Mapped[bool] = mapped_column(default=False)
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # The hash chain (engine/auditchain.py): position, the previous link, this link's own hash,
+    # and a salted hash of what may be personal (actor label, detail); erasure drops the salt.
+    actor_kind: Mapped[str | None] = mapped_column(String(16))
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    private_hash: Mapped[str | None] = mapped_column(String(64))
+    private_salt: Mapped[str | None] = mapped_column(String(32))
+
+
+class AuditHead(Base):
+    """The last link of one audit chain; writers lock it (UPDATE … RETURNING) to append."""
+
+    __tablename__ = "audit_heads"
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)  # case:<id> | global
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class OutboxMessage(Base):

@@ -1,0 +1,251 @@
+"""Checking the audit log's hash chains, anchoring their heads, erasing personal detail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine import journal
+from engine.auditchain import GENESIS, chain_of, event_hash, private_hash
+from engine.models import AuditEvent, AuditHead, Case
+
+if TYPE_CHECKING:  # the audit sits below access: it only passes the actor on to the journal
+    from engine.access.rules import Actor
+
+ANCHOR_FORMAT = "damrong-audit-anchor/1"
+ERASURE_ACTION = "audit_details_erased"
+
+# What each finding means, in Thai and English (the operator reads both).
+PROBLEMS = {
+    "unchained": ("เหตุการณ์นี้ไม่อยู่ในสายโซ่ (ถูกแทรกเข้ามา)", "event is not linked (inserted)"),
+    "missing": ("เหตุการณ์ก่อนหน้านี้หายไป (ถูกลบ)", "an event before it is missing (deleted)"),
+    "duplicate": ("ลำดับซ้ำกับเหตุการณ์อื่น (ถูกแทรก)", "its position repeats another's (inserted)"),
+    "broken_link": ("ค่าแฮชก่อนหน้าไม่ตรง (แทรกหรือลบ)", "previous hash does not match (insert/delete)"),
+    "changed": ("เนื้อหาเหตุการณ์ถูกแก้ไข", "event content was changed"),
+    "detail_changed": ("รายละเอียดถูกแก้ไข", "its detail or actor label was changed"),
+    "head_mismatch": (
+        "เหตุการณ์ท้ายสายโซ่หายไปหรือถูกแก้",
+        "the last events were removed or changed",
+    ),
+    "no_head": ("สายโซ่ไม่มีหัวที่บันทึกไว้", "the chain has no recorded head"),
+    "no_events": (
+        "หัวสายโซ่มีอยู่แต่เหตุการณ์ทั้งหมดหายไป",
+        "the head exists but the events are gone",
+    ),
+    "erased_unrecorded": ("รายละเอียดถูกลบโดยไม่มีบันทึกการลบ", "detail erased without an erasure event"),
+    "anchor_missing": (
+        "เหตุการณ์ที่ยึดไว้หายไป",
+        "the anchored event is gone (tail cut)",
+    ),
+    "anchor_rewritten": (
+        "สายโซ่ถูกเขียนใหม่หลังการยึด",
+        "the chain was rewritten after the anchor",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first bad link of one chain."""
+
+    chain: str
+    problem: str
+    event_id: int | None = None
+    seq: int | None = None
+
+    def as_dict(self) -> dict:
+        """The finding as JSON, with its meaning in Thai and English."""
+        thai, english = PROBLEMS[self.problem]
+        return {
+            "chain": self.chain,
+            "event_id": self.event_id,
+            "seq": self.seq,
+            "problem": self.problem,
+            "message_th": thai,
+            "message_en": english,
+        }
+
+
+@dataclass
+class Report:
+    """What `verify` found: counts, and the first bad link of each bad chain."""
+
+    chains: int = 0
+    events: int = 0
+    erased: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every chain verified."""
+        return not self.findings
+
+    def as_dict(self) -> dict:
+        """The report as JSON."""
+        return {
+            "ok": self.ok,
+            "chains": self.chains,
+            "events": self.events,
+            "erased_details": self.erased,
+            "findings": [finding.as_dict() for finding in self.findings],
+        }
+
+
+@dataclass
+class _Walk:
+    """One chain being walked: where it should be, and what has been seen."""
+
+    chain: str
+    seq: int = 0
+    prev: str = GENESIS
+    bad: Finding | None = None
+    unrecorded_erasure: Finding | None = None  # until an erasure event vouches for it
+    hashes_at: dict[int, str] = field(default_factory=dict)
+
+
+def _check(walk: _Walk, event: AuditEvent) -> str | None:
+    """What is wrong with the next event of a chain, if anything."""
+    if event.chain_seq is None or event.hash is None:
+        return "unchained"
+    if event.chain_seq > walk.seq + 1:
+        return "missing"
+    if event.chain_seq <= walk.seq:
+        return "duplicate"
+    if event.prev_hash != walk.prev:
+        return "broken_link"
+    if event_hash(event) != event.hash:
+        return "changed"
+    if event.private_salt is not None and event.private_hash != private_hash(
+        event.private_salt, event.actor_label, event.detail
+    ):
+        return "detail_changed"
+    return None
+
+
+def _events(session: Session) -> Iterator[AuditEvent]:
+    """Every event, chain by chain, in chain order."""
+    query = select(AuditEvent).order_by(
+        AuditEvent.case_id.nulls_first(), AuditEvent.chain_seq.nulls_first(), AuditEvent.id
+    )
+    yield from session.scalars(query.execution_options(yield_per=2000))
+
+
+def _walk_chains(session: Session, report: Report, watched: Mapping[str, int]) -> dict[str, _Walk]:
+    """Walk every chain once; remember the hash at each anchored position."""
+    walks: dict[str, _Walk] = {}
+    for event in _events(session):
+        chain = chain_of(event.case_id)
+        walk = walks.get(chain) or walks.setdefault(chain, _Walk(chain))
+        report.events += 1
+        report.erased += event.private_salt is None
+        if walk.bad is not None:
+            continue
+        problem = _check(walk, event)
+        if problem is not None:
+            walk.bad = Finding(chain, problem, event.id, event.chain_seq)
+            continue
+        walk.seq, walk.prev = event.chain_seq or 0, event.hash or ""
+        _note_erasure(walk, event)
+        if watched.get(chain) == walk.seq:
+            walk.hashes_at[walk.seq] = walk.prev
+    return walks
+
+
+def _note_erasure(walk: _Walk, event: AuditEvent) -> None:
+    """An erased detail must be followed by the erasure event that says so."""
+    if event.action == ERASURE_ACTION:
+        walk.unrecorded_erasure = None
+    elif event.private_salt is None and walk.unrecorded_erasure is None:
+        walk.unrecorded_erasure = Finding(
+            walk.chain, "erased_unrecorded", event.id, event.chain_seq
+        )
+
+
+def _check_heads(session: Session, walks: dict[str, _Walk]) -> list[Finding]:
+    """Each walked chain ends where its head says; a head without events is a finding."""
+    heads = {head.chain: head for head in session.scalars(select(AuditHead))}
+    found = []
+    for chain, walk in walks.items():
+        head = heads.get(chain)
+        if walk.bad is not None or walk.unrecorded_erasure is not None:
+            found.append(walk.bad or walk.unrecorded_erasure)  # type: ignore[arg-type]
+        elif head is None:
+            found.append(Finding(chain, "no_head", seq=walk.seq))
+        elif (head.seq, head.hash) != (walk.seq, walk.prev):
+            found.append(Finding(chain, "head_mismatch", seq=head.seq))
+    found += [Finding(chain, "no_events", seq=heads[chain].seq) for chain in heads.keys() - walks]
+    return found
+
+
+def _check_anchor(anchor: Mapping, walks: dict[str, _Walk], found: list[Finding]) -> list[Finding]:
+    """The anchored heads are still in their chains, with the same hashes."""
+    already = {finding.chain for finding in found}
+    extra = []
+    for chain, head in sorted(_anchored(anchor).items()):
+        if chain in already:
+            continue
+        walk = walks.get(chain)
+        seen = walk.hashes_at.get(head["seq"]) if walk else None
+        if head["seq"] and seen is None:
+            extra.append(Finding(chain, "anchor_missing", seq=head["seq"]))
+        elif head["seq"] and seen != head["hash"]:
+            extra.append(Finding(chain, "anchor_rewritten", seq=head["seq"]))
+    return extra
+
+
+def _anchored(anchor: Mapping) -> dict[str, dict]:
+    """The heads of an anchor file; ValueError if it is not one."""
+    if not isinstance(anchor, Mapping) or anchor.get("format") != ANCHOR_FORMAT:
+        raise ValueError("not a Damrong audit anchor")
+    heads = anchor.get("heads")
+    if not isinstance(heads, Mapping):
+        raise ValueError("not a Damrong audit anchor")
+    for head in heads.values():
+        if not (isinstance(head, Mapping) and isinstance(head.get("seq"), int)):
+            raise ValueError("not a Damrong audit anchor")
+        if not isinstance(head.get("hash"), str):
+            raise ValueError("not a Damrong audit anchor")
+    return dict(heads)
+
+
+def verify(session: Session, anchor: Mapping | None = None) -> Report:
+    """Check every chain link by link, against its head and (if given) an anchor's heads."""
+    watched = {c: h["seq"] for c, h in _anchored(anchor).items()} if anchor is not None else {}
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        # One snapshot for the events and the heads, while writers keep appending.
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    report = Report()
+    walks = _walk_chains(session, report, watched)
+    report.chains = len(walks)
+    report.findings = _check_heads(session, walks)
+    if anchor is not None:
+        report.findings += _check_anchor(anchor, walks, report.findings)
+    report.findings.sort(key=lambda finding: (finding.chain != "global", finding.chain))
+    return report
+
+
+def anchor(session: Session, now: datetime) -> dict:
+    """The current head of every chain, for an operator to keep outside the database."""
+    heads = session.scalars(select(AuditHead).order_by(AuditHead.chain))
+    return {
+        "format": ANCHOR_FORMAT,
+        "taken_at": now.isoformat(),
+        "heads": {head.chain: {"seq": head.seq, "hash": head.hash} for head in heads},
+    }
+
+
+def erase_details(session: Session, case: Case, actor: Actor, now: datetime) -> int:
+    """Erase the personal part (detail, salt) of a case's audit events; the chain still verifies."""
+    erased = session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.case_id == case.id, AuditEvent.private_salt.is_not(None))
+        .values(detail={}, private_salt=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    journal.record(session, case, actor, ERASURE_ACTION, now, detail={"events": erased})
+    return erased

@@ -1,0 +1,109 @@
+"""The audit log's hash chains: one per case and one for events without a case.
+
+Each event's hash covers a digest that holds no personal data: ids, action, actor id and kind,
+statuses, step, time, its place in the chain, the previous event's hash, and a salted hash of
+what may be personal (the actor's label and the detail). Erasing that under the PDPA drops the
+salt with the data, so the remaining hash can no longer be matched against guesses, and the
+chain still verifies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent, AuditHead
+
+DIGEST_VERSION = 1
+GENESIS = "0" * 64  # the previous hash of a chain's first event
+GLOBAL_CHAIN = "global"
+
+
+def chain_of(case_id: int | None) -> str:
+    """The chain an event belongs to: its case's, or the one for events without a case."""
+    return GLOBAL_CHAIN if case_id is None else f"case:{case_id}"
+
+
+def canonical(value: object) -> bytes:
+    """One byte string per JSON value, whichever database stored it."""
+    normal = json.loads(json.dumps(value, default=str))
+    return json.dumps(normal, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def private_hash(salt: str, actor_label: str | None, detail: Mapping | None) -> str:
+    """A salted hash of what may be personal: the actor's label and the event's detail."""
+    message = canonical({"actor_label": actor_label, "detail": dict(detail or {})})
+    return hmac.new(bytes.fromhex(salt), message, hashlib.sha256).hexdigest()
+
+
+def instant(at: datetime) -> str:
+    """A time as the digest writes it: UTC, microseconds."""
+    if at.tzinfo is None:  # read back naive from SQLite by plain SQL
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def digest(event: AuditEvent) -> dict:
+    """What an event's hash covers: everything but what may be personal, which is hashed apart."""
+    return {
+        "v": DIGEST_VERSION,
+        "chain": chain_of(event.case_id),
+        "seq": event.chain_seq,
+        "prev": event.prev_hash,
+        "case_id": event.case_id,
+        "at": instant(event.at),
+        "actor_id": event.actor_id,
+        "actor_kind": event.actor_kind,
+        "action": event.action,
+        "step": event.step,
+        "status_before": event.status_before,
+        "status_after": event.status_after,
+        "public": bool(event.public),
+        "private": event.private_hash,
+    }
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash of one event over its digest (no personal data in it)."""
+    return hashlib.sha256(canonical(digest(event))).hexdigest()
+
+
+def seal(event: AuditEvent, seq: int, prev_hash: str) -> None:
+    """Give an event its place in the chain and its hashes."""
+    event.chain_seq, event.prev_hash = seq, prev_hash
+    event.private_salt = secrets.token_hex(16)
+    event.private_hash = private_hash(event.private_salt, event.actor_label, event.detail)
+    event.hash = event_hash(event)
+
+
+def append(session: Session, event: AuditEvent) -> None:
+    """Link an event to the head of its chain, holding the head's row lock until COMMIT."""
+    chain = chain_of(event.case_id)
+    seq, prev_hash = _advance(session, chain)
+    seal(event, seq, prev_hash)
+    session.execute(update(AuditHead).where(AuditHead.chain == chain).values(hash=event.hash))
+
+
+def _advance(session: Session, chain: str) -> tuple[int, str]:
+    """Lock the chain's head and take the next position; returns it and the previous hash."""
+    bump = (
+        update(AuditHead)
+        .where(AuditHead.chain == chain)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    )
+    row = session.execute(bump).one_or_none()
+    if row is None:  # the chain's first event: make its head (a racing writer's wins), then lock
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        start = dialect.insert(AuditHead).values(chain=chain, seq=0, hash=GENESIS)
+        session.execute(start.on_conflict_do_nothing(index_elements=["chain"]))
+        row = session.execute(bump).one()
+    return row[0], row[1]
