@@ -14,6 +14,7 @@ from engine.errors import Conflict, DamrongError
 from open311 import keys as partner_keys
 from web.errors import STATUS_BY_ERROR
 from web.i18n import be_date, current_lang, pick, t
+from web.inputs import tokens_match
 
 _ISSUE_ONCE = "partner_key_form"
 
@@ -78,7 +79,7 @@ class PartnerKeyView(AdminOnly, BaseView):
         try:
             if not SecureForm(request.form).validate():
                 raise self._form_expired()
-            if not expected or not secrets.compare_digest(request.form.get("once", ""), expected):
+            if not expected or not tokens_match(request.form.get("once", ""), expected):
                 raise Conflict(
                     "This form was already sent and its key was shown then, once. Issue a new "
                     "key if that one was lost (and revoke the lost one).",

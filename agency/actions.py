@@ -28,7 +28,13 @@ from engine.access.checks import (
     check_not_left_agency,
 )
 from engine.access.rules import Actor
-from engine.cases.files import store_attachment
+from engine.cases.files import (
+    MAX_PIXELS,
+    NotAnImage,
+    TooManyPixels,
+    reencode_image,
+    store_attachment,
+)
 from engine.cases.intake import add_comment
 from engine.cases.tasks import complete_task
 from engine.clock import Clock
@@ -41,6 +47,7 @@ from engine.workflow import runner
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 1024 * 1024
+MAX_IMAGE_SIDE = 2048  # pixels; images are scaled down and re-encoded like the staff web's
 # Checked by content, never by the name or type the sender claims.
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -232,7 +239,23 @@ def _check_one(index: int, item: object) -> tuple[str, str, bytes]:
             field, "รับเฉพาะไฟล์ PDF, PNG หรือ JPEG", "Only PDF, PNG and JPEG files are accepted."
         )
     safe = _UNSAFE_NAME.sub("_", name.strip().rsplit("/", 1)[-1])
+    if content_type.startswith("image/"):
+        content_type, content = _reencoded(field, content)
     return safe, content_type, content
+
+
+def _reencoded(field: str, content: bytes) -> tuple[str, bytes]:
+    """An image decoded and re-encoded like every other upload (no metadata, no bombs)."""
+    try:
+        return reencode_image(content, MAX_IMAGE_SIDE, frozenset({"JPEG", "PNG"}))
+    except TooManyPixels as exc:
+        raise ValidationFailed.one(
+            field,
+            f"รูปภาพมีจำนวนพิกเซลมากเกินไป (ไม่เกิน {MAX_PIXELS:,} พิกเซล)",
+            f"The image has too many pixels (at most {MAX_PIXELS:,}).",
+        ) from exc
+    except NotAnImage as exc:
+        raise ValidationFailed.one(field, "รูปภาพนี้เปิดอ่านไม่ได้", "The image cannot be read.") from exc
 
 
 def withhold_attachment(

@@ -21,6 +21,7 @@ from engine.db import make_engine
 from web.edge import lang as request_lang
 from web.edge import wants_page
 from web.i18n import current_lang
+from web.inputs import StrictJSONProvider, refuse_control_characters
 from web.messages import TRANSLATIONS
 
 
@@ -40,6 +41,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_request_bytes)
+    app.json = StrictJSONProvider(app)  # a hostile body is a 400 (web/inputs.py)
     app.json.ensure_ascii = False  # Thai stays readable in JSON
     app.json.sort_keys = False
     engine = make_engine(config.database_url)
@@ -59,6 +61,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         locale_selector=_select_locale,
     )
     # An unknown address under /staff/ or /portal/ gets that part's own page, not the API's JSON.
+    app.before_request(refuse_control_characters)  # before any part's own checks
     not_found_pages = {"/staff/": staff_not_found_page, "/portal/": portal.pages.not_found_page}
     api.mount.init_app(app, not_found_pages)
     admin.mount.init_app(app)

@@ -43,7 +43,7 @@ class Unauthenticated(DamrongError):
 
 
 class SignInLocked(Unauthenticated):
-    """Too many wrong passwords: the username is locked for a while."""
+    """Too many wrong passwords from here: wait `detail["retry_after"]` seconds (HTTP 429)."""
 
     code = "sign_in_locked"
 
@@ -98,6 +98,12 @@ class Busy(Conflict):
 
 class TooLarge(DamrongError):
     code = "too_large"
+
+
+class UnreadableInput(DamrongError):
+    """Input refused before any service reads it: control characters, JSON too deep (400)."""
+
+    code = "unreadable_input"
 
 
 class RateLimited(DamrongError):

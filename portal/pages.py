@@ -6,7 +6,6 @@ every POST carries the session's CSRF token. Domain errors become pages, never 5
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from web.edge import services as services
 from web.edge import writing as writing
 from web.errors import status_for
 from web.headers import add_security_headers
+from web.inputs import tokens_match
 from web.vendor import send_vendor_file
 
 blueprint = Blueprint(
@@ -111,7 +111,7 @@ def check_post():  # type: ignore[no-untyped-def]
     request.max_content_length = 30 * 1024 * 1024
     sent = request.form.get("_csrf", "")
     expected = session.get(CSRF_KEY)
-    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+    if not tokens_match(sent, expected):
         return message_page(
             ("หน้านี้หมดอายุแล้ว", "This page has expired"),
             (

@@ -2,9 +2,9 @@
 metadata), and checked files kept with their case.
 
 Re-encoding with Pillow keeps the pixels (turned upright) and drops everything else a camera
-wrote into the file — GPS position, device, time. The citizen portal, Open311 and the staff
-web all store images through `reencode_image`; each says in its own words why a file was
-refused.
+wrote into the file — GPS position, device, time. The citizen portal, Open311, the staff web
+and the agency API all store images through `reencode_image`; each says in its own words why a
+file was refused.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def reencode_image(
             image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
     except (NotAnImage, TooManyPixels):
         raise
+    except Image.DecompressionBombError as exc:  # Pillow's own hard limit, raised by open()
+        raise TooManyPixels(str(exc)) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
         raise NotAnImage(str(exc)) from exc
     image.thumbnail((max_side, max_side))
