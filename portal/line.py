@@ -19,6 +19,7 @@ from engine.access.rules import Actor
 from portal.linelink import issue_code, redeem_code
 from portal.pages import blueprint, services, writing
 from portal.track import case_id_for_token, render_case, wrong_guess
+from web.inputs import tokens_match
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 50
@@ -37,7 +38,7 @@ def line_code(token: str):  # type: ignore[no-untyped-def]
 
 def _signed(body: bytes, signature: str, secret: str) -> bool:
     digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
-    return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), signature)
+    return tokens_match(signature, base64.b64encode(digest).decode("ascii"))
 
 
 @blueprint.post("/line/webhook")
