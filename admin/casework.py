@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from admin import timeline
 from admin.edge import actor, blueprint, reading, services, writing
-from engine.access import identity, redaction
+from engine.access import identity, identitylog, redaction
 from engine.access.checks import may_contribute, may_decide_forwards, may_work
 from engine.access.rules import Actor
 from engine.cases import casefiles, forwarding, search
@@ -118,7 +118,8 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
         area = areas.get_area(found.area_code)
         calendar = policies.calendar(db)
         clean = cleaner(db, me, found)
-        return render_template(
+        logged = identitylog.shows_protected_identity(me, found)
+        page = render_template(
             "staff/case.html",
             case=found,
             category=db.get(Category, found.category_code),
@@ -146,7 +147,12 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             related=[(c, cleaner(db, me, c)(c.title)) for c in related],
             forwards=_pending_forwards(db, me, case_id),
             contributor=may_contribute(me),
-        ), status
+        )
+    if logged:  # a confidential complainant's identity was shown: who looked is kept
+        with writing() as db:
+            found = case_service.get_case(db, me, case_id)
+            identitylog.record_view(db, now, me, found, "case_page")
+    return page, status
 
 
 def _pending_forwards(db, me: Actor, case_id: int) -> list[dict]:  # type: ignore[no-untyped-def]

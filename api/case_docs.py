@@ -73,6 +73,18 @@ def case_paths() -> dict:
                 params=[CASE_ID, *PAGING],
             )
         },
+        "/cases/{case_id}/identity-views": {
+            "get": operation(
+                "Who viewed a confidential complainant's identity (admins, the center's "
+                "supervisors)",
+                json_response(page_of({"type": "object"})),
+                401,
+                403,
+                404,
+                422,
+                params=[CASE_ID, *PAGING],
+            )
+        },
         "/cases/{case_id}/comments": {
             "post": operation(
                 "Comment on a case (public or internal)",

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from api import idempotency
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
-from api.serialize import case_detail, case_summary, event_json
-from engine.access import redaction
+from api.serialize import case_detail, case_summary_for, event_json, instant
+from engine.access import identitylog, redaction
 from engine.access.checks import check_may_refer_by_hand
 from engine.cases.intake import add_comment, get_case, list_cases, open_case, prepare_case
 from engine.cases.referrals import refer
@@ -71,10 +71,7 @@ def get_cases():  # type: ignore[no-untyped-def]
             limit=limit,
             offset=offset,
         )
-        items = [case_summary(c, lang()) for c in rows]
-        if actor.is_agency_staff:  # agencies read titles through the identity filter
-            for item, case in zip(items, rows, strict=True):
-                item["title"] = redaction.for_case(session, case).text(case.title)
+        items = [case_summary_for(session, actor, c, lang()) for c in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
@@ -84,7 +81,28 @@ def get_one_case(case_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     with reading() as session:
         case = get_case(session, actor, case_id)
-        return case_detail(session, actor, case, lang(), services().clock())
+        body = case_detail(session, actor, case, lang(), services().clock())
+        logged = identitylog.shows_protected_identity(actor, case)
+    if logged:  # a confidential complainant's identity was shown: who looked is kept
+        with writing() as session:
+            case = get_case(session, actor, case_id)
+            identitylog.record_view(session, services().clock(), actor, case, "api_case")
+    return body
+
+
+@blueprint.get("/cases/<id:case_id>/identity-views")
+def get_identity_views(case_id: int):  # type: ignore[no-untyped-def]
+    """Who looked at a confidential complainant's identity (admins, the center's supervisors)."""
+    actor = current_actor()
+    limit, offset = int_arg("limit", 200, 1, 500), int_arg("offset", 0, 0, 10_000_000)
+    with reading() as session:
+        case = get_case(session, actor, case_id)
+        views, total = identitylog.list_views(session, actor, case, limit, offset)
+        items = [
+            {"user_id": v.user_id, "actor": v.actor_label, "via": v.via, "at": instant(v.at)}
+            for v in views
+        ]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @blueprint.get("/cases/<id:case_id>/events")
@@ -93,11 +111,11 @@ def get_case_events(case_id: int):  # type: ignore[no-untyped-def]
     actor = current_actor()
     limit, offset = int_arg("limit", 200, 1, 500), int_arg("offset", 0, 0, 10_000_000)
     with reading() as session:
-        get_case(session, actor, case_id)
+        redactor = redaction.text_filter(session, actor, get_case(session, actor, case_id))
         query = select(AuditEvent).where(AuditEvent.case_id == case_id)
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         events = session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset)).all()
-        items = [event_json(e, lang()) for e in events]
+        items = [event_json(e, lang(), redactor) for e in events]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

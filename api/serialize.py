@@ -63,6 +63,15 @@ def case_summary(case: Case, lang: str) -> dict:
     }
 
 
+def case_summary_for(session: Session, actor: Actor, case: Case, lang: str) -> dict:
+    """A case as a list shows it to this reader: an agency reads its title through the filter."""
+    body = case_summary(case, lang)
+    redactor = redaction.text_filter(session, actor, case)
+    if redactor:
+        body["title"] = redactor.text(case.title)
+    return body
+
+
 def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: datetime) -> dict:
     """A case in full, with only the personal data this caller may see."""
     body = case_summary(case, lang)
@@ -115,8 +124,8 @@ def case_detail(session: Session, actor: Actor, case: Case, lang: str, now: date
     return body
 
 
-def event_json(event: AuditEvent, lang: str) -> dict:
-    """An audit event as a timeline entry."""
+def event_json(event: AuditEvent, lang: str, redactor: redaction.Redactor | None = None) -> dict:
+    """An audit event as a timeline entry (its detail through the reader's identity filter)."""
     return {
         "id": event.id,
         "at": instant(event.at),
@@ -127,5 +136,5 @@ def event_json(event: AuditEvent, lang: str) -> dict:
         "status_after": event.status_after,
         "status_label": status_label(event.status_after, lang) if event.status_after else None,
         "public": event.public,
-        "detail": event.detail,
+        "detail": redactor.value(event.detail) if redactor else event.detail,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
-from api.serialize import case_summary, task_json
+from api.serialize import case_summary_for, task_json
 from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
 from engine.models import Case
@@ -51,7 +51,7 @@ def get_task(task_id: int):  # type: ignore[no-untyped-def]
         task = task_service.get_task(session, actor, task_id)
         body = task_json(task, lang(), services().clock(), policies.calendar(session))
         body["form"] = load_schema(task.form)
-        body["case"] = case_summary(session.get(Case, task.case_id), lang())
+        body["case"] = case_summary_for(session, actor, session.get(Case, task.case_id), lang())
     return body
 
 

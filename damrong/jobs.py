@@ -11,6 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.access.throttle import prune_rate_limits
+from engine.cases.searchindex import reindex_stale
 from engine.clock import Clock
 from engine.sla.deadlines import sweep_deadlines
 from engine.workflow.timers import fire_due_timers
@@ -37,6 +38,7 @@ def job_list(sweep_seconds: int) -> list[Job]:
         Job("outbox_dispatch", dispatch_outbox, min(sweep_seconds, 10)),
         Job("daily_digest", send_daily_digests, 300),
         Job("rate_limit_prune", prune_rate_limits, 600),
+        Job("search_reindex", reindex_stale, 600),  # after the identity filter's rules change
     ]
 
 

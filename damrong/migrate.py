@@ -30,8 +30,15 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 # The search index (migration 0011) lives outside the models: SQLite's FTS5 table and its
 # shadow tables, PostgreSQL's GIN trigram indexes. Autogenerate must not propose dropping them.
-SEARCH_INDEX_TABLES = "case_search"
-SEARCH_INDEXES = frozenset({"ix_cases_title_trgm", "ix_cases_description_trgm"})
+SEARCH_INDEX_TABLES = ("case_search", "agency_case_search")  # and the agencies' copy (0016)
+SEARCH_INDEXES = frozenset(
+    {
+        "ix_cases_title_trgm",
+        "ix_cases_description_trgm",
+        "ix_agency_case_texts_title_trgm",
+        "ix_agency_case_texts_description_trgm",
+    }
+)
 
 
 def include_name(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agency import feed
 from engine import db
-from engine.cases import forwarding, notices, referrals, tasks
+from engine.cases import forwarding, notices, referrals, searchindex, tasks
 from engine.sla import lifecycle, policies, supervision
 from engine.workflow import hooks, spiff
 
@@ -24,6 +24,7 @@ def make_sessionmaker(engine: Engine, *, write: bool = True) -> sessionmaker[Ses
     install()
     factory = db.make_sessionmaker(engine, write=write)
     feed.install(factory)
+    searchindex.install(factory)  # the agencies' filtered search copy
     return factory
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access import redaction
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, Category, OrgUnit, Referral
 from engine.reference import areas
@@ -119,7 +120,8 @@ def _date_range(query: RequestQuery, now: datetime) -> tuple[datetime, datetime]
 
 def find_requests(session: Session, now: datetime, query: RequestQuery) -> list[Case]:
     """Cases matching the filters, newest first, at most 1,000."""
-    statement = select(Case)
+    # A complainant who asked for confidentiality is not in the public list at all.
+    statement = select(Case).where(Case.confidential.is_(False))
     if query.ids:
         statement = statement.where(Case.id.in_(query.ids))
     else:
@@ -135,9 +137,9 @@ def find_requests(session: Session, now: datetime, query: RequestQuery) -> list[
 
 
 def get_request(session: Session, case_id: int) -> Case:
-    """One case by its service_request_id, or NotFound."""
+    """One case by its service_request_id, or NotFound (a confidential one too: not public)."""
     case = session.get(Case, case_id)
-    if case is None:
+    if case is None or case.confidential:
         raise NotFound(f"There is no service request {case_id}.", f"ไม่พบคำร้องหมายเลข {case_id}")
     return case
 
@@ -178,10 +180,23 @@ def public_records(session: Session, cases: list[Case], lang: str) -> list[dict]
         for row in session.scalars(select(Open311Request).where(Open311Request.case_id.in_(ids)))
     }
     categories = {c.code: c for c in session.scalars(select(Category))}
-    return [
-        _record(case, categories.get(case.category_code), leads.get(case.id), media, lang)
-        for case in cases
-    ]
+    records = []
+    for case in cases:
+        record = _record(case, categories.get(case.category_code), leads.get(case.id), media, lang)
+        if record["description"]:  # published only as the identity filter lets it out
+            record["description"] = public_text(session, case)
+        records.append(record)
+    return records
+
+
+def public_text(session: Session, case: Case) -> str | None:
+    """A published description through the identity filter: the complainant, every phone,
+    e-mail, national ID and name after a title, and the officers' redacted terms hidden."""
+    clean = redaction.for_case(session, case)
+    clean = redaction.Redactor(
+        terms=[*clean.terms, *redaction.identity_terms(case)], protect_identity=True
+    )
+    return clean.text(case.description)
 
 
 def _record(

@@ -4,8 +4,10 @@ Three layers, applied in this order by `Redactor.text`:
 1. the words an officer redacted from the case (`case_redactions`), always;
 2. for a confidential or anonymous complainant: their name, phone, e-mail and national ID, and
    whatever looks like a name after a title, a phone number or an e-mail address;
-3. national ID numbers (13 digits, with or without dashes) are never sent in full: masked.
-`suggest` finds the candidates of layer 2 in any text, for an officer to review.
+3. national ID numbers (13 digits, however written) are never sent in full: masked.
+Numbers are matched after normalising them (engine/access/numbers.py): any separator, full-width
+and Thai digits. `suggest` finds the candidates of layer 2 in any text, for an officer to review.
+`RULES_VERSION` names these rules: the agencies' search index is rebuilt when it changes.
 """
 
 from __future__ import annotations
@@ -17,16 +19,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import identity
+from engine.access import identity, numbers
 from engine.access.rules import Actor
 from engine.models import Case, CaseRedaction
 
 MARK = "[ปกปิด]"
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-# 1-2345-67890-12-3, 1 2345 67890 12 3 or 1234567890123 (Thai digits too, via translate)
-NATIONAL_ID = re.compile(r"(?<!\d)\d(?:[- ]?\d){12}(?!\d)")
-# Thai mobile and landline numbers, +66 forms, with dashes, dots or spaces between groups
-PHONE = re.compile(r"(?<!\d)(?:\+66[- .]?|0)\d{1,2}(?:[- .]?\d){6,7}(?!\d)")
+# Bump whenever what `Redactor.text` hides changes: stored filtered copies are then rebuilt.
+RULES_VERSION = 2
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A title, then a given name and maybe a surname: นายสมชาย ใจดี, น.ส. สมหญิง, Mr John Smith
 # Words that begin with a title but are not names (นายจ้าง: employer, นายอำเภอ: district chief …)
@@ -53,38 +52,56 @@ class Suggestion:
 
 def suggest(text: str) -> list[Suggestion]:
     """Everything in a text that looks like a name, phone number, e-mail or national ID."""
-    plain = (text or "").translate(_THAI_DIGITS)
-    found: list[Suggestion] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in (("national_id", NATIONAL_ID), ("email", EMAIL), ("phone", PHONE)):
+    plain = numbers.normalize(text or "")
+    found = [
+        Suggestion(n.start, n.end, n.kind, text[n.start : n.end])
+        for n in numbers.find(plain)
+        if n.kind != "term"
+    ]
+    taken = [(s.start, s.end) for s in found]
+    for kind, pattern in (("email", EMAIL), ("name", NAME)):
         for m in pattern.finditer(plain):
             if not any(s < m.end() and m.start() < e for s, e in taken):
                 taken.append(m.span())
                 found.append(Suggestion(m.start(), m.end(), kind, text[m.start() : m.end()]))
-    for m in NAME.finditer(plain):
-        found.append(Suggestion(m.start(), m.end(), "name", text[m.start() : m.end()]))
     return sorted(found, key=lambda s: s.start)
 
 
 def mask_national_ids(text: str) -> str:
-    """Every 13-digit number masked as x-xxxx-xxxxx-12-3."""
-    plain = text.translate(_THAI_DIGITS)
+    """Every national ID, however written, masked as x-xxxx-xxxxx-12-3."""
+    return _replace_numbers(text, (), protect=False)
+
+
+def _replace_numbers(text: str, digit_terms: Iterable[str], protect: bool) -> str:
+    """Numbers given to hide become MARK (every phone and ID too when protecting identity);
+    any other national ID is masked."""
     out, last = [], 0
-    for m in NATIONAL_ID.finditer(plain):
-        digits = re.sub(r"\D", "", m.group())
-        out += [text[last : m.start()], identity.mask_national_id(digits)]
-        last = m.end()
+    for n in numbers.find(text, digit_terms):
+        if n.kind == "phone" and not protect:
+            continue
+        hidden = identity.mask_national_id(n.digits)
+        if protect or n.kind == "term":
+            hidden = MARK
+        out += [text[last : n.start], hidden]
+        last = n.end
     return "".join(out) + text[last:]
 
 
+def _is_number(term: str) -> bool:
+    """A term that is a number (6 digits or more, separators aside): matched as digits."""
+    digits = numbers.digits_only(term)
+    rest = re.sub(numbers.SEPARATOR + "|[+]", "", numbers.normalize(term))
+    return len(digits) >= 6 and rest == digits
+
+
 def _term_pattern(term: str) -> re.Pattern[str]:
-    """A term matched case-insensitively; digits match across dashes, dots and spaces."""
-    text = term.translate(_THAI_DIGITS)
+    """A term matched case-insensitively; digits match across any separators."""
+    text = numbers.normalize(term)
     parts = []
     for i, ch in enumerate(text):
-        parts.append(re.escape(ch))
+        parts.append(r"\s+" if ch.isspace() else re.escape(ch))
         if ch.isdigit() and i + 1 < len(text) and text[i + 1].isdigit():
-            parts.append(r"[- .]?")
+            parts.append(numbers.SEPARATOR + "{0,3}")
     return re.compile("".join(parts), re.IGNORECASE)
 
 
@@ -99,10 +116,13 @@ class Redactor:
         """The text as the agency may read it."""
         if not value:
             return value
-        out = value
+        out = numbers.normalize(value)
+        digit_terms = [numbers.digits_only(t) for t in self.terms if _is_number(t)]
+        out = _replace_numbers(out, digit_terms, self.protect_identity)
         # Longest first: "สมหญิง รักงาน" goes before "สมหญิง" leaves " รักงาน" behind.
-        for term in sorted(self.terms, key=len, reverse=True):
-            out = _term_pattern(term).sub(MARK, out.translate(_THAI_DIGITS))
+        words = [t for t in self.terms if not _is_number(t)]
+        for term in sorted(words, key=len, reverse=True):
+            out = _term_pattern(term).sub(MARK, out)
         if self.protect_identity:
             for s in reversed(suggest(out)):
                 out = out[: s.start] + MARK + out[s.end :]
@@ -119,13 +139,14 @@ class Redactor:
         return data
 
 
-def _identity_terms(case: Case) -> Iterable[str]:
+def identity_terms(case: Case) -> Iterable[str]:
+    """The complainant's own name, its words, phone, national ID, e-mail and LINE id."""
     name = (case.complainant_name or "").strip()
     if name:
         yield name
         yield from (part for part in name.split() if len(part) >= 3)
     for value in (case.complainant_phone, case.complainant_national_id):
-        digits = re.sub(r"\D", "", (value or "").translate(_THAI_DIGITS))
+        digits = numbers.digits_only(value or "")
         if len(digits) >= 6:
             yield digits
             if digits.startswith("0"):
@@ -143,7 +164,7 @@ def for_case(session: Session, case: Case) -> Redactor:
     )
     protect = bool(case.confidential or case.anonymous)
     if protect:
-        terms += list(_identity_terms(case))
+        terms += list(identity_terms(case))
     return Redactor(terms=[t for t in terms if t], protect_identity=protect)
 
 

@@ -5,24 +5,29 @@ through trigram indexes (migration 0011): on SQLite the FTS5 table `case_search`
 three characters or more (FTS5 trigrams cannot find shorter ones; those fall back to LIKE), on
 PostgreSQL `ILIKE '%word%'`, which pg_trgm's GIN indexes serve (shorter words there too are
 matched in a form the index does not claim). Only cases the actor may see are searched, and a
-phone number only finds cases whose complainant the actor may see.
+phone number only finds cases whose complainant the actor may see. An agency's words are matched
+against the copy of the text the identity filter shows agencies (engine/cases/searchindex.py,
+FTS5 table `agency_case_search`), so nothing the filter hides can be found; other staff search
+the full text.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import Integer, and_, column, exists, false, func, or_, select, text
+from sqlalchemy import Integer, and_, column, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from engine.access import redaction
 from engine.access.rules import Actor, case_visibility
 from engine.cases import codes
 from engine.db import is_sqlite
 from engine.errors import ValidationFailed
-from engine.models import Case, CaseRedaction
+from engine.models import AgencyCaseText, Case
 
 MAX_QUERY = 100
 FTS_TABLE = "case_search"  # SQLite FTS5, tokenize='trigram', rowid = cases.id
+AGENCY_FTS_TABLE = "agency_case_search"  # the same over agency_case_texts, rowid = case id
 TRIGRAM = 3  # FTS5 trigrams find substrings of this many characters or more
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,14}$")
 
@@ -68,12 +73,11 @@ def search_cases(
     digits = _phone_digits(query_text)
     if digits:
         conditions.append(_phone_condition(actor, digits))
-    words = _all_words(session, query_text.split(" "))
     if actor.is_agency_staff:
-        # An agency reads filtered text: its words must not find what the filter hides.
-        words = words & Case.confidential.is_(False) & Case.anonymous.is_(False)
-        words = words & ~exists().where(CaseRedaction.case_id == Case.id)
-    conditions.append(words)
+        # An agency reads filtered text: its words search only the filtered copy.
+        conditions.append(Case.id.in_(_agency_word_matches(session, query_text.split(" "))))
+    else:
+        conditions.append(_all_words(session, query_text.split(" ")))
     query = select(Case).where(case_visibility(actor), or_(*conditions))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
@@ -84,52 +88,59 @@ def search_cases(
 
 def _all_words(session: Session, words: list[str]):  # type: ignore[no-untyped-def]
     """Every word occurs in the title or the description (as a substring: Thai has no spaces)."""
+    return _words_in(session, words, (Case.title, Case.description), Case.id, FTS_TABLE)
+
+
+def _agency_word_matches(session: Session, words: list[str]):  # type: ignore[no-untyped-def]
+    """Ids of cases whose filtered copy (made under the current rules) holds every word."""
+    copy = AgencyCaseText
+    found = _words_in(
+        session, words, (copy.title, copy.description), copy.case_id, AGENCY_FTS_TABLE
+    )
+    return select(copy.case_id).where(copy.rules_version == redaction.RULES_VERSION, found)
+
+
+def _words_in(session: Session, words: list[str], columns, key, fts: str):  # type: ignore[no-untyped-def]
     long_words = [word for word in words if len(word) >= TRIGRAM]
     short_words = [word for word in words if len(word) < TRIGRAM]
     if not is_sqlite(session):
         return and_(
-            *[_either_column_ilike(word) for word in long_words],
-            *[_either_column_holds(word) for word in short_words],
+            *[_either_column_ilike(columns, word) for word in long_words],
+            *[_either_column_holds(columns, word) for word in short_words],
         )
-    conditions = [_either_column_like(word) for word in short_words]
+    conditions = [_either_column_like(columns, word) for word in short_words]
     if long_words:
-        conditions.append(Case.id.in_(_fts_rowids(long_words)))
+        conditions.append(key.in_(_fts_rowids(fts, long_words)))
     return and_(*conditions)
 
 
-def _fts_rowids(words: list[str]):  # type: ignore[no-untyped-def]
-    """Ids of cases whose text holds every word, from the FTS5 trigram index."""
+def _fts_rowids(table: str, words: list[str]):  # type: ignore[no-untyped-def]
+    """Ids of cases whose text holds every word, from an FTS5 trigram index."""
     # Each word is one quoted phrase, so FTS5 syntax typed by a user (*, NEAR, OR, parentheses,
     # a lone quote) is only text to look for.
     phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
     return (
-        text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrases")
+        text(f"SELECT rowid FROM {table} WHERE {table} MATCH :phrases")
         .bindparams(phrases=phrases)
         .columns(column("rowid", Integer))
     )
 
 
-def _either_column_like(word: str):  # type: ignore[no-untyped-def]
-    return or_(
-        Case.title.contains(word, autoescape=True),
-        Case.description.contains(word, autoescape=True),
-    )
+def _either_column_like(columns, word: str):  # type: ignore[no-untyped-def]
+    return or_(*[c.contains(word, autoescape=True) for c in columns])
 
 
-def _either_column_ilike(word: str):  # type: ignore[no-untyped-def]
+def _either_column_ilike(columns, word: str):  # type: ignore[no-untyped-def]
     """`ILIKE '%word%'` on the bare columns, the form the GIN trigram indexes serve."""
     pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(Case.title.ilike(pattern), Case.description.ilike(pattern))
+    return or_(*[c.ilike(pattern) for c in columns])
 
 
-def _either_column_holds(word: str):  # type: ignore[no-untyped-def]
+def _either_column_holds(columns, word: str):  # type: ignore[no-untyped-def]
     """A word too short for a trigram, in a form no trigram index claims to serve.
 
     Without trigrams GIN would read its whole index and recheck every row, many times slower
     than reading the table (bench/search.py).
     """
     needle = word.lower()
-    return or_(
-        func.strpos(func.lower(Case.title), needle) > 0,
-        func.strpos(func.lower(Case.description), needle) > 0,
-    )
+    return or_(*[func.strpos(func.lower(c), needle) > 0 for c in columns])

@@ -17,16 +17,17 @@ from engine.models.cases import (
     WorkflowInstance,
 )
 from engine.models.files import CaseAttachment, CaseRedaction
+from engine.models.privacy import AgencyCaseText, IdentityView
 from engine.models.reference import ROLES, ApiToken, Area, Category, DirectoryEntry, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
-from engine.models.work import AuditEvent, AuditHead, OutboxMessage, Task, Timer
+from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
 
 __all__ = [
     "ROLES",
+    "AgencyCaseText",
     "ApiToken",
     "Area",
     "AuditEvent",
-    "AuditHead",
     "Base",
     "Case",
     "CaseAttachment",
@@ -36,6 +37,7 @@ __all__ = [
     "DirectoryEntry",
     "ForwardRequest",
     "HolidayOverride",
+    "IdentityView",
     "IdempotencyRecord",
     "OrgUnit",
     "OutboxMessage",

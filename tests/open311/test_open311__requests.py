@@ -75,7 +75,9 @@ def test_details_are_hidden_without_agreement_for_confidential_cases_and_private
         session.execute(update(Category).where(Category.code == "land").values(public=False))
     [shown] = client.get(f"/open311/v2/requests/{public}.json").get_json()
     assert shown["description"] and shown["media_url"] == "https://x.example/a"
-    for request_id in (not_agreed, confidential, private_category):
+    # A confidential complainant's case is not public at all (issue 13, finding 5).
+    assert client.get(f"/open311/v2/requests/{confidential}.json").status_code == 404
+    for request_id in (not_agreed, private_category):
         [record] = client.get(f"/open311/v2/requests/{request_id}.json").get_json()
         assert record["description"] is None and record["media_url"] is None
         assert record["lat"] is None and record["long"] is None
