@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 
+from damrong import cli_audit
 from damrong.config import Config
 from damrong.migrate import upgrade
 from damrong.wiring import make_sessionmaker
@@ -270,6 +271,7 @@ def parser() -> argparse.ArgumentParser:
     reindex = sub.add_parser("reindex", help="rebuild the agencies' filtered search copy")
     reindex.add_argument("--all", action="store_true", help="every case, not only stale ones")
     reindex.set_defaults(fn=cmd_reindex)
+    cli_audit.add_parser(sub)
     return p
 
 

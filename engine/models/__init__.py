@@ -20,7 +20,7 @@ from engine.models.files import CaseAttachment, CaseRedaction
 from engine.models.privacy import AgencyCaseText, IdentityView
 from engine.models.reference import ROLES, ApiToken, Area, Category, DirectoryEntry, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
-from engine.models.work import AuditEvent, OutboxMessage, Task, Timer
+from engine.models.work import AuditEvent, AuditHead, OutboxMessage, Task, Timer
 
 __all__ = [
     "ROLES",
@@ -28,6 +28,7 @@ __all__ = [
     "ApiToken",
     "Area",
     "AuditEvent",
+    "AuditHead",
     "Base",
     "Case",
     "CaseAttachment",
