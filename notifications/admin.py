@@ -6,7 +6,6 @@ Every function checks the admin role itself, so each edge (API, Flask-Admin, CLI
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,9 +17,11 @@ from engine.clock import Clock
 from engine.db import require_transaction
 from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.models import Case, OrgUnit, OutboxMessage
-from notifications import templates
+from notifications import addresses, templates
+from notifications.addresses import Allowance
 from notifications.context import SAMPLE
 from notifications.models import AgencyEndpoint, NotificationTemplate
+from notifications.settings import Settings
 
 
 def _message_view(row: OutboxMessage) -> dict:
@@ -191,19 +192,30 @@ def reset_template(session: Session, clock: Clock, actor: Actor, name: str, lang
 
 
 def set_agency_endpoint(
-    session: Session, clock: Clock, actor: Actor, agency_code: str, url: object, active: bool = True
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    agency_code: str,
+    url: object,
+    active: bool = True,
+    allowance: Allowance | None = None,
 ) -> dict:
-    """Register (or change) an agency's webhook URL; a new signing secret is returned once."""
+    """Register (or change) an agency's webhook URL; a new signing secret is returned once.
+
+    `allowance`: what may be reached beyond public https (DAMRONG_WEBHOOK_ALLOW by default).
+    """
     check_may_manage_notifications(actor)
     require_transaction(session)
     agency = session.scalar(select(OrgUnit).where(OrgUnit.code == agency_code))
     if agency is None or not agency.is_agency:
         raise NotFound("There is no such agency.", "ไม่พบหน่วยงานนี้")
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationFailed.one(
-            "url", "ต้องเป็นที่อยู่ https:// ที่ถูกต้อง", "Must be a valid https:// URL."
-        )
+    allowance = allowance if allowance is not None else Settings.from_env().webhook_allowance
+    try:
+        parts = addresses.check_url(url, allowance)
+        addresses.resolve(parts.hostname or "", parts.port or 443, allowance)
+    except addresses.UnsafeAddress as exc:
+        if not exc.unresolved:  # a name not in the DNS yet is checked again at every send
+            raise ValidationFailed.one("url", exc.message_th, exc.message_en) from exc
     endpoint = session.scalar(select(AgencyEndpoint).where(AgencyEndpoint.org_unit_id == agency.id))
     secret = secrets.token_urlsafe(32)
     if endpoint is None:

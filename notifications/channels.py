@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import smtplib
+import socket
 import ssl
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +21,8 @@ from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from notifications import addresses
+from notifications.addresses import Allowance
 from notifications.settings import Settings
 
 USER_AGENT = "Damrong-Notifications/1"
@@ -164,23 +166,72 @@ def send_email(message: Outgoing, settings: Settings, now: datetime) -> None:
 # ---- HTTP channels ------------------------------------------------------------------------
 
 
-def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST a JSON body; return the status, or raise DeliveryFailed on failure statuses."""
-    request = urllib.request.Request(url, data=body, method="POST")
-    request.add_header("Content-Type", "application/json; charset=utf-8")
-    request.add_header("User-Agent", USER_AGENT)
-    for name, value in headers.items():
-        request.add_header(name, value)
+def post_json(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    allowance: Allowance | None = None,
+    ca_file: str | None = None,
+) -> int:
+    """POST a JSON body; return the status, or raise DeliveryFailed on failure statuses.
+
+    With an `allowance` (webhooks, whose URLs administrators type) the URL and the resolved
+    address are checked first and the connection goes to that checked address. Redirects are
+    not followed, and the receiver's answer is never kept: errors carry the status code only.
+    """
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    pinned = None
+    if allowance is not None:
+        try:
+            addresses.check_url(url, allowance)
+            pinned = addresses.resolve(parts.hostname or "", port, allowance)
+        except addresses.UnsafeAddress as exc:
+            raise DeliveryFailed(f"address refused: {exc.message_en}", permanent=True) from exc
+    elif parts.scheme not in ("https", "http") or not parts.hostname:
+        raise DeliveryFailed(f"unsupported URL scheme {parts.scheme!r}", permanent=True)
+    connection = _connection(parts.scheme, parts.hostname or "", port, timeout, pinned, ca_file)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    sent = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT}
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            response.read(65536)
-            return response.status
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(500).decode("utf-8", "replace")
-        retryable = exc.code >= 500 or exc.code in RETRYABLE_HTTP
-        raise DeliveryFailed(f"HTTP {exc.code}: {detail}", permanent=not retryable) from exc
-    except (urllib.error.URLError, OSError) as exc:
+        connection.request("POST", target, body=body, headers={**sent, **headers})
+        response = connection.getresponse()
+        response.read(65536)  # read and dropped: a receiver's words are never stored
+        status = response.status
+    except http.client.HTTPException as exc:
+        raise DeliveryFailed(f"HTTP: {type(exc).__name__}") from exc
+    except OSError as exc:
         raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        connection.close()
+    if 300 <= status < 400:
+        raise DeliveryFailed(f"HTTP {status}: redirects are not followed", permanent=True)
+    if status >= 400:
+        retryable = status >= 500 or status in RETRYABLE_HTTP
+        raise DeliveryFailed(f"HTTP {status}", permanent=not retryable)
+    return status
+
+
+def _connection(
+    scheme: str, host: str, port: int, timeout: float, pinned: str | None, ca_file: str | None
+) -> http.client.HTTPConnection:
+    """An HTTP(S) connection to `host`, opened to the `pinned` address when one is given."""
+    if scheme == "https":
+        context = ssl.create_default_context()
+        if ca_file:
+            context.load_verify_locations(cafile=ca_file)  # beside the system's CAs
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=context
+        )
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    if pinned is not None:
+        # TLS still checks the certificate against `host`; only the address is fixed.
+        connection._create_connection = lambda _address, wait, source: socket.create_connection(  # type: ignore[attr-defined]
+            (pinned, port), wait, source
+        )
+    return connection
 
 
 def _json(data: dict[str, Any]) -> bytes:
@@ -244,4 +295,11 @@ def send_webhook(message: Outgoing, settings: Settings, now: datetime) -> None:
         "X-Damrong-Event": str(message.rendered.get("webhook", {}).get("event", "")),
         "Idempotency-Key": message.idempotency_key,
     }
-    post_json(message.address, body, headers, settings.timeout_seconds)
+    post_json(
+        message.address,
+        body,
+        headers,
+        settings.timeout_seconds,
+        settings.webhook_allowance,
+        settings.webhook_ca_file,
+    )

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from datetime import time
 
+from notifications.addresses import Allowance
+
 
 def _clock_time(text: str) -> time:
     hours, _, minutes = text.strip().partition(":")
@@ -35,6 +37,13 @@ class Settings:
     quiet_start: time = time(21, 0)  # Asia/Bangkok; SMS waits until quiet_end
     quiet_end: time = time(7, 0)
     digest_hour: int = 8  # daily digests go out from this hour, Bangkok time
+    webhook_allow: str = ""  # hosts and CIDR ranges webhooks may reach beyond public https
+    webhook_ca_file: str | None = None  # a CA (e.g. a government network's) for webhook TLS
+
+    @property
+    def webhook_allowance(self) -> Allowance:
+        """Hosts and ranges an administrator lets webhooks reach (DAMRONG_WEBHOOK_ALLOW)."""
+        return Allowance.parse(self.webhook_allow)
 
     @property
     def channels(self) -> frozenset[str]:
@@ -63,6 +72,8 @@ class Settings:
             "sms_token": "DAMRONG_SMS_TOKEN",
             "line_api_base": "DAMRONG_LINE_API_BASE",
             "line_channel_token": "DAMRONG_LINE_CHANNEL_TOKEN",
+            "webhook_allow": "DAMRONG_WEBHOOK_ALLOW",
+            "webhook_ca_file": "DAMRONG_WEBHOOK_CA_FILE",
         }
         values: dict[str, object] = {k: env[v] for k, v in text.items() if env.get(v)}
         if env.get("DAMRONG_OUTBOX_MAX_ATTEMPTS"):

@@ -77,7 +77,9 @@ def test_agency_system_pulls_the_feed_and_brings_the_case_to_review(
             )
         )
     case_id = referred_case(factory, clock, staff)
-    settings = Settings(base_url=server, backoff_base_seconds=1, backoff_cap_seconds=2)
+    settings = Settings(
+        base_url=server, backoff_base_seconds=1, backoff_cap_seconds=2, webhook_allow="127.0.0.1"
+    )
     dispatcher.dispatch_outbox(factory, clock, settings)  # the endpoint is down
     assert FlakyReceiver.refused >= 1 and FlakyReceiver.delivered == []
 

@@ -155,6 +155,7 @@ def settings(smtp_sink, http_sink) -> Settings:  # type: ignore[no-untyped-def]
         line_channel_token="line-token",
         timeout_seconds=3,
         max_attempts=4,
+        webhook_allow="127.0.0.1",  # the test receivers listen on loopback
     )
 
 

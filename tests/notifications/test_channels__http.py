@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from engine.access.rules import Actor
 from notifications import admin
+from notifications.addresses import Allowance
 from notifications.dispatcher import dispatch_outbox
 from tests.engine.helpers import complete, open_case
 from tests.notifications.conftest import give_emails, outbox
@@ -18,7 +19,10 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def _register_webhook(factory, clock, admin_actor: Actor, url: str) -> str:  # type: ignore[no-untyped-def]
     with factory.begin() as session:
-        return admin.set_agency_endpoint(session, clock, admin_actor, "mol", url)["secret"]
+        loopback = Allowance.parse("127.0.0.1")  # the test receiver's address
+        return admin.set_agency_endpoint(session, clock, admin_actor, "mol", url, True, loopback)[
+            "secret"
+        ]
 
 
 def test_sms_goes_to_the_gateway_as_json_with_the_tracking_link(

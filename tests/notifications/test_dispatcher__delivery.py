@@ -160,7 +160,12 @@ def test_a_dispatcher_killed_mid_batch_leaves_nothing_lost_and_nothing_doubled_a
 ):
     with factory.begin() as session:
         secret = admin.set_agency_endpoint(
-            session, clock, staff["admin"], "mol", http_sink.url + "/hooks/mol"
+            session,
+            clock,
+            staff["admin"],
+            "mol",
+            http_sink.url + "/hooks/mol",
+            allowance=settings.webhook_allowance,
         )["secret"]
     for _ in range(4):
         case_id, _code, _ = open_case(factory, clock, staff["intake"])

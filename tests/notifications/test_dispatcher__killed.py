@@ -32,7 +32,14 @@ def test_killed_dispatcher_process_then_restart_delivers_each_webhook_once(
     factory, clock, staff, http_sink, settings, database_url
 ):
     with factory.begin() as session:
-        admin.set_agency_endpoint(session, clock, staff["admin"], "mol", http_sink.url + "/mol")
+        admin.set_agency_endpoint(
+            session,
+            clock,
+            staff["admin"],
+            "mol",
+            http_sink.url + "/mol",
+            allowance=settings.webhook_allowance,
+        )
     for _ in range(3):
         case_id, _code, _ = open_case(factory, clock, staff["intake"])
         complete(factory, clock, staff["screener"], case_id, "screen", {"decision": "refer"})
@@ -45,7 +52,7 @@ def test_killed_dispatcher_process_then_restart_delivers_each_webhook_once(
     process = subprocess.Popen(
         [sys.executable, "-c", DISPATCHER, database_url],
         cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT)},
+        env={**env, "PYTHONPATH": str(ROOT), "DAMRONG_WEBHOOK_ALLOW": "127.0.0.1"},
     )
     try:
         assert http_sink.wait_for_calls(3), "the dispatcher process did not start sending"
