@@ -7,7 +7,7 @@ WORK=$(mktemp -d)
 export DAMRONG_DATABASE_URL="sqlite:///$WORK/st.db"
 PORT=18765
 damrong init --demo --json > "$WORK/world.json"
-TOKEN=$(python3 -c "import json,sys; w=json.load(open('$WORK/world.json')); print([u['token'] for u in w['users'] if u['username']=='screener1'][0])")
+TOKEN=$(python3 -c "import json,sys; w=json.load(open('$WORK/world.json')); print([u['token'] for u in w['users'] if u['username']=='intake1'][0])")
 damrong serve --port $PORT --no-scheduler > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request
 
 from api.edge import blueprint, current_actor, int_arg, json_body, reading, services, writing
+from api.track import guarded
 from engine.access.rules import Actor
 from engine.cases.tracking import find_own_case
 from notifications import admin, preferences
@@ -123,22 +124,30 @@ def _citizen_secret() -> str | None:
 @blueprint.get("/track/<code>/notifications")
 def citizen_notifications(code: str):  # type: ignore[no-untyped-def]
     """How the complainant is told about their case."""
-    with reading() as session:
-        case = find_own_case(session, code, _citizen_secret())
-        return preferences.complainant_preference(session, Actor.citizen(case.id), case.id)
+
+    def lookup() -> dict:
+        with reading() as session:
+            case = find_own_case(session, code, _citizen_secret())
+            return preferences.complainant_preference(session, Actor.citizen(case.id), case.id)
+
+    return guarded(lookup)  # the tracking endpoint's guess limit
 
 
 @blueprint.put("/track/<code>/notifications")
 def citizen_notifications_put(code: str):  # type: ignore[no-untyped-def]
     """Choose channels, or opt out of messages about this case."""
     data = json_body()
-    with writing() as session:
-        case = find_own_case(session, code, _citizen_secret())
-        return preferences.set_complainant_preference(
-            session,
-            services().clock,
-            Actor.citizen(case.id),
-            case.id,
-            data.get("channels", []),
-            data.get("opted_out", False),
-        )
+
+    def change() -> dict:
+        with writing() as session:
+            case = find_own_case(session, code, _citizen_secret())
+            return preferences.set_complainant_preference(
+                session,
+                services().clock,
+                Actor.citizen(case.id),
+                case.id,
+                data.get("channels", []),
+                data.get("opted_out", False),
+            )
+
+    return guarded(change)  # the tracking endpoint's guess limit

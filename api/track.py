@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import request
+from flask.typing import ResponseReturnValue
 
 from api.edge import blueprint, error_response, lang, reading, services, writing
-from engine.access import throttle
 from engine.access.rules import Actor
 from engine.cases.tracking import find_own_case, public_view
-from engine.errors import CaseNotFound, RateLimited, ValidationFailed
+from engine.errors import RateLimited, ValidationFailed
 from engine.workflow.messages import send_message
+from web.guessing import guessing
 
 CITIZEN_MESSAGES = {"withdraw", "info_provided", "reopen"}
 
@@ -21,19 +22,13 @@ def _secret() -> str | None:
     return request.headers.get("X-Citizen-Secret") or request.args.get("secret")
 
 
-def _guarded(lookup: Callable[[], dict]):  # type: ignore[no-untyped-def]
-    """Run a lookup by code + secret; wrong guesses from one address are slowed down (429)."""
-    key = f"track:{request.remote_addr}"
+def guarded(lookup: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """Run a lookup by code + secret as one claimed guess of the caller's address: wrong guesses
+    are slowed down (429), with one answer whether the code exists or not."""
     try:
-        with reading() as session:
-            throttle.check_guessing(session, key, services().clock())
-        try:
+        with guessing():
             return lookup()
-        except CaseNotFound:
-            with writing() as session:
-                throttle.record_wrong_guess(session, key, services().clock())
-            raise
-    except RateLimited as exc:  # the same answer whether the code exists or not
+    except RateLimited as exc:
         response = error_response(exc.code, exc.message(lang()), 429)
         response[0].headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -48,7 +43,7 @@ def track(code: str):  # type: ignore[no-untyped-def]
             case = find_own_case(session, code, _secret())
             return public_view(session, case, lang())
 
-    return _guarded(lookup)
+    return guarded(lookup)
 
 
 @blueprint.post("/track/<code>/messages/<name>")
@@ -67,4 +62,4 @@ def citizen_message(code: str, name: str):  # type: ignore[no-untyped-def]
             send_message(session, services().clock, Actor.citizen(case.id), case.id, name, text)
             return public_view(session, case, lang())
 
-    return _guarded(act)
+    return guarded(act)

@@ -57,6 +57,13 @@ def stored_secret_key(path: Path) -> str:
     return key
 
 
+def _count_setting(name: str, text: str) -> int:
+    """A whole number of zero or more, or a clear start-up error naming the variable."""
+    if not text.strip().isdigit():
+        raise ValueError(f"DAMRONG_{name.upper()} must be a whole number of 0 or more: {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings for one process; tests build their own."""
@@ -71,6 +78,8 @@ class Config:
     line_channel_secret: str = ""  # verifies LINE's webhook (linking citizens' LINE accounts)
     line_account_id: str = ""  # the official account citizens add, e.g. @damrong
     translations: str = ""  # more catalog directories (';'-separated), before the shipped one
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
+    filing_per_hour: int = 30  # portal complaints per client address (a device has its own)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -98,4 +107,7 @@ class Config:
         for name in portal:
             if env.get(f"DAMRONG_{name.upper()}"):
                 values[name] = env[f"DAMRONG_{name.upper()}"]
+        for name in ("trusted_proxies", "filing_per_hour"):
+            if env.get(f"DAMRONG_{name.upper()}"):
+                values[name] = _count_setting(name, env[f"DAMRONG_{name.upper()}"])
         return cls(**values)  # type: ignore[arg-type]

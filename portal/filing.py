@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import redirect, render_template, request, session, url_for
+from flask import make_response, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from engine.access import throttle
 from engine.access.rules import Actor
 from engine.access.secrets import make_tracking_token
 from engine.cases.intake import open_case
@@ -17,9 +14,9 @@ from engine.reference.choices import seed_choices
 from forms.formdata import form_errors, parse_form
 from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
 from portal import uploads
+from portal.device import count_filing, remember_device
 from portal.pages import blueprint, lang, message_page, pick, reading, services, writing
 
-LIMIT = (10, timedelta(hours=1))  # complaints per address; a family sharing one connection fits
 HONEYPOT = "website"
 RECEIPT_KEY = "portal_receipt"
 CITIZEN = Actor(kind="citizen", label="complainant")  # filing: no case to prove yet
@@ -94,8 +91,8 @@ def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-unt
 
 @blueprint.get("/complaint")
 def complaint_form():  # type: ignore[no-untyped-def]
-    """The empty complaint form."""
-    return _page({}, {})
+    """The empty complaint form (and a device cookie, so this phone is counted on its own)."""
+    return remember_device(make_response(_page({}, {})))
 
 
 @blueprint.post("/complaint")
@@ -133,7 +130,7 @@ def complaint_submit():  # type: ignore[no-untyped-def]
     try:
         with writing() as db:
             # Only complaints about to be opened count: corrections and area lists are free.
-            throttle.hit(db, f"file:{request.remote_addr}", services().clock(), *LIMIT)
+            count_filing(db)  # per device cookie, or per address without one
             opened = open_case(db, services().clock, CITIZEN, dict(data))
             uploads.store_files(db, services().clock(), opened.case.id, files, "intake")
             code, number = opened.case.tracking_code, opened.case.registration_number

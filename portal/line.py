@@ -16,9 +16,11 @@ import logging
 from flask import request
 
 from engine.access.rules import Actor
-from portal.linelink import issue_code, redeem_code
+from engine.errors import NotFound, RateLimited
+from portal.linelink import holds_code, issue_code, redeem_code
 from portal.pages import blueprint, services, writing
 from portal.track import case_id_for_token, render_case, wrong_guess
+from web.guessing import guessing
 from web.inputs import tokens_match
 
 log = logging.getLogger(__name__)
@@ -48,20 +50,39 @@ def line_webhook():  # type: ignore[no-untyped-def]
     if not secret:
         return "LINE is not configured", 404
     body = request.get_data(cache=True)
-    if not _signed(body, request.headers.get("X-Line-Signature", ""), secret):
+    try:
+        with guessing(wrong=(BadSignature,)):  # forging a signature is guessing a secret
+            if not _signed(body, request.headers.get("X-Line-Signature", ""), secret):
+                raise BadSignature
+    except BadSignature:
         return "bad signature", 403
+    except RateLimited as exc:
+        return "too many attempts", 429, {"Retry-After": str(exc.retry_after)}
     try:
         events = json.loads(body).get("events") or []
     except (ValueError, AttributeError):
         return "bad body", 400
     for event in events[:MAX_EVENTS] if isinstance(events, list) else []:
         user, text = _text_message(event)
-        if user and text:
-            with writing() as db:
-                case = redeem_code(db, services().clock, user, text)
-                if case is not None:
-                    log.info("LINE account linked to case %s", case.id)
+        if user and text and holds_code(text):
+            _redeem(user, text)
     return "OK", 200
+
+
+def _redeem(user: str, text: str) -> None:
+    """Link the sender to the case whose code they sent: one claimed guess of that LINE user."""
+    try:
+        with guessing(f"line:{user}"), writing() as db:
+            case = redeem_code(db, services().clock, user, text)
+            if case is None:
+                raise NotFound("No live code.", "ไม่พบรหัสที่ใช้ได้")
+            log.info("LINE account linked to case %s", case.id)
+    except (NotFound, RateLimited):
+        pass  # the chat gets no answer either way: nothing to tell a guesser
+
+
+class BadSignature(Exception):
+    """A webhook call not signed with the channel secret."""
 
 
 def _text_message(event: object) -> tuple[str, str]:

@@ -79,6 +79,11 @@ def redeem_code(session: Session, clock: Clock, line_user_id: str, text: str) ->
     return None
 
 
+def holds_code(text: str) -> bool:
+    """Whether a chat message holds anything shaped like a code (only those count as guesses)."""
+    return bool(_candidates(text))
+
+
 def _candidates(text: str) -> list[str]:
     """Codes a chat message may hold, read the way tracking codes are (O as 0, I as 1 ...)."""
     found = []

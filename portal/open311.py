@@ -23,6 +23,7 @@ from portal import open311_params as params
 from portal import uploads
 from web import edge
 from web.errors import status_for
+from web.guessing import guessing
 
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -250,7 +251,7 @@ def token(token: str, fmt: str) -> Response:
     _format(fmt)
     _check_jurisdiction()
     _limit_reads()
-    with edge.reading() as session:
+    with guessing(), edge.reading() as session:  # a token is a secret: guesses are limited
         row = records.request_for_token(session, token)
         body = [{"service_request_id": str(row.case_id), "token": row.token}]
     return _render(fmt, "service_requests", "request", body)
@@ -262,7 +263,7 @@ def create_request(fmt: str) -> Response:
     _format(fmt)
     _check_jurisdiction()
     clock = edge.services().clock
-    with edge.writing() as session:  # its own transaction, so refused requests still count
+    with guessing(), edge.writing() as session:  # committed apart, so refusals still count
         key_id = keys.use_key(session, clock(), request.values.get("api_key")).id
     submission = params.submission()
     files = params.media_files()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from engine.access import secrets, throttle
+from engine.access import secrets
 from engine.access.rules import Actor
 from engine.cases.ratings import RATABLE_STATUSES, rate_case
 from engine.cases.tracking import find_own_case, public_view
@@ -23,6 +23,7 @@ from forms.formdata import format_date
 from portal import uploads
 from portal.filing import link_path, tracking_link
 from portal.pages import blueprint, lang, message_page, reading, services, t, writing
+from web.guessing import guessing
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 LINK_MAX_AGE_S = 400 * 86400  # a link outlives any case's reopen window
@@ -36,11 +37,9 @@ NOT_FOUND = (
 )
 
 
-def _guess_key() -> str:
-    return f"track:{request.remote_addr}"  # shared with the API: guessing is guessing
-
-
+@blueprint.errorhandler(RateLimited)
 def _slowed(exc: RateLimited):  # type: ignore[no-untyped-def]
+    """Too many guesses from this address: a page that says how long to wait."""
     response = message_page(
         ("ลองหลายครั้งเกินไป", "Too many attempts"),
         (
@@ -53,8 +52,7 @@ def _slowed(exc: RateLimited):  # type: ignore[no-untyped-def]
 
 
 def wrong_guess():  # type: ignore[no-untyped-def]
-    with writing() as db:
-        throttle.record_wrong_guess(db, _guess_key(), services().clock())
+    """The one answer to a wrong code, secret or link (the guess was counted when claimed)."""
     return message_page(*NOT_FOUND, 404)
 
 
@@ -69,10 +67,8 @@ def track_lookup():  # type: ignore[no-untyped-def]
     """Code + secret → the case's own link; wrong, unknown and guessed codes look alike."""
     code, secret = request.form.get("code", ""), request.form.get("secret", "")
     try:
-        with reading() as db:
-            throttle.check_guessing(db, _guess_key(), services().clock())
-            case = find_own_case(db, code, secret)
-            found = case.tracking_code
+        with guessing(), reading() as db:
+            found = find_own_case(db, code, secret).tracking_code
     except RateLimited as exc:
         return _slowed(exc)
     except CaseNotFound:
@@ -81,13 +77,23 @@ def track_lookup():  # type: ignore[no-untyped-def]
 
 
 def case_id_for_token(token: str) -> int | None:
+    """The case a kept link opens (None if wrong), as one claimed guess; RateLimited if blocked."""
+    try:
+        with guessing():
+            return _case_for_link(token)
+    except CaseNotFound:
+        return None
+
+
+def _case_for_link(token: str) -> int:
     key = services().config.secret_key.encode()
     now = int(services().clock().timestamp())
     code = secrets.read_tracking_token(token, key, now, LINK_MAX_AGE_S)
-    if code is None:
-        return None
     with reading() as db:
-        return db.scalar(select(Case.id).where(Case.tracking_code == code))
+        case_id = db.scalar(select(Case.id).where(Case.tracking_code == code))
+    if case_id is None:
+        raise CaseNotFound("No case for this link.", "ไม่พบเรื่องของลิงก์นี้")
+    return case_id
 
 
 def render_case(

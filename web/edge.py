@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,9 +37,45 @@ def lang() -> str:
     return "en" if wanted == "en" else "th"
 
 
-def client_address() -> str | None:
-    """The address the request came from: the key of per-address limits."""
-    return request.remote_addr
+def client_ip() -> str:
+    """The client's address: the peer's, or the one DAMRONG_TRUSTED_PROXIES proxies report."""
+    # With N trusted proxies the client is N hops from the right of X-Forwarded-For: the hop
+    # the outermost proxy appended. Anything left of it is whatever the client sent.
+    peer = request.remote_addr or ""
+    return reported_address(
+        peer, request.headers.getlist("X-Forwarded-For"), services().config.trusted_proxies
+    )
+
+
+def reported_address(peer: str, forwarded: list[str], trusted: int) -> str:
+    """The peer unless `trusted` proxies sent it; then their report, when it is an address."""
+    if trusted <= 0:
+        return peer  # without a trusted proxy a header is only what the client claims
+    hops = [hop.strip() for header in forwarded for hop in header.split(",")]
+    if len(hops) < trusted:
+        return peer  # fewer hops than proxies: the chain is not as configured
+    try:
+        return str(ipaddress.ip_address(hops[-trusted]))
+    except ValueError:
+        return peer
+
+
+def address_key(address: str) -> str:
+    """What per-address limits count: an IPv4 address, or the /64 an IPv6 host is given."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:60] or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
+def client_address() -> str:
+    """The key of every per-address limit: the client's address, IPv6 grouped by /64."""
+    return address_key(client_ip())
 
 
 def wants_page() -> bool:

@@ -116,6 +116,16 @@ def check_is_intake_officer(actor: Actor) -> None:
         )
 
 
+def check_may_open_cases(actor: Actor) -> None:
+    """Raise PermissionDenied unless a staff account opening a case is a center's officer."""
+    # Citizens file on the portal, partner apps through Open311; an import runs under no account.
+    if actor.kind == "staff" and actor.user_id is not None and not actor.is_center_officer:
+        raise PermissionDenied(
+            "Only a center's intake officers, screeners and supervisors open cases.",
+            "เฉพาะเจ้าหน้าที่รับเรื่อง เจ้าหน้าที่คัดกรอง และหัวหน้างานของศูนย์เท่านั้นที่เปิดเรื่องได้",
+        )
+
+
 def check_may_register_by_staff_channel(actor: Actor) -> None:
     """Raise PermissionDenied unless an intake officer registers a phone, walk-in or letter case."""
     if not (actor.kind == "staff" and actor.has("intake")):

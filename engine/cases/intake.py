@@ -13,6 +13,7 @@ from engine.access import identity, secrets
 from engine.access.checks import (
     check_can_contribute,
     check_can_see,
+    check_may_open_cases,
     check_may_register_by_staff_channel,
 )
 from engine.access.rules import Actor, case_visibility
@@ -72,6 +73,7 @@ def prepare_case(
     `area_unknown`: the place is only described in `address_text` (an Open311 address_string
     that names no area); the central center screens the case and its screener sets the area.
     """
+    check_may_open_cases(actor)
     channel = data.get("channel") if isinstance(data, dict) else None
     _check_intake(data, channel, area_unknown)
     if channel in STAFF_CHANNELS:
