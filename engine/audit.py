@@ -26,6 +26,7 @@ PROBLEMS = {
     "missing": ("เหตุการณ์ก่อนหน้านี้หายไป (ถูกลบ)", "an event before it is missing (deleted)"),
     "duplicate": ("ลำดับซ้ำกับเหตุการณ์อื่น (ถูกแทรก)", "its position repeats another's (inserted)"),
     "broken_link": ("ค่าแฮชก่อนหน้าไม่ตรง (แทรกหรือลบ)", "previous hash does not match (insert/delete)"),
+    "reordered": ("ลำดับเหตุการณ์ถูกสลับ", "events were reordered (ids out of order)"),
     "changed": ("เนื้อหาเหตุการณ์ถูกแก้ไข", "event content was changed"),
     "detail_changed": ("รายละเอียดถูกแก้ไข", "its detail or actor label was changed"),
     "head_mismatch": (
@@ -103,6 +104,7 @@ class _Walk:
     chain: str
     seq: int = 0
     prev: str = GENESIS
+    last_id: int = 0
     bad: Finding | None = None
     unrecorded_erasure: Finding | None = None  # until an erasure event vouches for it
     hashes_at: dict[int, str] = field(default_factory=dict)
@@ -118,6 +120,8 @@ def _check(walk: _Walk, event: AuditEvent) -> str | None:
         return "duplicate"
     if event.prev_hash != walk.prev:
         return "broken_link"
+    if event.id <= walk.last_id:  # ids grow along a chain: the API and timeline list by id
+        return "reordered"
     if event_hash(event) != event.hash:
         return "changed"
     if event.private_salt is not None and event.private_hash != private_hash(
@@ -149,7 +153,7 @@ def _walk_chains(session: Session, report: Report, watched: Mapping[str, int]) -
         if problem is not None:
             walk.bad = Finding(chain, problem, event.id, event.chain_seq)
             continue
-        walk.seq, walk.prev = event.chain_seq or 0, event.hash or ""
+        walk.seq, walk.prev, walk.last_id = event.chain_seq or 0, event.hash or "", event.id
         _note_erasure(walk, event)
         if watched.get(chain) == walk.seq:
             walk.hashes_at[walk.seq] = walk.prev

@@ -112,6 +112,17 @@ def test_a_changed_time_or_actor_or_moved_event_is_found(factory, clock, staff):
     assert chains == {f"case:{first}", f"case:{second}"}
 
 
+def test_events_swapped_in_the_order_staff_and_citizens_read_are_found(factory, clock, staff):
+    first, _ = build(factory, clock, staff)
+    events = chain(factory, first)
+    a, b = events[1].id, events[2].id
+    spare = 10**9
+    for old, new in ((a, spare), (b, a), (spare, b)):
+        tamper(factory, "UPDATE audit_events SET id = :new WHERE id = :old", new=new, old=old)
+    finding = only_finding(verify(factory))
+    assert (finding.chain, finding.problem) == (f"case:{first}", "reordered")
+
+
 def test_a_changed_detail_is_found_while_the_chain_itself_still_links(factory, clock, staff):
     first, _ = build(factory, clock, staff)
     key_event = chain(factory, None)[0]
