@@ -125,7 +125,9 @@ def register_error_handlers(
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):  # type: ignore[no-untyped-def]
-        log.warning("integrity error: %s", exc.orig)
+        # Not the database's message: its DETAIL quotes the row's values (personal data).
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        log.warning("integrity error: %s %s", type(exc.orig).__name__, constraint or "")
         message = {
             "th": "มีผู้อื่นบันทึกข้อมูลเดียวกันพร้อมกัน กรุณาลองใหม่",
             "en": "A concurrent request saved the same thing; please retry.",

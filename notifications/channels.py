@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from notifications import addresses
 from notifications.addresses import Allowance
+from notifications.logsafe import scrub
 from notifications.settings import Settings
 
 USER_AGENT = "Damrong-Notifications/1"
@@ -131,15 +132,20 @@ class MailConnection:
                 self.client = _connect(self.settings)
             self.client.send_message(build_email(message, self.settings, now))
         except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
+            # The refused address is the complainant's: only the server's codes are kept.
+            codes = sorted({code for code, _text in exc.recipients.values()})
+            raise DeliveryFailed(f"recipient refused: SMTP {codes}", permanent=True) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
             permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code != 535  # 535: fix the login
-            message_text = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"
-            raise DeliveryFailed(message_text, permanent=permanent) from exc
+            said = exc.smtp_error
+            answer = scrub(
+                (said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said))[:300]
+            )
+            raise DeliveryFailed(f"SMTP {exc.smtp_code}: {answer}", permanent=permanent) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
+            raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {scrub(str(exc))}") from exc
         except DeliveryFailed:
             self.close()
             raise

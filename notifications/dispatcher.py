@@ -25,6 +25,7 @@ from engine.models import OutboxMessage
 from notifications import context as contexts
 from notifications import templates
 from notifications.channels import DeliveryFailed, MailConnection, Outgoing, send
+from notifications.logsafe import describe, scrub
 from notifications.models import AgencyEndpoint
 from notifications.recipients import Delivery, Unresolvable, resolve
 from notifications.settings import Settings
@@ -92,15 +93,11 @@ def resolve_pending(factory: sessionmaker[Session], clock: Clock, settings: Sett
                 with session.begin_nested():
                     _expand(session, row, settings, now)
             except (Unresolvable, FileNotFoundError, templates.TemplateProblem) as exc:
-                _failed(
-                    row,
-                    DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True),
-                    settings,
-                    now,
-                )
+                _failed(row, DeliveryFailed(describe(exc), permanent=True), settings, now)
             except Exception as exc:  # one bad row is logged and retried, never stops the batch
-                log.exception("resolving outbox row %s failed", row.id)
-                _failed(row, DeliveryFailed(f"{type(exc).__name__}: {exc}"), settings, now)
+                # No traceback: its message may quote a complainant's data (logsafe.describe).
+                log.error("resolving outbox row %s failed: %s", row.id, describe(exc))
+                _failed(row, DeliveryFailed(describe(exc)), settings, now)
         return len(rows)
 
 
@@ -240,8 +237,8 @@ def send_leased(
             except DeliveryFailed as exc:
                 outcomes.append((message, exc))
             except Exception as exc:  # a bug in one channel must not lose the batch's results
-                log.exception("sending outbox row %s failed", message.id)
-                outcomes.append((message, DeliveryFailed(f"{type(exc).__name__}: {exc}")))
+                log.error("sending outbox row %s failed: %s", message.id, describe(exc))
+                outcomes.append((message, DeliveryFailed(describe(exc))))
     finally:
         mail.close()
     return outcomes
@@ -280,11 +277,13 @@ def record_outcomes(
 
 
 def _failed(row: OutboxMessage, failure: DeliveryFailed, settings: Settings, now: datetime) -> str:
-    row.last_error = str(failure)[:2000]
+    row.last_error = scrub(str(failure))[:2000]
     row.leased_until = None
     if failure.permanent or row.attempts >= settings.max_attempts:
         row.state, row.dead_at = "dead", now
-        log.warning("outbox row %s is dead after %s attempts: %s", row.id, row.attempts, failure)
+        log.warning(
+            "outbox row %s is dead after %s attempts: %s", row.id, row.attempts, row.last_error
+        )
         return "dead"
     later = now + backoff(row.attempts, settings)
     if row.channel == "sms":
