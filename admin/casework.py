@@ -55,6 +55,9 @@ ACTIONS = {
 }
 
 
+IDENTITY_VIEWS_SHOWN = 20  # the newest looks; the API pages through all of them
+
+
 def cleaner(db, me: Actor, case: Case) -> Callable[[str | None], str | None]:  # type: ignore[no-untyped-def]
     """How this official reads the case's free text (agencies: identity filtered)."""
     found = redaction.text_filter(db, me, case)
@@ -147,12 +150,20 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             related=[(c, cleaner(db, me, c)(c.title)) for c in related],
             forwards=_pending_forwards(db, me, case_id),
             contributor=may_contribute(me),
+            identity_views=_identity_views(db, me, found),
         )
     if logged:  # a confidential complainant's identity was shown: who looked is kept
         with writing() as db:
             found = case_service.get_case(db, me, case_id)
             identitylog.record_view(db, now, me, found, "case_page")
     return page, status
+
+
+def _identity_views(db, me: Actor, case: Case) -> list | None:  # type: ignore[no-untyped-def]
+    """The newest looks at a confidential complainant, for admins and the center's supervisors."""
+    if not (case.confidential and identitylog.may_read_log(me, case)):
+        return None
+    return identitylog.list_views(db, me, case, limit=IDENTITY_VIEWS_SHOWN)[0]
 
 
 def _pending_forwards(db, me: Actor, case_id: int) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -3,9 +3,11 @@ and the supervisors of the case's center read the log (issue 13, finding 6)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from engine.models import IdentityView
+from engine.access.tokens import issue_token
+from engine.models import IdentityView, User
+from tests.admin.conftest import password_hash, sign_in
 from tests.conftest import make_user
 from tests.engine.helpers import open_case
 
@@ -41,8 +43,6 @@ def test_a_supervisor_of_another_center_may_not_read_the_log(client, tokens, fac
     case_id, _, _ = open_case(factory, clock, staff["intake"], confidential=True)
     with factory.begin() as session:
         make_user(session, "supervisor50", "c50", ["supervisor"])
-    from engine.access.tokens import issue_token
-    from engine.models import User
 
     with factory.begin() as session:
         user = session.scalar(select(User).where(User.username == "supervisor50"))
@@ -52,10 +52,6 @@ def test_a_supervisor_of_another_center_may_not_read_the_log(client, tokens, fac
 
 
 def test_the_case_page_logs_the_look_too(app, factory, clock, staff):
-    from sqlalchemy import update
-
-    from engine.models import User
-    from tests.admin.conftest import password_hash, sign_in
 
     case_id, _, _ = open_case(factory, clock, staff["intake"], confidential=True)
     with factory.begin() as session:
@@ -66,3 +62,20 @@ def test_the_case_page_logs_the_look_too(app, factory, clock, staff):
     with factory() as session:
         [view] = session.scalars(select(IdentityView)).all()
         assert (view.case_id, view.via, view.actor_label) == (case_id, "case_page", "screener")
+
+
+def test_the_centers_supervisor_sees_the_looks_on_the_case_page_and_an_agency_never(
+    app, factory, clock, staff
+):
+
+    case_id, _, _ = open_case(factory, clock, staff["intake"], confidential=True)
+    with factory.begin() as session:
+        session.execute(update(User).values(password_hash=password_hash()))
+    pages = {}
+    for who in ("screener", "supervisor", "intake"):
+        browser = app.test_client()
+        sign_in(browser, who)
+        pages[who] = browser.get(f"/staff/cases/{case_id}").text
+    assert 'id="identity-views"' in pages["supervisor"]
+    assert "screener" in pages["supervisor"].split('id="identity-views"')[1].split("</section>")[0]
+    assert 'id="identity-views"' not in pages["screener"] + pages["intake"]
