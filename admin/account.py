@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
+from admin import staffsession
 from admin.edge import (
     blueprint,
     nav_items,
@@ -13,14 +14,17 @@ from admin.edge import (
     start_session,
     writing,
 )
-from engine.access import accounts, tokens
+from engine.access import accounts, sessions, tokens
+from engine.access import signin as signing_in
 from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
+from web.edge import client_address
 from web.i18n import current_lang, languages, t
 
 
 @blueprint.route("/signin", methods=["GET", "POST"])
 def signin():  # type: ignore[no-untyped-def]
-    """The sign-in form; five wrong passwords in a row lock the name for 15 minutes."""
+    """The sign-in form; past five wrong passwords the address (and the account, from an address
+    that failed on it) waits 2, 4, 8 … seconds; a task form kept over the idle timeout returns."""
     target = safe_next(request.values.get("next"), url_for("staff.home"))
     if request.method == "GET":
         if g.user is not None:
@@ -31,14 +35,16 @@ def signin():  # type: ignore[no-untyped-def]
     with writing() as db:
         # The failure is counted in this transaction, so it commits even though sign-in failed.
         try:
-            user = accounts.sign_in(
-                db, services().clock(), username, request.form.get("password", "")
-            )
-            start_session(user)
+            password = request.form.get("password", "")
+            now, address = services().clock(), client_address()
+            user = signing_in.sign_in(db, now, username, password, address)
+            target = staffsession.restore_form(db, user) or target
+            start_session(db, user)
         except Unauthenticated as exc:
             failure = exc
     if isinstance(failure, SignInLocked):
-        return _signin_failed(username, target, failure.message(current_lang()), 429)
+        page, status = _signin_failed(username, target, failure.message(current_lang()), 429)
+        return page, status, {"Retry-After": str(failure.detail.get("retry_after", 1))}
     if failure is not None:
         message = t("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong username or password.")
         return _signin_failed(username, target, message, 401)
@@ -52,8 +58,10 @@ def _signin_failed(username: str, target: str, message: str, status: int):  # ty
 
 @blueprint.post("/signout")
 def signout():  # type: ignore[no-untyped-def]
-    """End the session (a POST with the CSRF token, so no other site can sign anyone out)."""
+    """End the session on the server (a POST with the CSRF token, so no other site can sign
+    anyone out); its cookie opens nothing after this."""
     lang = current_lang()
+    staffsession.end()
     session.clear()
     session["lang"] = lang
     return redirect(url_for("staff.signin"))
@@ -96,7 +104,8 @@ def _field_messages(exc: ValidationFailed) -> dict[str, str]:
 
 @blueprint.post("/account/password")
 def change_password():  # type: ignore[no-untyped-def]
-    """Change one's own password; other sessions of this user end (their stamp is stale)."""
+    """Change one's own password; every session of this user ends, and this browser gets a
+    new one."""
     form = request.form
     try:
         with writing() as db:
@@ -107,7 +116,8 @@ def change_password():  # type: ignore[no-untyped-def]
                 form.get("new_password", ""),
                 form.get("repeat_password", ""),
             )
-            start_session(user)
+            sessions.end_all(db, services().clock(), user.id, "password_changed")
+            start_session(db, user)
     except ValidationFailed as exc:
         return _account_page(errors=_field_messages(exc), status=422)
     flash(t("เปลี่ยนรหัสผ่านแล้ว", "Your password has been changed."))

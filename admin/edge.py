@@ -6,18 +6,21 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from admin import staffsession
 from engine import errors
-from engine.access.accounts import password_stamp
 from engine.access.rules import CASE_READER_ROLES, TASK_ROLES, Actor
 from engine.models import User
 from web import i18n
 
 # The shared request helpers, re-exported so that this package's pages import one edge.
 from web.edge import reading as reading
+from web.edge import safe_next as safe_next
 from web.edge import services as services
 from web.edge import writing as writing
 from web.errors import status_for
@@ -60,42 +63,34 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
-def start_session(user: User) -> None:
-    """A fresh session for a user who just signed in (a new CSRF token, no fixation)."""
+def start_session(db: Session, user: User) -> None:
+    """A fresh server-side session for a user who just signed in (a new id and CSRF token, no
+    fixation); the cookie keeps only the session's random id."""
     lang = session.get("lang")
     session.clear()
-    session.update(uid=user.id, stamp=password_stamp(user), csrf=secrets.token_urlsafe(32))
+    session["csrf"] = secrets.token_urlsafe(32)
     session["lang"] = lang if lang in i18n.languages() else user.language or "th"
     session.permanent = False
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    staffsession.begin(db, user)
 
 
 def load_user() -> None:
-    """Put the signed-in official (or None) in g.user and g.actor."""
-    g.user = g.actor = None
-    uid = session.get("uid")
-    if uid is None:
+    """Put the signed-in official (or None) in g.user and g.actor, once per request."""
+    if "user" in g:
         return
-    with reading() as db:
-        user = db.get(User, uid)
-        if user is None or not user.active or session.get("stamp") != password_stamp(user):
-            session.clear()  # deactivated, or the password changed since this session began
-            return
-        unit = user.org_unit
-        g.actor = Actor.for_user(user)
-        g.user = StaffUser(
-            user.id,
-            user.username,
-            user.display_name,
-            frozenset(user.roles),
-            (unit.name_th, unit.name_en),
-        )
+    g.user = g.actor = None
+    user = staffsession.resume()
+    if user is None:
+        return
+    unit = user.org_unit
+    g.actor = Actor.for_user(user)
+    g.user = StaffUser(
+        user.id,
+        user.username,
+        user.display_name,
+        frozenset(user.roles),
+        (unit.name_th, unit.name_en),
+    )
 
 
 @blueprint.before_request
@@ -112,13 +107,35 @@ def guard():  # type: ignore[no-untyped-def]
             return render_template("staff/error.html", message=message, status=400), 400
     load_user()
     if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
-        return redirect(url_for("staff.signin", next=request.full_path.rstrip("?")))
+        return _to_sign_in()
     return None
+
+
+def _to_sign_in():  # type: ignore[no-untyped-def]
+    """The sign-in page, coming back here after; a task form posted after the idle timeout is
+    kept and comes back as the task's draft."""
+    target = request.full_path.rstrip("?")
+    if request.method == "POST":
+        target = staffsession.keep_posted_task_form() or safe_next(
+            urlsplit(request.referrer or "").path, url_for("staff.home")
+        )
+    if g.get("session_ended") in ("idle", "expired"):
+        minutes = int(staffsession.lifetime().idle.total_seconds() // 60)
+        flash(
+            t(
+                f"หมดเวลาการใช้งาน (ไม่มีการใช้งาน {minutes} นาที หรือเข้าระบบนานเกินกำหนด) "
+                "กรุณาเข้าสู่ระบบอีกครั้ง ข้อมูลที่กรอกในแบบฟอร์มงานจะถูกเก็บไว้เป็นร่าง",
+                f"Your session ended ({minutes} minutes unused, or signed in too long). "
+                "Sign in again: what you typed in a task form is kept as a draft.",
+            )
+        )
+    return redirect(url_for("staff.signin", next=target))
 
 
 @blueprint.after_request
 def no_store(response):  # type: ignore[no-untyped-def]
-    """Pages with personal data are not cached by the browser or proxies."""
+    """Pages with personal data are not cached by the browser or proxies; the session cookie."""
+    staffsession.set_cookie(response)
     if request.endpoint != "staff.static" and request.endpoint != "staff.vendor":
         response.headers.setdefault("Cache-Control", "no-store")
     return add_security_headers(response)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from argon2 import PasswordHasher
 from flask import g
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -13,7 +12,8 @@ from wtforms.validators import ValidationError
 
 from admin.audited import AuditedView, ReadOnlyView
 from admin.edge import services
-from engine.access.accounts import MIN_PASSWORD, is_long_enough
+from engine.access import sessions
+from engine.access.accounts import MIN_PASSWORD, hash_password, password_problem
 from engine.models import ROLES, HolidayOverride
 from engine.reference import areas, directory
 
@@ -35,21 +35,29 @@ class UserView(AuditedView):
     form_overrides = {"roles": SelectMultipleField}
     form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
     form_extra_fields = {
-        "new_password": PasswordField(f"New password ({MIN_PASSWORD}+ characters)")
+        "new_password": PasswordField(
+            f"รหัสผ่านใหม่ อย่างน้อย {MIN_PASSWORD} ตัวอักษร (New password, {MIN_PASSWORD}+ characters)"
+        )
     }
     can_delete = False  # deactivate instead: audit events keep pointing at the user
 
     def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        """A new password follows the rules; a reset or a deactivation ends the user's sessions."""
         password = form.new_password.data or ""
         if is_created and not password:
-            raise ValidationError("A new user needs a password.")
+            raise ValidationError("ผู้ใช้ใหม่ต้องมีรหัสผ่าน (A new user needs a password.)")
         if password:
-            if not is_long_enough(password):
-                raise ValidationError(f"Passwords need {MIN_PASSWORD} characters or more.")
-            model.password_hash = PasswordHasher().hash(password)
+            problem = password_problem(password)
+            if problem is not None:
+                raise ValidationError(f"{problem[0]} ({problem[1]})")
+            model.password_hash = hash_password(password)
+        now = services().clock()
         if is_created:
-            model.created_at = services().clock()
-        super().on_model_change(form, model, is_created)
+            model.created_at = now
+        super().on_model_change(form, model, is_created)  # audits the changes before a flush
+        if not is_created and (password or not model.active):
+            reason = "password_changed" if model.active else "deactivated"
+            sessions.end_all(self.session, now, model.id, reason)
 
 
 class OrgUnitView(AuditedView):

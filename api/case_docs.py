@@ -24,12 +24,20 @@ def case_paths() -> dict:
     intake = {k: v for k, v in load_schema("intake").items() if k != "$schema"}
     opened = {
         "type": "object",
-        "required": ["id", "tracking_code", "citizen_secret", "status"],
+        "required": ["id", "tracking_code", "citizen_secret", "secret_already_shown", "status"],
         "properties": {
             "id": {"type": "integer"},
             "tracking_code": {"type": "string"},
             "registration_number": {"type": "string"},
-            "citizen_secret": {"type": "string"},
+            "citizen_secret": {
+                "type": ["string", "null"],
+                "description": "Shown once, in the first answer; null in a retry's answer.",
+            },
+            "secret_already_shown": {
+                "type": "boolean",
+                "description": "True when this answers a retry with the same Idempotency-Key: "
+                "the same case, whose secret the first answer carried and nothing keeps.",
+            },
             "status": {"enum": list(STATUSES)},
         },
     }

@@ -44,10 +44,12 @@ def post_case():  # type: ignore[no-untyped-def]
             "tracking_code": opened.case.tracking_code,
             "registration_number": opened.case.registration_number,
             "citizen_secret": opened.citizen_secret,
+            "secret_already_shown": False,
             "status": opened.case.status,
         }
-        if key:
-            idempotency.remember(session, scope, key, digest, body, 201, clock())
+        if key:  # a retry gets the same case, but the secret is shown once and kept nowhere
+            kept = {**body, "citizen_secret": None, "secret_already_shown": True}
+            idempotency.remember(session, scope, key, digest, kept, 201, clock())
     return body, 201, {"Location": f"/api/v1/cases/{body['id']}"}
 
 

@@ -78,8 +78,15 @@ class Config:
     line_channel_secret: str = ""  # verifies LINE's webhook (linking citizens' LINE accounts)
     line_account_id: str = ""  # the official account citizens add, e.g. @damrong
     translations: str = ""  # more catalog directories (';'-separated), before the shipped one
+    session_idle_minutes: int = 30  # a staff session unused this long ends (the form is kept)
+    session_max_hours: int = 12  # and every staff session ends this long after signing in
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     filing_per_hour: int = 30  # portal complaints per client address (a device has its own)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over TLS when the public address (base_url) is https."""
+        return self.base_url.lower().startswith("https://")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -95,6 +102,11 @@ class Config:
             values["secret_key"] = stored_secret_key(Path(key_file))
         if env.get("DAMRONG_BASE_URL"):
             values["base_url"] = env["DAMRONG_BASE_URL"]
+        if env.get("DAMRONG_PUBLIC_URL"):  # another name for the public address
+            values["base_url"] = env["DAMRONG_PUBLIC_URL"]
+        for name in ("session_idle_minutes", "session_max_hours"):
+            if env.get(f"DAMRONG_{name.upper()}"):
+                values[name] = max(1, int(env[f"DAMRONG_{name.upper()}"]))
         if env.get("DAMRONG_TIMER_SWEEP_SECONDS"):
             values["timer_sweep_seconds"] = int(env["DAMRONG_TIMER_SWEEP_SECONDS"])
         portal = (

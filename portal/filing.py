@@ -15,7 +15,16 @@ from forms.formdata import form_errors, parse_form
 from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
 from portal import uploads
 from portal.device import count_filing, remember_device
-from portal.pages import blueprint, lang, message_page, pick, reading, services, writing
+from portal.pages import (
+    CSRF_KEY,
+    blueprint,
+    lang,
+    message_page,
+    pick,
+    reading,
+    services,
+    writing,
+)
 
 HONEYPOT = "website"
 RECEIPT_KEY = "portal_receipt"
@@ -138,8 +147,11 @@ def complaint_submit():  # type: ignore[no-untyped-def]
         return _page(data, dict(exc.fields), 422)
     except RateLimited as exc:
         return _too_many(exc.retry_after)
-    session[RECEIPT_KEY] = {"code": code, "secret": opened.citizen_secret, "number": number}
-    return redirect(url_for("portal.receipt"), 303)
+    # The receipt is this answer itself: the secret goes to this browser once and is kept
+    # nowhere, not even in the session cookie. A new form token makes a reload that would send
+    # the complaint again fail as an expired form instead of filing it twice.
+    session.pop(CSRF_KEY, None)
+    return _receipt({"code": code, "secret": opened.citizen_secret, "number": number})
 
 
 def _too_many(retry_after: int):  # type: ignore[no-untyped-def]
@@ -167,17 +179,22 @@ def tracking_link(path: str) -> str:
     return services().config.base_url.rstrip("/") + path
 
 
-@blueprint.get("/receipt")
-def receipt():  # type: ignore[no-untyped-def]
-    """The tracking code, secret and link, shown once after filing."""
-    shown = session.pop(RECEIPT_KEY, None)
-    if not isinstance(shown, dict):
-        return redirect(url_for("portal.track_form"), 303)
+def _receipt(shown: dict):  # type: ignore[no-untyped-def]
+    """The tracking code, secret and link, shown once (never cached, no Referer sent on)."""
     path = link_path(shown["code"])
-    return render_template(
+    page = render_template(
         "portal/receipt.html",
         receipt=shown,
         link=tracking_link(path),
         path=path,
         line_account=services().config.line_account_id,
     )
+    return page, 200, {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
+
+
+@blueprint.get("/receipt")
+def receipt():  # type: ignore[no-untyped-def]
+    """The receipt was the answer to the complaint itself: here, and after, only the tracking
+    form (the secret is not kept to be shown again)."""
+    session.pop(RECEIPT_KEY, None)  # a receipt an older version kept in the session cookie
+    return redirect(url_for("portal.track_form"), 303)

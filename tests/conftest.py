@@ -33,8 +33,9 @@ from engine.models import (
     RateLimit,
     Referral,
     RegistrationCounter,
-    SignInThrottle,
+    SignInDelay,
     SlaRecord,
+    StaffSession,
     Task,
     Timer,
     User,
@@ -82,8 +83,9 @@ MUTABLE_TABLES = [
     Open311Key,
     RateLimit,
     ApiToken,
+    StaffSession,
     User,
-    SignInThrottle,
+    SignInDelay,
 ]
 
 

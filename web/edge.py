@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from flask import current_app, request
 from sqlalchemy.orm import Session
+from werkzeug.urls import iri_to_uri
 
 from engine.db import translate_db_errors
 
@@ -84,3 +87,25 @@ def wants_page() -> bool:
     return any(value == "text/html" for value, _quality in accepted) and (
         accepted.quality("text/html") >= accepted.quality("application/json")
     )
+
+
+# Control characters (browsers drop tabs and newlines: "/\t/evil.com" becomes "//evil.com"),
+# spaces and backslashes (read as "/" by some browsers) never appear in a path we redirect to.
+_NOT_IN_A_PATH = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029]")
+
+
+def is_same_site_path(target: object) -> bool:
+    """Whether a redirect target is a path on this site: "/…", never "//host", "/\\host",
+    a scheme ("https:", "javascript:") or anything with a control character."""
+    if not isinstance(target, str) or not 0 < len(target) <= 2000:
+        return False
+    if _NOT_IN_A_PATH.search(target) or not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: object, default: str) -> str:
+    """The one helper every `next`/redirect parameter goes through: a same-site path (as a URI,
+    Thai in it percent-encoded), else `default`."""
+    return iri_to_uri(target) if is_same_site_path(target) else default  # type: ignore[arg-type]

@@ -1,27 +1,65 @@
-"""Staff accounts: argon2 passwords and the rules they follow, sign-in with a lock-out, and
-password changes."""
+"""Staff accounts: argon2 passwords and the rules they follow, checking a password, and
+password changes. Signing in, with its growing delays, is engine/access/signin.py."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound, SignInLocked, Unauthenticated, ValidationFailed
-from engine.models import ROLES, OrgUnit, SignInThrottle, User
+from engine.errors import NotFound, Unauthenticated, ValidationFailed
+from engine.models import ROLES, OrgUnit, User
 
-MIN_PASSWORD = 8  # characters: the one rule every password form and the command line follow
-MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
+MIN_PASSWORD = 10  # characters: the one rule every password form and the command line follow
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")  # source: its .md beside it
 _hasher = PasswordHasher()
 
 
 def is_long_enough(password: str) -> bool:
     """Whether a new password has at least MIN_PASSWORD characters."""
     return len(password or "") >= MIN_PASSWORD
+
+
+@cache
+def _common() -> frozenset[str]:
+    return frozenset(COMMON_PASSWORDS.read_text(encoding="utf-8").split())
+
+
+def is_common(password: str) -> bool:
+    """Whether a password is among the 10,000 most common (letter case ignored)."""
+    return (password or "").strip().casefold() in _common()
+
+
+def password_problem(password: str) -> tuple[str, str] | None:
+    """Why a new password is refused (Thai, English), or None when it may be used."""
+    if not is_long_enough(password):
+        return (
+            f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร",
+            f"Passwords need {MIN_PASSWORD} characters or more.",
+        )
+    if is_common(password):
+        return (
+            "รหัสผ่านนี้เป็นรหัสที่มีผู้ใช้กันมาก เดาได้ง่าย กรุณาตั้งรหัสอื่น",
+            "This password is one of the most common ones and easy to guess; choose another.",
+        )
+    return None
+
+
+@cache
+def _unknown_user_hash() -> str:
+    # Made once per process: a name that does not exist costs the same argon2 check as one that
+    # does, so the time taken does not tell which names exist.
+    return _hasher.hash("no such user: this hash matches no password typed")
+
+
+def hash_password(password: str) -> str:
+    """The argon2 hash kept for a password."""
+    return _hasher.hash(password)
 
 
 def create_user(
@@ -39,12 +77,9 @@ def create_user(
         raise ValidationFailed.one(
             "roles", f"ไม่รู้จักบทบาท {', '.join(unknown)}", f"Unknown roles: {', '.join(unknown)}"
         )
-    if not is_long_enough(password):
-        raise ValidationFailed.one(
-            "password",
-            f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร",
-            f"Passwords need {MIN_PASSWORD} characters or more.",
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise ValidationFailed.one("password", *problem)
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
     if unit is None:
         raise ValidationFailed.one(
@@ -72,58 +107,14 @@ def create_user(
 def check_password(session: Session, username: str, password: str) -> User:
     """The active user with this username and password, or Unauthenticated."""
     user = session.scalar(select(User).where(User.username == username))
+    known = user is not None and user.active
     try:
-        if user is None or not user.active:
+        _hasher.verify(user.password_hash if known else _unknown_user_hash(), password)
+        if not known:
             raise VerificationError
-        _hasher.verify(user.password_hash, password)
-    except VerificationError as exc:
+    except (VerificationError, InvalidHashError) as exc:
         raise Unauthenticated("Wrong username or password.", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง") from exc
     return user
-
-
-def _locked_error() -> SignInLocked:
-    # The exact unlock time is not shown: it would only help a guesser plan.
-    return SignInLocked(
-        "Too many wrong passwords: this account is locked for 15 minutes.",
-        "ใส่รหัสผ่านผิดเกินกำหนด บัญชีนี้ถูกระงับการเข้าใช้ชั่วคราว 15 นาที",
-    )
-
-
-def sign_in(session: Session, now: datetime, username: str, password: str) -> User:
-    """The user with this name and password; counts failures and locks after five in a row."""
-    name = (username or "").strip()[:64]
-    throttle = session.get(SignInThrottle, name)
-    if throttle is not None and throttle.locked_until is not None:
-        if throttle.locked_until > now:
-            raise _locked_error()
-        throttle.failures, throttle.locked_until = 0, None  # the lock has run out
-    try:
-        user = check_password(session, name, password or "")
-    except Unauthenticated:
-        _count_failure(session, throttle, name, now)
-        raise
-    if throttle is not None:
-        session.delete(throttle)
-    session.flush()
-    return user
-
-
-def _count_failure(
-    session: Session, throttle: SignInThrottle | None, name: str, now: datetime
-) -> None:
-    if throttle is None:
-        throttle = SignInThrottle(username=name, failures=0)
-        session.add(throttle)
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    if throttle.failures >= MAX_FAILURES:
-        throttle.locked_until = now + LOCK_FOR
-    session.flush()
-
-
-def password_stamp(user: User) -> str:
-    """A short fingerprint of the password hash: a session signed with an old one is void."""
-    return user.password_hash[-16:]
 
 
 def change_password(session: Session, user_id: int, current: str, new: str, repeat: str) -> User:
@@ -133,16 +124,14 @@ def change_password(session: Session, user_id: int, current: str, new: str, repe
         raise NotFound("No such user.", "ไม่พบผู้ใช้")
     try:
         _hasher.verify(user.password_hash, current or "")
-    except VerificationError as exc:
+    except (VerificationError, InvalidHashError) as exc:
         raise ValidationFailed.one(
             "current_password", "รหัสผ่านปัจจุบันไม่ถูกต้อง", "The current password is wrong."
         ) from exc
     problems: dict[str, tuple[str, str]] = {}
-    if not is_long_enough(new):
-        problems["new_password"] = (
-            f"รหัสผ่านใหม่ต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร",
-            f"The new password needs {MIN_PASSWORD} characters or more.",
-        )
+    problem = password_problem(new)
+    if problem is not None:
+        problems["new_password"] = problem
     elif new == current:
         problems["new_password"] = (
             "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านเดิม",

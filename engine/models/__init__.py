@@ -4,7 +4,7 @@ A capability's own tables live with it (agency/models.py, open311/models.py, imp
 notifications/models.py, portal/models.py); damrong/schema.py imports them all for Alembic.
 """
 
-from engine.models.access import RateLimit, SignInThrottle
+from engine.models.access import RateLimit, SignInDelay, StaffSession
 from engine.models.base import Base
 from engine.models.cases import (
     Case,
@@ -46,9 +46,10 @@ __all__ = [
     "RateLimit",
     "Referral",
     "RegistrationCounter",
-    "SignInThrottle",
+    "SignInDelay",
     "SlaPolicy",
     "SlaRecord",
+    "StaffSession",
     "Task",
     "Timer",
     "User",

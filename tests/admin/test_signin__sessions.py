@@ -1,10 +1,11 @@
-"""Signing in and out, lock-out, CSRF, password changes and API tokens, as a browser sees them."""
+"""Signing in and out, growing delays, CSRF, password changes and API tokens, as a browser sees
+them."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.models import SignInThrottle, Task
+from engine.models import SignInDelay, Task
 from tests.admin.conftest import PASSWORD, csrf_of, sign_in
 
 
@@ -30,26 +31,43 @@ def test_wrong_password_is_refused_in_thai_and_in_english_after_switching(app, p
     assert "Wrong username or password." in refused.text and 'lang="en"' in refused.text
 
 
-def test_five_wrong_passwords_lock_the_name_for_fifteen_minutes(app, people, clock, factory):
+def test_five_wrong_passwords_make_this_address_wait_two_then_four_seconds(app, people, clock):
     client = app.test_client()
     for _ in range(5):
         assert sign_in(client, "screener", "nope-nope").status_code == 401
-    locked = sign_in(client, "screener")  # even the right password, while locked
-    assert locked.status_code == 429 and "15 นาที" in locked.text
-    clock.advance(minutes=14)
-    assert sign_in(client, "screener").status_code == 429
-    clock.advance(minutes=2)
+    waiting = sign_in(client, "screener")  # even the right password, while this address waits
+    assert waiting.status_code == 429 and "2 วินาที" in waiting.text
+    assert waiting.headers["Retry-After"] == "2"
+    clock.advance(seconds=2)
+    assert sign_in(client, "screener", "nope-nope").status_code == 401  # the sixth: 4 s
+    assert sign_in(client, "screener").headers["Retry-After"] == "4"
+    clock.advance(seconds=4)
     assert sign_in(client, "screener").status_code == 302
-    with factory() as session:  # a success forgets the failures
-        assert session.get(SignInThrottle, "screener") is None
 
 
-def test_a_success_in_between_resets_the_failure_count(app, people):
+def test_guesses_from_one_address_never_keep_the_right_password_out_of_another(
+    app, people, clock, factory
+):
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(12):
+        sign_in(attacker, "admin", "guess-guess")
+    assert sign_in(attacker, "admin").status_code == 429  # the guesser waits …
+    official = app.test_client()
+    official.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert sign_in(official, "admin").status_code == 302  # … the administrator does not
+    with factory() as session:  # no name a stranger typed is stored
+        keys = set(session.scalars(select(SignInDelay.key)))
+        assert keys and not any("admin" in key for key in keys)
+
+
+def test_a_success_in_between_resets_the_accounts_count(app, people):
     client = app.test_client()
     for _ in range(4):
         sign_in(client, "screener", "nope-nope")
     assert sign_in(client, "screener").status_code == 302
     other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.10"
     for _ in range(4):
         assert sign_in(other, "screener", "nope-nope").status_code == 401
     assert sign_in(other, "screener").status_code == 302
@@ -109,7 +127,7 @@ def test_password_change_needs_the_current_one_and_ends_other_sessions(app, peop
             "repeat_password": "other",
         },
     )
-    assert "อย่างน้อย 8 ตัวอักษร" in short.text and "ไม่ตรงกัน" in short.text
+    assert "อย่างน้อย 10 ตัวอักษร" in short.text and "ไม่ตรงกัน" in short.text
     done = client.post(
         "/staff/account/password",
         data={

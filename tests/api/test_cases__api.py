@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine.models import AuditEvent, Case, Task
+from engine.models import AuditEvent, Case, IdempotencyRecord, Task
 from tests.conftest import intake_data
 
 
@@ -29,7 +29,13 @@ def test_idempotency_key_makes_a_retry_return_the_same_case(client, tokens, fact
     first = client.post("/api/v1/cases", json=intake_data(), headers=headers)
     again = client.post("/api/v1/cases", json=intake_data(), headers=headers)
     assert first.status_code == again.status_code == 201
-    assert first.get_json() == again.get_json()
+    shown, retried = first.get_json(), again.get_json()
+    assert shown["citizen_secret"] and shown["secret_already_shown"] is False
+    # The same case and tracking code; the secret was shown once and nothing keeps it.
+    assert retried == {**shown, "citizen_secret": None, "secret_already_shown": True}
+    with factory() as session:
+        kept = session.scalar(select(IdempotencyRecord.response))
+        assert shown["citizen_secret"] not in str(kept)
     assert count(factory, Case) == 1
     other = client.post("/api/v1/cases", json=intake_data(title="เรื่องอื่นทั้งหมด"), headers=headers)
     assert other.status_code == 409
