@@ -8,21 +8,19 @@ asks it, so the rule lives here once.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
+from engine.access import numbers
 from engine.access.rules import Actor
-from engine.access.secrets import SEPARATORS
 from engine.models import Case, CaseAttachment, CaseNote, Referral
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")  # a Thai keyboard may type these
 
 
 def normalize_national_id(text: str) -> str:
-    """A national ID as typed, without spaces or hyphens and with Thai digits made ASCII."""
-    return SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "")).translate(_THAI_DIGITS)
+    """A national ID as typed, without separators (spaces, dashes, / . _ brackets) and with
+    full-width and Thai digits made ASCII: the identity filter's own normalisation."""
+    return re.sub(numbers.SEPARATOR, "", numbers.normalize(text or ""))
 
 
 def national_id_check_digit(first12: str) -> int:
