@@ -65,7 +65,7 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "api.dead_letters": ("/api/v1/admin/notifications/dead-letters", "api"),
     "api.track": ("/api/v1/track/{code}", "public"),
     "api.citizen_notifications": ("/api/v1/track/{code}/notifications", "public"),
-    "staff.cases": ("/staff/cases", "staff"),
+    "staff.cases": ("/staff/cases?q=นายจ้างค้างจ่าย", "staff"),  # search results
     "staff.case": ("/staff/cases/{case}", "staff"),
     "staff.agency_view": ("/staff/cases/{case}/agency-view", "staff"),
     "staff.diagram": ("/staff/cases/{case}/diagram.json", "staff"),
@@ -200,5 +200,8 @@ def test_no_route_shows_a_confidential_complainant_to_any_agency(app, world):
     # The lead agency really read the case through these routes (the test is not vacuous).
     for endpoint in ("api.get_one_case", "api.get_task", "api.get_agency_case", "staff.case"):
         assert seen[("labour", endpoint)] == 200, endpoint
+    lead = app.test_client()
+    sign_in(lead, "labour")
+    assert world["code"] in lead.get(ROUTES["staff.cases"][0]).text  # found by a visible word
     assert seen[("local", "api.get_agency_case")] == 200
     assert seen[("police", "api.get_one_case")] in (403, 404)
