@@ -26,7 +26,7 @@ from engine.models import Case, CaseRedaction
 MARK = "[ปกปิด]"
 # Bump whenever what `Redactor.text` hides changes: stored filtered copies are then rebuilt.
 RULES_VERSION = 2
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+")  # starts a run: linear time
 # A title, then a given name and maybe a surname: นายสมชาย ใจดี, น.ส. สมหญิง, Mr John Smith
 # Words that begin with a title but are not names (นายจ้าง: employer, นายอำเภอ: district chief …)
 NOT_NAMES = (
