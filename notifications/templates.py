@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifications import templatelimits as limits
 from notifications.models import NotificationTemplate
 from notifications.thaidates import format_date
 
@@ -79,10 +80,18 @@ class TemplateProblem(Exception):
 class MessageSandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, also refusing huge repetitions and powers."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call(__self, __context, __obj, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        """Check calls that grow a text (`x.center(50000000)`) before making them."""
+        limits.check_call(__obj, args)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
-        """Multiply and raise to a power only within small bounds."""
+        """Multiply, raise to a power and %-format only within small bounds."""
+        if operator == "%":
+            limits.check_growth(left, "%", ())
+            return left % right
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 64:
                 raise SecurityError("exponent too large")
@@ -108,6 +117,7 @@ def _environment() -> MessageSandbox:
         undefined=StrictUndefined,
     )
     env.filters["date"] = _date_filter
+    env.filters.update(limits.SIZED_FILTERS)
     return env
 
 
@@ -169,7 +179,7 @@ def render_source(source: Source, context: Mapping[str, Any]) -> dict[str, str]:
         if template_text is None:
             continue
         try:
-            rendered[part] = _compiled(template_text).render(context).strip()
+            rendered[part] = limits.render_limited(_compiled(template_text), dict(context)).strip()
         except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
             raise TemplateProblem(part, f"{type(exc).__name__}: {exc}") from exc
     rendered["subject"] = " ".join(rendered.get("subject", "").split())  # one header line
