@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from engine.models import AuditEvent, AuditHead
 DIGEST_VERSION = 1
 GENESIS = "0" * 64  # the previous hash of a chain's first event
 GLOBAL_CHAIN = "global"
+HEADS = AuditHead.__table__
 
 
 def chain_of(case_id: int | None) -> str:
@@ -86,24 +87,27 @@ def seal(event: AuditEvent, seq: int, prev_hash: str) -> None:
 
 def append(session: Session, event: AuditEvent) -> None:
     """Link an event to the head of its chain, holding the head's row lock until COMMIT."""
+    # Plain SQL on the session's connection: no autoflush, so this transaction's events are
+    # still inserted together when it flushes (one by one they cost a round trip each).
+    connection = session.connection()
     chain = chain_of(event.case_id)
-    seq, prev_hash = _advance(session, chain)
+    seq, prev_hash = _advance(connection, chain)
     seal(event, seq, prev_hash)
-    session.execute(update(AuditHead).where(AuditHead.chain == chain).values(hash=event.hash))
+    connection.execute(update(HEADS).where(HEADS.c.chain == chain).values(hash=event.hash))
 
 
-def _advance(session: Session, chain: str) -> tuple[int, str]:
+def _advance(connection: Connection, chain: str) -> tuple[int, str]:
     """Lock the chain's head and take the next position; returns it and the previous hash."""
     bump = (
-        update(AuditHead)
-        .where(AuditHead.chain == chain)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)
+        update(HEADS)
+        .where(HEADS.c.chain == chain)
+        .values(seq=HEADS.c.seq + 1)
+        .returning(HEADS.c.seq, HEADS.c.hash)
     )
-    row = session.execute(bump).one_or_none()
+    row = connection.execute(bump).one_or_none()
     if row is None:  # the chain's first event: make its head (a racing writer's wins), then lock
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        start = dialect.insert(AuditHead).values(chain=chain, seq=0, hash=GENESIS)
-        session.execute(start.on_conflict_do_nothing(index_elements=["chain"]))
-        row = session.execute(bump).one()
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        start = dialect.insert(HEADS).values(chain=chain, seq=0, hash=GENESIS)
+        connection.execute(start.on_conflict_do_nothing(index_elements=["chain"]))
+        row = connection.execute(bump).one()
     return row[0], row[1]
