@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.auditchain import GENESIS, chain_of, event_hash, private_hash
+from engine.auditchain import GENESIS, GLOBAL_CHAIN, chain_of, event_hash, private_hash
 from engine.models import AuditEvent, AuditHead, Case
 
 if TYPE_CHECKING:  # the audit sits below access: it only passes the actor on to the journal
@@ -107,7 +107,6 @@ class _Walk:
     last_id: int = 0
     bad: Finding | None = None
     unrecorded_erasure: Finding | None = None  # until an erasure event vouches for it
-    hashes_at: dict[int, str] = field(default_factory=dict)
 
 
 def _check(walk: _Walk, event: AuditEvent) -> str | None:
@@ -131,6 +130,11 @@ def _check(walk: _Walk, event: AuditEvent) -> str | None:
     return None
 
 
+def _chain_order(chain: str) -> tuple[bool, int, str]:
+    """The order chains are walked in: the global one, then by case id (as events are sorted)."""
+    return (chain != GLOBAL_CHAIN, len(chain), chain)
+
+
 def _events(session: Session) -> Iterator[AuditEvent]:
     """Every event, chain by chain, in chain order."""
     query = select(AuditEvent).order_by(
@@ -139,25 +143,41 @@ def _events(session: Session) -> Iterator[AuditEvent]:
     yield from session.scalars(query.execution_options(yield_per=2000))
 
 
-def _walk_chains(session: Session, report: Report, watched: Mapping[str, int]) -> dict[str, _Walk]:
-    """Walk every chain once; remember the hash at each anchored position."""
-    walks: dict[str, _Walk] = {}
+def _heads(session: Session) -> Iterator[AuditHead]:
+    """Every chain's head, in the order the chains are walked."""
+    chain = AuditHead.chain
+    query = select(AuditHead).order_by(chain != GLOBAL_CHAIN, func.length(chain), chain)
+    yield from session.scalars(query.execution_options(yield_per=2000))
+
+
+def _walks(session: Session, report: Report, seen: dict[str, int | str]) -> Iterator[_Walk]:
+    """Walk every chain once, yielding each as it ends (memory stays flat however many cases)."""
+    walk: _Walk | None = None
     for event in _events(session):
         chain = chain_of(event.case_id)
-        walk = walks.get(chain) or walks.setdefault(chain, _Walk(chain))
+        if walk is None or walk.chain != chain:
+            if walk is not None:
+                yield walk
+            walk = _Walk(chain)
+            report.chains += 1
         report.events += 1
         report.erased += event.private_salt is None
-        if walk.bad is not None:
-            continue
-        problem = _check(walk, event)
-        if problem is not None:
-            walk.bad = Finding(chain, problem, event.id, event.chain_seq)
-            continue
-        walk.seq, walk.prev, walk.last_id = event.chain_seq or 0, event.hash or "", event.id
-        _note_erasure(walk, event)
-        if watched.get(chain) == walk.seq:
-            walk.hashes_at[walk.seq] = walk.prev
-    return walks
+        if walk.bad is None:
+            _step(walk, event, seen)
+    if walk is not None:
+        yield walk
+
+
+def _step(walk: _Walk, event: AuditEvent, seen: dict[str, int | str]) -> None:
+    """Take one event into its chain's walk; at an anchored position, note its hash."""
+    problem = _check(walk, event)
+    if problem is not None:
+        walk.bad = Finding(walk.chain, problem, event.id, event.chain_seq)
+        return
+    walk.seq, walk.prev, walk.last_id = event.chain_seq or 0, event.hash or "", event.id
+    _note_erasure(walk, event)
+    if seen.get(walk.chain) == walk.seq:  # an anchored position: its seq becomes its hash
+        seen[walk.chain] = walk.prev
 
 
 def _note_erasure(walk: _Walk, event: AuditEvent) -> None:
@@ -170,34 +190,44 @@ def _note_erasure(walk: _Walk, event: AuditEvent) -> None:
         )
 
 
-def _check_heads(session: Session, walks: dict[str, _Walk]) -> list[Finding]:
-    """Each walked chain ends where its head says; a head without events is a finding."""
-    heads = {head.chain: head for head in session.scalars(select(AuditHead))}
-    found = []
-    for chain, walk in walks.items():
-        head = heads.get(chain)
-        if walk.bad is not None or walk.unrecorded_erasure is not None:
-            found.append(walk.bad or walk.unrecorded_erasure)  # type: ignore[arg-type]
-        elif head is None:
-            found.append(Finding(chain, "no_head", seq=walk.seq))
-        elif (head.seq, head.hash) != (walk.seq, walk.prev):
-            found.append(Finding(chain, "head_mismatch", seq=head.seq))
-    found += [Finding(chain, "no_events", seq=heads[chain].seq) for chain in heads.keys() - walks]
-    return found
+def _judge(walk: _Walk, head: AuditHead | None) -> Finding | None:
+    """A walked chain's first bad link, or a head that does not end it."""
+    if walk.bad is not None or walk.unrecorded_erasure is not None:
+        return walk.bad or walk.unrecorded_erasure
+    if head is None:
+        return Finding(walk.chain, "no_head", seq=walk.seq)
+    if (head.seq, head.hash) != (walk.seq, walk.prev):
+        return Finding(walk.chain, "head_mismatch", seq=head.seq)
+    return None
 
 
-def _check_anchor(anchor: Mapping, walks: dict[str, _Walk], found: list[Finding]) -> list[Finding]:
+def _compare(walks: Iterator[_Walk], heads: Iterator[AuditHead]) -> Iterator[Finding]:
+    """Match walked chains with their heads, both in chain order; a lone head has lost events."""
+    head = next(heads, None)
+    for walk in walks:
+        while head is not None and _chain_order(head.chain) < _chain_order(walk.chain):
+            yield Finding(head.chain, "no_events", seq=head.seq)
+            head = next(heads, None)
+        matched = head if head is not None and head.chain == walk.chain else None
+        if matched is not None:
+            head = next(heads, None)
+        finding = _judge(walk, matched)
+        if finding is not None:
+            yield finding
+    for lone in [head, *heads] if head is not None else []:
+        yield Finding(lone.chain, "no_events", seq=lone.seq)
+
+
+def _check_anchor(anchor: Mapping, seen: Mapping[str, int | str], found: list) -> list[Finding]:
     """The anchored heads are still in their chains, with the same hashes."""
     already = {finding.chain for finding in found}
     extra = []
     for chain, head in sorted(_anchored(anchor).items()):
-        if chain in already:
+        if chain in already or not head["seq"]:
             continue
-        walk = walks.get(chain)
-        seen = walk.hashes_at.get(head["seq"]) if walk else None
-        if head["seq"] and seen is None:
+        if isinstance(seen.get(chain), int):  # the walk never reached the anchored position
             extra.append(Finding(chain, "anchor_missing", seq=head["seq"]))
-        elif head["seq"] and seen != head["hash"]:
+        elif seen.get(chain) != head["hash"]:
             extra.append(Finding(chain, "anchor_rewritten", seq=head["seq"]))
     return extra
 
@@ -219,17 +249,16 @@ def _anchored(anchor: Mapping) -> dict[str, dict]:
 
 def verify(session: Session, anchor: Mapping | None = None) -> Report:
     """Check every chain link by link, against its head and (if given) an anchor's heads."""
-    watched = {c: h["seq"] for c, h in _anchored(anchor).items()} if anchor is not None else {}
+    anchored = _anchored(anchor) if anchor is not None else {}
+    seen: dict[str, int | str] = {chain: head["seq"] for chain, head in anchored.items()}
     if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
         # One snapshot for the events and the heads, while writers keep appending.
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     report = Report()
-    walks = _walk_chains(session, report, watched)
-    report.chains = len(walks)
-    report.findings = _check_heads(session, walks)
+    report.findings = list(_compare(_walks(session, report, seen), _heads(session)))
     if anchor is not None:
-        report.findings += _check_anchor(anchor, walks, report.findings)
-    report.findings.sort(key=lambda finding: (finding.chain != "global", finding.chain))
+        report.findings += _check_anchor(anchor, seen, report.findings)
+    report.findings.sort(key=lambda finding: _chain_order(finding.chain))
     return report
 
 

@@ -309,3 +309,16 @@ def test_an_erasure_without_its_erasure_event_is_found(factory, clock, staff):
         last.id,
         "erased_unrecorded",
     )
+
+
+def test_heads_and_chains_meet_in_one_order_across_digit_counts(factory):
+    chains = ["case:100", "case:9", "global", "case:10", "case:11"]
+    with factory.begin() as session:
+        session.add_all(AuditHead(chain=c, seq=1, hash="a" * 64) for c in chains)
+    with factory() as session:
+        ordered = [head.chain for head in audit._heads(session)]
+    assert ordered == ["global", "case:9", "case:10", "case:11", "case:100"]
+    walks = [audit._Walk(c, seq=1, prev="a" * 64) for c in ordered if c != "case:11"]
+    with factory() as session:
+        found = list(audit._compare(iter(walks), audit._heads(session)))
+    assert [(f.chain, f.problem) for f in found] == [("case:11", "no_events")]
