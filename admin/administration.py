@@ -40,6 +40,7 @@ from engine.models import (
     User,
 )
 from notifications.models import NotificationTemplate
+from web.headers import csp_nonce
 
 URL = "/staff/admin"
 
@@ -59,7 +60,11 @@ def init_app(app: Flask) -> None:
         db.remove()
 
     admin = Admin(
-        app, name="Damrong · ผู้ดูแลระบบ", url=URL, index_view=IndexView(url=URL, name="หน้าหลัก")
+        app,
+        name="Damrong · ผู้ดูแลระบบ",
+        url=URL,
+        index_view=IndexView(url=URL, name="หน้าหลัก"),
+        csp_nonce_generator=csp_nonce,  # its scripts carry this request's nonce (web/headers.py)
     )
     views = [
         (UserView, User, "ผู้ใช้ (Users)"),

@@ -20,6 +20,7 @@ from engine.clock import Clock, system_clock
 from engine.db import make_engine
 from web.edge import lang as request_lang
 from web.edge import wants_page
+from web.headers import csp_nonce, map_tile_origin, secure_response
 from web.i18n import current_lang
 from web.inputs import StrictJSONProvider, refuse_control_characters
 from web.messages import TRANSLATIONS
@@ -62,6 +63,9 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     )
     # An unknown address under /staff/ or /portal/ gets that part's own page, not the API's JSON.
     app.before_request(refuse_control_characters)  # before any part's own checks
+    tiles = map_tile_origin(config.map_tile_url)
+    app.after_request(lambda response: secure_response(response, map_tiles=tiles))
+    app.context_processor(lambda: {"csp_nonce": csp_nonce})
     not_found_pages = {"/staff/": staff_not_found_page, "/portal/": portal.pages.not_found_page}
     api.mount.init_app(app, not_found_pages)
     admin.mount.init_app(app)

@@ -156,7 +156,7 @@ def test_a_nul_byte_in_a_name_filter_or_search_is_a_400(client, people, factory)
     assert sign_in(client, "admin").status_code == 302
     for path in (
         "/staff/inbox?tab=all&step=scr%00een",
-        "/staff/admin/user/?search=ad%00min",
+        "/staff/admin/admin_users/?search=ad%00min",
         "/staff/admin/audit_events/?search=%01",
         "/portal/track?code=%00",
         "/open311/v2/requests.json?service_code=%00",
