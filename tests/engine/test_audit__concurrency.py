@@ -95,3 +95,33 @@ def test_services_writing_one_case_and_administration_in_parallel_keep_the_chain
     assert_whole(factory, None, THREADS * ROUNDS)
     with factory() as session:
         assert audit.verify(session).ok
+
+
+def test_verify_sees_one_snapshot_while_writers_append(factory, clock, staff):
+    case_id, *_ = open_case(factory, clock, staff["intake"])
+    done, errors = threading.Event(), []
+
+    def keep_writing() -> None:
+        try:
+            while not done.is_set():
+                with factory.begin() as session:
+                    case = session.get(Case, case_id)
+                    journal.record(session, case, staff["screener"], "probe", clock())
+                    journal.record(session, None, staff["admin"], "probe", clock())
+        except Exception as exc:  # a writer's failure must fail the test, not vanish
+            errors.append(exc)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        reports = []
+        for _ in range(8):
+            with factory() as session:
+                reports.append(audit.verify(session))
+    finally:
+        done.set()
+        writer.join(timeout=60)
+    assert errors == []
+    assert [r.findings for r in reports] == [[]] * len(reports)
+    with factory() as session:  # the writer really wrote while verify read
+        assert audit.verify(session).events > reports[0].events
