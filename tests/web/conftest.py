@@ -6,7 +6,7 @@ import pytest
 
 from damrong.app import create_app
 from damrong.config import Config
-from tests.admin.conftest import people  # noqa: F401  (fixture: staff who can sign in)
+from tests.admin.conftest import open_cases, people  # noqa: F401  (fixtures: staff, cases)
 from tests.api.conftest import tokens  # noqa: F401  (fixture: API tokens per staff name)
 
 
