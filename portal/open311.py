@@ -24,6 +24,7 @@ from portal import uploads
 from web import edge
 from web.errors import status_for
 from web.guessing import guessing
+from web.inputs import finite_only
 
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -82,7 +83,9 @@ def _render(fmt: str, root: str, item: str | None, body: object, status: int = 2
     if fmt == "xml":
         payload = _xml(root, item, body)
     else:
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # Strict JSON even for a coordinate stored as NaN before such input was refused.
+        strict = json.dumps(finite_only(body), ensure_ascii=False, allow_nan=False)
+        payload = strict.encode("utf-8")
     return Response(payload, status=status, content_type=FORMATS[fmt])
 
 

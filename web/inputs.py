@@ -97,6 +97,17 @@ def loads_strictly(text: str | bytes) -> object:
     return value
 
 
+def finite_only(value: object) -> object:
+    """The value with NaN and ±Infinity (kept from before they were refused) as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_only(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_only(v) for v in value]
+    return value
+
+
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON, reading request bodies strictly (a bad body is a 400, never a 500)."""
 

@@ -178,3 +178,18 @@ def test_non_finite_coordinates_are_refused_and_the_public_list_stays_strict_jso
     listed = client.get("/open311/v2/requests.json")
     assert listed.status_code == 200
     json.loads(listed.data, parse_constant=lambda name: pytest.fail(f"{name} in the list"))
+
+
+def test_a_coordinate_stored_as_nan_before_the_fix_keeps_the_public_list_strict(
+    client, factory, clock, people
+):
+    case_id = referred_case(factory, clock, people)
+    with factory.begin() as session:
+        case = session.get(Case, case_id)
+        case.lat, case.lon = float("nan"), 98.98  # PostgreSQL keeps NaN; SQLite makes it NULL
+        case.publish_details = True  # a public category, published: the position is shown
+    listed = client.get("/open311/v2/requests.json")
+    assert listed.status_code == 200
+    rows = json.loads(listed.data, parse_constant=lambda name: pytest.fail(f"{name} in the list"))
+    [row] = [r for r in rows if r["service_request_id"] == str(case_id)]
+    assert row["lat"] is None and row["long"] == 98.98
