@@ -57,6 +57,13 @@ def current_actor(session: Session | None = None) -> Actor:
 def json_body() -> dict:
     """The request's JSON object, or a 400/422 that says what is wrong."""
     data = request.get_json(silent=True)
+    if data is None and request.is_json and request.get_data():
+        raise errors.ValidationFailed.one(
+            "",
+            "อ่านข้อมูล JSON ไม่ได้ (รูปแบบผิด มีค่า NaN/Infinity ซ้อนกันลึกเกิน 32 ชั้น หรือมีอักขระควบคุม)",
+            "The JSON body cannot be read (bad syntax, NaN or Infinity, nesting deeper than 32 "
+            "levels, or a control character).",
+        )
     if data is None:
         raise errors.ValidationFailed.one(
             "",

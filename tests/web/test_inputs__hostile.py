@@ -143,6 +143,12 @@ def test_json_nested_100000_deep_is_a_400_everywhere_a_body_is_read(client, toke
         assert 400 <= response.status_code < 500, (path, response.status_code)
     created = client.post("/api/v1/cases", data=deep_json(40), headers=headers)
     assert created.status_code == 422  # the API's answer to a body it cannot read
+    assert (
+        "nesting deeper than 32"
+        in client.post("/api/v1/cases?lang=en", data=deep_json(40), headers=headers).get_json()[
+            "error"
+        ]["message"]
+    )
     assert created.get_json()["error"]["code"] in ("validation_failed", "unreadable_input")
 
 
