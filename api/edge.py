@@ -60,9 +60,9 @@ def json_body() -> dict:
     if data is None and request.is_json and request.get_data():
         raise errors.ValidationFailed.one(
             "",
-            "อ่านข้อมูล JSON ไม่ได้ (รูปแบบผิด มีค่า NaN/Infinity ซ้อนกันลึกเกิน 32 ชั้น หรือมีอักขระควบคุม)",
-            "The JSON body cannot be read (bad syntax, NaN or Infinity, nesting deeper than 32 "
-            "levels, or a control character).",
+            "อ่านข้อมูล JSON ไม่ได้ (รูปแบบผิด มีค่า NaN/Infinity หรือซ้อนกันลึกเกิน 32 ชั้น)",
+            "The JSON body cannot be read (bad syntax, NaN or Infinity, or nesting deeper than "
+            "32 levels).",
         )
     if data is None:
         raise errors.ValidationFailed.one(

@@ -22,7 +22,7 @@ from web.edge import lang as request_lang
 from web.edge import wants_page
 from web.headers import csp_nonce, map_tile_origin, secure_response
 from web.i18n import current_lang
-from web.inputs import StrictJSONProvider, refuse_control_characters
+from web.inputs import StrictJSONProvider, StrictRequest, refuse_control_characters
 from web.messages import TRANSLATIONS
 
 
@@ -43,6 +43,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     app = Flask(__name__)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_request_bytes)
     app.json = StrictJSONProvider(app)  # a hostile body is a 400 (web/inputs.py)
+    app.request_class = StrictRequest  # and so are control characters in a form
     app.json.ensure_ascii = False  # Thai stays readable in JSON
     app.json.sort_keys = False
     engine = make_engine(config.database_url)
