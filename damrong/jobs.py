@@ -10,6 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.access.sessions import prune_sign_in_records
 from engine.access.throttle import prune_rate_limits
 from engine.cases.searchindex import reindex_stale
 from engine.clock import Clock
@@ -38,6 +39,7 @@ def job_list(sweep_seconds: int) -> list[Job]:
         Job("outbox_dispatch", dispatch_outbox, min(sweep_seconds, 10)),
         Job("daily_digest", send_daily_digests, 300),
         Job("rate_limit_prune", prune_rate_limits, 600),
+        Job("sign_in_prune", prune_sign_in_records, 3600),
         Job("search_reindex", reindex_stale, 600),  # after the identity filter's rules change
     ]
 

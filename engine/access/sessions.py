@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from engine.access import signin
+from engine.clock import Clock
 from engine.db import require_transaction
 from engine.models import StaffSession, User
 
@@ -154,3 +156,10 @@ def prune(session: Session, now: datetime) -> int:
         )
     )
     return result.rowcount or 0
+
+
+def prune_sign_in_records(factory: sessionmaker[Session], clock: Clock) -> int:
+    """The scheduler's job: drop long-ended staff sessions and forgotten sign-in delays."""
+    with factory.begin() as session:
+        now = clock()
+        return prune(session, now) + signin.prune(session, now)
