@@ -52,6 +52,7 @@ from notifications.models import (
 )
 from open311.models import Open311Key, Open311Request
 from portal.models import LineLinkCode
+from tests.logscan import pytest_configure, pytest_runtest_call  # noqa: F401  (no PII in logs)
 
 # Children before parents, so deleting never trips a foreign key.
 MUTABLE_TABLES = [

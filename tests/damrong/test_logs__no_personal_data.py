@@ -135,6 +135,7 @@ def test_a_representative_run_logs_no_complainants_data(factory, database_url, c
     assert not found, f"personal data in the log: {found}\n{text[:3000]}"
 
 
+@pytest.mark.logs_personal_data
 def test_the_capture_would_notice_personal_data(log_text):
     logging.getLogger("notifications.dispatcher").warning("refused %s", EMAIL)
     assert EMAIL in log_text()  # the scan above is not vacuous
