@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from engine.models import AuditEvent, AuditHead
 
@@ -26,6 +26,7 @@ DIGEST_VERSION = 1
 GENESIS = "0" * 64  # the previous hash of a chain's first event
 GLOBAL_CHAIN = "global"
 HEADS = AuditHead.__table__
+_HEADS_KEY = "damrong_audit_heads"
 
 
 def chain_of(case_id: int | None) -> str:
@@ -91,9 +92,32 @@ def append(session: Session, event: AuditEvent) -> None:
     # still inserted together when it flushes (one by one they cost a round trip each).
     connection = session.connection()
     chain = chain_of(event.case_id)
-    seq, prev_hash = _advance(connection, chain)
-    seal(event, seq, prev_hash)
-    connection.execute(update(HEADS).where(HEADS.c.chain == chain).values(hash=event.hash))
+    heads = _heads_of(session)
+    if chain in heads:  # locked earlier in this transaction: the head is known
+        seq, prev_hash = heads[chain][0] + 1, heads[chain][1]
+        seal(event, seq, prev_hash)
+        values = {"seq": seq, "hash": event.hash}
+    else:
+        seq, prev_hash = _advance(connection, chain)
+        seal(event, seq, prev_hash)
+        values = {"hash": event.hash}
+    connection.execute(update(HEADS).where(HEADS.c.chain == chain).values(**values))
+    heads[chain] = (seq, event.hash)
+
+
+def _heads_of(session: Session) -> dict[str, tuple[int, str]]:
+    """The heads this transaction (or savepoint) has locked and moved, by chain.
+
+    Kept only while the same transaction is current: after a savepoint is released or rolled
+    back the heads are read again from the database, which holds what survived."""
+    if isinstance(session, scoped_session):  # the administration's session
+        session = session()
+    current = session.get_nested_transaction() or session.get_transaction()
+    kept = session.info.get(_HEADS_KEY)
+    if kept is None or kept[0] is not current:
+        kept = (current, {})
+        session.info[_HEADS_KEY] = kept
+    return kept[1]
 
 
 def _advance(connection: Connection, chain: str) -> tuple[int, str]:

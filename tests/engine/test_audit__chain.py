@@ -322,3 +322,24 @@ def test_heads_and_chains_meet_in_one_order_across_digit_counts(factory):
     with factory() as session:
         found = list(audit._compare(iter(walks), audit._heads(session)))
     assert [(f.chain, f.problem) for f in found] == [("case:11", "no_events")]
+
+
+def test_a_rolled_back_savepoint_leaves_the_chain_whole(factory, clock, staff):
+    # The importer keeps each row in a savepoint: a row that fails must not leave a gap or a
+    # fork in the chain that the rows after it (in the same transaction) continue from.
+    case_id, *_ = open_case(factory, clock, staff["intake"])
+    actor = staff["screener"]
+    with factory.begin() as session:
+        case = session.get(Case, case_id)
+        journal.record(session, case, actor, "before_savepoint", clock())
+        savepoint = session.begin_nested()
+        journal.record(session, case, actor, "rolled_back", clock())
+        session.flush()
+        savepoint.rollback()
+        journal.record(session, case, actor, "after_savepoint", clock())
+        with session.begin_nested():
+            journal.record(session, case, actor, "kept_in_savepoint", clock())
+        journal.record(session, case, actor, "last", clock())
+    actions = [event.action for event in chain(factory, case_id)]
+    assert actions[-4:] == ["before_savepoint", "after_savepoint", "kept_in_savepoint", "last"]
+    assert verify(factory).ok
