@@ -3,17 +3,19 @@
 A script that the sandbox refuses (`x = __import__('os')`) must stop the deploy with the element
 named, not fail each new case at run time. Scripts (with spiffworkflow's pre- and post-scripts),
 gateway and sequence-flow conditions, timer and message expressions and multi-instance settings
-are all compiled here; DMN tables are evaluated by their own engine and are not included.
+and the DMN tables' input, match and output expressions are all compiled here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from engine.workflow.scripting import ScriptRejected, compile_expression, compile_script
 
 _SCRIPTS = ("script", "prescript", "postscript")
+_OPERATOR = re.compile(r"\s*(==|!=|<=|>=|<|>|in\b|not\s+in\b)")
 _EXPRESSIONS = ("loop_cardinality", "completion_condition", "condition")
 
 
@@ -32,6 +34,27 @@ def code_of(spec: Any) -> Iterator[tuple[str, str, bool]]:
         if isinstance(source, str) and source.strip():
             yield f"condition to {target}", source, False
     yield from _event_code(getattr(spec, "event_definition", None))
+    table = getattr(getattr(spec, "dmnEngine", None), "decision_table", None)
+    if table is not None:
+        yield from _table_code(table)
+
+
+def _table_code(table: Any) -> Iterator[tuple[str, str, bool]]:
+    """A decision table's expressions, as SpiffWorkflow's DMN engine evaluates them."""
+    for column in table.inputs:
+        if column.expression:
+            yield f"table {table.id} input {column.id}", column.expression, False
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for match in entry.lhs:
+                if not match or not match.strip():
+                    continue
+                match = re.sub(r"\?", "dmninputexpr", match)
+                tested = f"({entry.input.expression}) {match}" if _OPERATOR.match(match) else match
+                yield f"table {table.id} rule {rule.row_number}", tested, False
+        for entry in rule.outputEntries:
+            if entry.text and entry.text.strip():
+                yield f"table {table.id} rule {rule.row_number} output", entry.text, False
 
 
 def _event_code(definition: Any) -> Iterator[tuple[str, str, bool]]:

@@ -44,3 +44,15 @@ def test_refused_code_stops_the_deploy_naming_the_element(factory, clock, kind):
 
 def test_the_shipped_processes_compile():
     assert definitions.check(definitions.read_process_files(), "complaint") is not None
+
+
+def test_a_refused_decision_table_expression_stops_the_deploy(factory, clock):
+    files = definitions.read_process_files()
+    files["routing.dmn"] = files["routing.dmn"].replace(
+        '<text>"mol"</text>', "<text>__import__('os')</text>", 1
+    )
+    before = stored_versions(factory)
+    with pytest.raises(DefinitionInvalid) as refused, factory.begin() as session:
+        definitions.deploy(session, clock(), files)
+    assert any("table routing_table rule 1 output" in p for p in refused.value.problems)
+    assert stored_versions(factory) == before
