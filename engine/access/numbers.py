@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Between digit groups: spaces of every width, dashes of every kind, / . _ brackets, and the
@@ -27,11 +28,15 @@ MAX_DIGITS = 13
 
 def normalize(text: str) -> str:
     """The text with full-width and Thai digits and separators made ASCII, same length."""
-    out = []
-    for ch in text:
-        plain = unicodedata.normalize("NFKC", ch).translate(_THAI_DIGITS)
-        out.append(plain if len(plain) == 1 else ch)
-    return "".join(out)
+    if text.isascii():  # nothing to make ASCII (the common case for numbers and e-mails)
+        return text
+    return "".join(map(_plain, text))
+
+
+@lru_cache(maxsize=4096)  # Thai text repeats a few dozen letters: look each up once
+def _plain(ch: str) -> str:
+    plain = unicodedata.normalize("NFKC", ch).translate(_THAI_DIGITS)
+    return plain if len(plain) == 1 else ch
 
 
 def digits_only(text: str) -> str:
