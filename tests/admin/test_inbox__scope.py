@@ -119,6 +119,7 @@ def test_filters_by_sla_state_area_and_category(app, people, open_cases, clock):
     assert "เรื่องถนนทดสอบตัวกรอง" in page and "เรื่องแรงงานทดสอบตัวกรอง" not in page
     assert client.get(base + "&sla_state=breached").text.count("ทดสอบตัวกรอง") == 0
     clock.advance(days=30)
+    client = signed_in(app, "screener")  # a month later the idle session has ended
     late = client.get(base + "&sla_state=breached").text
     assert late.count("ทดสอบตัวกรอง") == 2 and "เกินกำหนด" in late and "sla-breached" in late
     assert client.get(base + "&province=10").text.count("ทดสอบตัวกรอง") == 0
