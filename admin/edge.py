@@ -145,9 +145,11 @@ def no_store(response):  # type: ignore[no-untyped-def]
 def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
     """A domain error as a page in the visitor's language; never a stack trace."""
     status = status_for(exc)
-    return render_template(
-        "staff/error.html", message=exc.message(current_lang()), status=status
-    ), status
+    message = exc.message(current_lang())
+    # Also the page for errors raised in Flask-Admin's views, where this blueprint's context
+    # processor does not run: the template's helpers are passed in.
+    page = render_template("staff/error.html", message=message, status=status, **template_helpers())
+    return page, status
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)

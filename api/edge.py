@@ -106,15 +106,22 @@ def refuse_nul_in_url():  # type: ignore[no-untyped-def]
 
 
 def register_error_handlers(
-    app: Flask, not_found_pages: Mapping[str, Callable[[], ResponseReturnValue]]
+    app: Flask,
+    not_found_pages: Mapping[str, Callable[[], ResponseReturnValue]],
+    error_pages: Mapping[str, Callable[[errors.DamrongError], ResponseReturnValue]] | None = None,
 ) -> None:
     """Map domain errors to HTTP in one place; nothing below the views calls abort().
 
-    `not_found_pages`: path prefix -> the page of the site part an unknown address was for.
+    `not_found_pages`: path prefix -> the page of the site part an unknown address was for;
+    `error_pages`: path prefix -> the page for a domain error raised outside that part's own
+    blueprint (Flask-Admin's views under /staff/admin/, say), instead of the API's JSON.
     """
 
     @app.errorhandler(errors.DamrongError)
     def domain_error(exc: errors.DamrongError):  # type: ignore[no-untyped-def]
+        for prefix, page in (error_pages or {}).items():
+            if request.path.startswith(prefix):
+                return page(exc)
         status = status_for(exc)
         fields = {}
         if isinstance(exc, errors.ValidationFailed):

@@ -18,7 +18,9 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(
-    app: Flask, not_found_pages: Mapping[str, Callable[[], ResponseReturnValue]] | None = None
+    app: Flask,
+    not_found_pages: Mapping[str, Callable[[], ResponseReturnValue]] | None = None,
+    error_pages: Mapping[str, Callable[..., ResponseReturnValue]] | None = None,
 ) -> None:
     """Mount the API blueprint and its error handlers (see register_error_handlers)."""
     import api.admin_notifications  # noqa: F401  (routes)
@@ -26,4 +28,4 @@ def init_app(
 
     app.url_map.converters["id"] = IdConverter
     app.register_blueprint(blueprint)
-    register_error_handlers(app, not_found_pages or {})
+    register_error_handlers(app, not_found_pages or {}, error_pages)

@@ -13,6 +13,7 @@ import admin.mount
 import api.mount
 import portal.mount
 import portal.pages
+from admin.edge import domain_error as staff_error_page
 from admin.edge import not_found_page as staff_not_found_page
 from damrong.config import Config
 from damrong.wiring import make_sessionmaker
@@ -68,7 +69,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     app.after_request(lambda response: secure_response(response, map_tiles=tiles))
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
     not_found_pages = {"/staff/": staff_not_found_page, "/portal/": portal.pages.not_found_page}
-    api.mount.init_app(app, not_found_pages)
+    api.mount.init_app(app, not_found_pages, {"/staff/": staff_error_page})
     admin.mount.init_app(app)
     portal.mount.init_app(app)
 
