@@ -26,8 +26,11 @@ run: install
 	$(BIN)/damrong init --demo
 	$(BIN)/damrong serve --host $(HOST) --port $(PORT)
 
+# One pytest worker per core (pytest-xdist): each gets its own SQLite file, or its own
+# PostgreSQL database beside DAMRONG_TEST_DATABASE_URL's (tests/conftest.py makes and drops it).
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import create_engine, delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agency.models import FeedEvent
@@ -97,9 +97,32 @@ def wired() -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """SQLite in a temporary folder, or DAMRONG_TEST_DATABASE_URL; with pytest-xdist each
+    worker gets its own PostgreSQL database beside the given one (created and dropped here)."""
     url = os.environ.get("DAMRONG_TEST_DATABASE_URL")
-    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    if worker_id == "master":
+        yield url
+        return
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker_id}"
+    driver = base.replace("postgresql://", "postgresql+psycopg://", 1)  # psycopg 3, as the app
+    admin = create_engine(f"{driver}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        connection.execute(
+            text(
+                f"CREATE DATABASE \"{own}\" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
+                "LC_CTYPE 'C.UTF-8' TEMPLATE template0"
+            )
+        )
+    yield f"{base}/{own}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

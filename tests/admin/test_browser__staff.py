@@ -185,6 +185,7 @@ def test_english_switch_and_phone_layout(browser, server, people, open_cases):
     phone.get_by_role("link", name="English").click()
     assert phone.locator("h1").inner_text() == "Inbox"
     assert "Nov 2569 BE" in phone.locator("td.due").first.inner_text()
+    phone.evaluate("document.fonts.ready.then(() => true)")  # measure the page as it settles
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1  # no sideways scrolling of the whole page
     context.close()
