@@ -13,7 +13,8 @@ PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ t.title }}</title>
-<style nonce="{{ csp_nonce() }}">body{font-family:system-ui,"Noto Sans Thai",sans-serif;margin:1rem;max-width:60rem}
+<style nonce="{{ csp_nonce() }}">
+body{font-family:system-ui,"Noto Sans Thai",sans-serif;margin:1rem;max-width:60rem}
 li{margin:.6rem 0;list-style:none}small{color:#555}input{font-size:1rem;padding:.3rem}</style>
 </head><body><h1>{{ t.title }}</h1>
 <form method="get"><input name="q" value="{{ q }}" placeholder="{{ t.search }}">
