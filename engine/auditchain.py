@@ -98,7 +98,13 @@ def append(session: Session, event: AuditEvent) -> None:
         seal(event, seq, prev_hash)
         values = {"seq": seq, "hash": event.hash}
     else:
-        seq, prev_hash = _advance(connection, chain)
+        row = connection.execute(_bump(chain)).one_or_none()
+        if row is None and _start(connection, chain, event):  # a new chain, this event its head
+            heads[chain] = (1, event.hash)
+            return
+        if row is None:  # a racing writer made the chain first: take the place after theirs
+            row = connection.execute(_bump(chain)).one()
+        seq, prev_hash = row[0], row[1]
         seal(event, seq, prev_hash)
         values = {"hash": event.hash}
     connection.execute(update(HEADS).where(HEADS.c.chain == chain).values(**values))
@@ -120,18 +126,21 @@ def _heads_of(session: Session) -> dict[str, tuple[int, str]]:
     return kept[1]
 
 
-def _advance(connection: Connection, chain: str) -> tuple[int, str]:
-    """Lock the chain's head and take the next position; returns it and the previous hash."""
-    bump = (
+def _bump(chain: str):  # type: ignore[no-untyped-def]
+    """Lock the chain's head and take the next position, returning it and the previous hash."""
+    return (
         update(HEADS)
         .where(HEADS.c.chain == chain)
         .values(seq=HEADS.c.seq + 1)
         .returning(HEADS.c.seq, HEADS.c.hash)
     )
-    row = connection.execute(bump).one_or_none()
-    if row is None:  # the chain's first event: make its head (a racing writer's wins), then lock
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        start = dialect.insert(HEADS).values(chain=chain, seq=0, hash=GENESIS)
-        connection.execute(start.on_conflict_do_nothing(index_elements=["chain"]))
-        row = connection.execute(bump).one()
-    return row[0], row[1]
+
+
+def _start(connection: Connection, chain: str, event: AuditEvent) -> bool:
+    """Make a chain's head with its first event in one statement; False if a racing writer's
+    head was there first (the insert then waits for it and does nothing)."""
+    seal(event, 1, GENESIS)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    start = dialect.insert(HEADS).values(chain=chain, seq=1, hash=event.hash)
+    made = start.on_conflict_do_nothing(index_elements=["chain"]).returning(HEADS.c.chain)
+    return connection.execute(made).first() is not None
