@@ -52,6 +52,7 @@ from notifications.models import (
 )
 from open311.models import Open311Key, Open311Request
 from portal.models import LineLinkCode
+from tests.browser import launch_chromium
 from tests.logscan import pytest_configure, pytest_runtest_call  # noqa: F401  (no PII in logs)
 
 # Children before parents, so deleting never trips a foreign key.
@@ -94,6 +95,13 @@ MUTABLE_TABLES = [
 def wired() -> None:
     """The hooks every entry point installs (damrong/wiring.py), for tests that build no app."""
     install()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium under Playwright, one per test process (tests/browser.py)."""
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="session")

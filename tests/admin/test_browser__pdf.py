@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from engine.models import Case
 from tests.admin.test_browser__staff import (  # noqa: F401
-    browser,
     choose_area,
     page,
     server,

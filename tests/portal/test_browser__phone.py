@@ -3,48 +3,27 @@
 from __future__ import annotations
 
 import io
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from damrong.app import create_app
 from damrong.config import Config
 from engine.models import Case, CaseAttachment
+from tests.browser import live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SCREENSHOT = Path("/tmp/damrong-portal-phone.png")
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI needs /usr/bin/chromium for the browser tests")
-        pytest.skip("no /usr/bin/chromium: `apt-get install chromium` to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    app = create_app(Config(database_url=database_url, secret_key="phone-test"), clock=clock)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    with live_server(
+        create_app(Config(database_url=database_url, secret_key="phone-test"), clock=clock)
+    ) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,19 +5,17 @@ and a script or handler injected into a page does not."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import delete, select
-from werkzeug.serving import make_server
 
 from damrong.app import create_app
 from damrong.config import Config
 from engine.models import HolidayOverride
 from tests.admin.conftest import PASSWORD
-from tests.admin.test_browser__staff import browser  # noqa: F401, F811  (fixture: chromium)
+from tests.browser import live_server
 
 DAY = date(2031, 5, 2)
 INJECT = """() => {
@@ -31,13 +29,10 @@ INJECT = """() => {
 
 @pytest.fixture
 def server(factory, database_url, clock, people) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    app = create_app(Config(database_url=database_url, secret_key="csp-test"), clock=clock)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    with live_server(
+        create_app(Config(database_url=database_url, secret_key="csp-test"), clock=clock)
+    ) as url:
+        yield url
 
 
 @pytest.fixture
