@@ -8,15 +8,18 @@ what changed in their diagram.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as Timer
 
 from engine.workflow.findings import WARNING, Finding
-from engine.workflow.scripting import ScriptRejected, compile_expression
+from engine.workflow.scripting import RestrictedEnvironment, ScriptRejected, compile_expression
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -223,13 +226,10 @@ def apply_rewrites(
 
     Everything else (diagram interchange, namespaces, comments) is kept; an unchanged file is
     returned as it was given."""
-    # validation imports this module, so its timer rules are imported when first needed.
-    from engine.workflow.validation.timers import DEFAULT_NOW, literal_rewrite
-
     out = dict(files)
     findings: list[Finding] = []
     for name, root in _bpmn_roots(files):
-        changed = False
+        edits = []
         for site in expression_sites(root):
             old = (site.node.text or "").strip()
             if site.kind.startswith("time") and not is_juel(old):
@@ -238,12 +238,48 @@ def apply_rewrites(
                 new = juel_rewrite(old) if is_juel(old) else None
             if new is None:
                 continue
+            edits.append((site.node.sourceline, site.node.text or "", new))
             site.node.text = new
-            changed = True
             findings.append(_rewritten(name, site, old, new))
-        if changed:
-            out[name] = _serialize(root)
+        if edits:
+            out[name] = _patched(files[name], edits, root) or _serialize(root)
     return out, findings
+
+
+def _patched(text: str, edits: list[tuple[int, str, str]], root: etree._Element) -> str | None:
+    """The file with only the rewritten texts changed, or None when that cannot be done safely.
+
+    Re-serializing the whole tree would re-quote attributes and re-close empty tags all over
+    the file, so a designer's diff would show far more than what changed."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    spans = []
+    for line, old, new in edits:
+        begin = starts[min(line, len(starts)) - 1]
+        for written in dict.fromkeys((_escape(old, ">"), _escape(old, ""))):
+            at = text.find(f">{written}</", begin)
+            if at >= 0:
+                spans.append((at + 1, at + 1 + len(written), _escape(new, ">")))
+                break
+        else:
+            return None
+    for begin, end, new in sorted(spans, reverse=True):
+        text = text[:begin] + new + text[end:]
+    try:
+        same = _canonical(etree.fromstring(text.encode("utf-8"))) == _canonical(root)
+    except etree.XMLSyntaxError:
+        return None
+    return text if same else None
+
+
+def _escape(text: str, also: str) -> str:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    return escaped.replace(">", "&gt;") if ">" in also else escaped
+
+
+def _canonical(root: etree._Element) -> bytes:
+    return etree.tostring(root, method="c14n")
 
 
 def _rewritten(file: str, site: Site, old: str, new: str) -> Finding:
@@ -264,3 +300,67 @@ def _rewritten(file: str, site: Site, old: str, new: str) -> Finding:
 def _serialize(root: etree._Element) -> str:
     text = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
     return text.decode("utf-8")
+
+
+DEFAULT_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # a Monday morning in Bangkok
+
+
+def timer_problem(kind: str, value: str, now: datetime) -> str | None:
+    """Why SpiffWorkflow could not use this value for a timer of this kind, or None."""
+    try:
+        if kind == "timeDuration":
+            Timer.get_timedelta_from_start(Timer.parse_iso_duration(value), now)
+        elif kind == "timeDate":
+            if not isinstance(Timer.parse_time_or_duration(value), datetime):
+                return "a date is needed, not a duration"
+        else:
+            _cycle(value, now)
+    except Exception as exc:  # SpiffWorkflow raises bare Exception, ValueError, AttributeError
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _cycle(value: str, now: datetime) -> None:
+    """SpiffWorkflow's parse_iso_recurring_interval, with the clock given instead of read."""
+    parts = value.upper().replace("--", "/").strip("R").split("/")
+    if len(parts) not in (2, 3):
+        raise ValueError("a cycle is R[n]/start/duration, R[n]/duration/end or R[n]/duration")
+    if parts[0]:
+        int(parts[0])  # the number of repetitions
+    first = Timer.parse_time_or_duration(parts[1])
+    second = Timer.parse_time_or_duration(parts[2]) if len(parts) == 3 else None
+    if isinstance(first, datetime) and isinstance(second, dict):
+        Timer.get_timedelta_from_start(second, first)
+    elif isinstance(first, dict) and isinstance(second, datetime):
+        Timer.get_timedelta_from_end(first, second)
+    elif isinstance(first, dict) and second is None:
+        Timer.get_timedelta_from_start(first, now)
+    else:
+        raise ValueError("Invalid recurring interval")
+
+
+def evaluate_literal(source: str) -> tuple[str, Any]:
+    """("value", v), ("name", missing name), ("refused", exc) or ("error", exc)."""
+    try:
+        compile_expression(source)
+    except (ScriptRejected, SyntaxError, ValueError) as exc:
+        return "refused", exc
+    try:
+        return "value", RestrictedEnvironment().evaluate(source, {})
+    except NameError as exc:
+        return "name", exc.name or str(exc)
+    except Exception as exc:
+        return "error", exc
+
+
+def literal_rewrite(kind: str, text: str, now: datetime) -> str | None:
+    """`"P15D"` for a bare `P15D` (or a bare date or cycle) that is valid once quoted."""
+    text = text.strip()
+    if not text or text[0] in "\"'" or evaluate_literal(text)[0] not in ("name", "refused"):
+        return None
+    return json.dumps(text) if timer_problem(kind, text, now) is None else None
+
+
+def timer_value(value: str) -> Any:
+    """A timer value as SpiffWorkflow reads it: a UTC datetime, or a duration's parts."""
+    return Timer.parse_time_or_duration(value)

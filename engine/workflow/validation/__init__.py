@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.workflow import spiff
-from engine.workflow.camunda import read_user_tasks
+from engine.workflow.camunda import DEFAULT_NOW, read_user_tasks
 from engine.workflow.findings import WARNING, Finding
 from engine.workflow.validation import code, dmn, documents, events, model, parsing, xmlchecks
-from engine.workflow.validation.timers import DEFAULT_NOW, timer_findings
+from engine.workflow.validation.timers import timer_findings
 
 __all__ = ["Context", "Validation", "validate"]
 

@@ -85,15 +85,19 @@ def called_findings(docs: list[Document], deployed: Collection[str]) -> list[Fin
     for doc, node, called in call_targets(docs):
         if doc.called or called in known:
             continue
+        if called:
+            th = f"เรียกกระบวนงาน '{called}' ซึ่งไม่มีในไฟล์ที่ส่งมาและยังไม่ได้ติดตั้ง"
+            en = f"calls process '{called}', which is neither in these files nor deployed."
+        else:
+            th, en = "ไม่ได้ระบุกระบวนงานที่จะเรียก (calledElement)", "names no process to call."
         findings.append(
             at(
                 doc,
                 node,
                 ERROR,
                 "unknown-called-process",
-                f"{label(node)}: เรียกกระบวนงาน '{called}' ซึ่งไม่มีในไฟล์ที่ส่งมาและยังไม่ได้ติดตั้ง",
-                f"{label(node)}: calls process '{called}', which is neither in these files "
-                "nor deployed.",
+                f"{label(node)}: {th}",
+                f"{label(node)}: {en}",
             )
         )
     return findings

@@ -155,6 +155,8 @@ def _unreachable(doc: Document, graph: Graph, reachable: set[str]) -> Iterator[F
 
 def _dead_ends(doc: Document, graph: Graph) -> Iterator[Finding]:
     for node_id, node in graph.nodes.items():
+        if local(node) == "boundaryEvent" and node.get("attachedToRef") not in graph.nodes:
+            yield _unattached(doc, node)
         if graph.edges[node_id] or local(node) == "endEvent" or _exempt(node):
             continue
         if node.find("bpmn:linkEventDefinition", NS) is not None:
@@ -169,6 +171,19 @@ def _dead_ends(doc: Document, graph: Graph) -> Iterator[Finding]:
             f"{label(node)}: no outgoing flow and not an end event: a case that gets here "
             "never ends. Connect it to the next step or to an end event.",
         )
+
+
+def _unattached(doc: Document, node: etree._Element) -> Finding:
+    attached = node.get("attachedToRef") or ""
+    return at(
+        doc,
+        node,
+        ERROR,
+        "boundary-not-attached",
+        f"{label(node)}: เหตุการณ์ขอบไม่ได้ติดอยู่กับงานใดในกระบวนงานนี้ ('{attached}') จึงไม่มีวันเกิด",
+        f"{label(node)}: this boundary event is attached to no task of this process "
+        f"('{attached}'), so it never fires.",
+    )
 
 
 def _endless_loops(doc: Document, graph: Graph, reachable: set[str]) -> Iterator[Finding]:

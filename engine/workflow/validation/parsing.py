@@ -10,8 +10,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.workflow import spiff
 from engine.workflow.findings import ERROR, Finding
-from engine.workflow.validation import documents
-from engine.workflow.validation.documents import Document, find
+from engine.workflow.validation.documents import Document, at, find, read
 from engine.workflow.validation.events import call_targets, process_ids
 
 
@@ -19,6 +18,9 @@ def choose(docs: list[Document], process_id: str | None) -> tuple[str | None, li
     """The process to deploy: the one named, or the one executable process nobody calls."""
     processes = [(doc, p) for doc in docs for p in doc.processes() if p.get("id")]
     first_file = docs[0].name if docs else "-"
+    twice = _duplicates(processes)
+    if twice:
+        return None, twice
     if process_id is not None:
         if any(p.get("id") == process_id for _, p in processes):
             return process_id, []
@@ -55,6 +57,29 @@ def choose(docs: list[Document], process_id: str | None) -> tuple[str | None, li
     ]
 
 
+def _duplicates(processes: list[tuple[Document, Any]]) -> list[Finding]:
+    """A second process with an id already used: SpiffWorkflow cannot tell them apart."""
+    first: dict[str, Document] = {}
+    findings = []
+    for doc, process in processes:
+        process_id = process.get("id")
+        if process_id not in first:
+            first[process_id] = doc
+            continue
+        findings.append(
+            at(
+                doc,
+                process,
+                ERROR,
+                "duplicate-process",
+                f"กระบวนงาน '{process_id}' มีอยู่แล้วใน {first[process_id].name} รหัสต้องไม่ซ้ำกัน",
+                f"Process '{process_id}' is already defined in {first[process_id].name}; "
+                "process ids must be unique.",
+            )
+        )
+    return findings
+
+
 def _executable(process: Any) -> bool:
     # SpiffWorkflow's reading: a process without isExecutable is executable
     return process.get("isExecutable", "true") == "true"
@@ -76,7 +101,7 @@ def deployed_documents(
         target = wanted.pop()
         if target in known or target not in called:
             continue
-        found, _ = documents.read(called[target], called=True)
+        found, _ = read(called[target], called=True)
         for doc in found:
             ids = process_ids([doc]) or _decision_ids([doc])
             if ids & (known | decisions) or not ids:

@@ -8,77 +8,24 @@ be evaluated at run time, which is said as a warning.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as Timer
-
-from engine.workflow.camunda import Site, expression_sites, is_juel
+from engine.workflow.camunda import (
+    Site,
+    evaluate_literal,
+    expression_sites,
+    is_juel,
+    literal_rewrite,
+    timer_problem,
+    timer_value,
+)
 from engine.workflow.findings import ERROR, WARNING, Finding
-from engine.workflow.scripting import RestrictedEnvironment, ScriptRejected, compile_expression
 from engine.workflow.validation.documents import Document, at, label
 
-DEFAULT_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # a Monday morning in Bangkok
 _KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 _THAI_KINDS = {"timeDuration": "ระยะเวลา", "timeDate": "วันเวลา", "timeCycle": "รอบเวลา"}
-
-
-def timer_problem(kind: str, value: str, now: datetime) -> str | None:
-    """Why SpiffWorkflow could not use this value for a timer of this kind, or None."""
-    try:
-        if kind == "timeDuration":
-            Timer.get_timedelta_from_start(Timer.parse_iso_duration(value), now)
-        elif kind == "timeDate":
-            if not isinstance(Timer.parse_time_or_duration(value), datetime):
-                return "a date is needed, not a duration"
-        else:
-            _cycle(value, now)
-    except Exception as exc:  # SpiffWorkflow raises bare Exception, ValueError, AttributeError
-        return str(exc) or type(exc).__name__
-    return None
-
-
-def _cycle(value: str, now: datetime) -> None:
-    """SpiffWorkflow's parse_iso_recurring_interval, with the clock given instead of read."""
-    parts = value.upper().replace("--", "/").strip("R").split("/")
-    if len(parts) not in (2, 3):
-        raise ValueError("a cycle is R[n]/start/duration, R[n]/duration/end or R[n]/duration")
-    if parts[0]:
-        int(parts[0])  # the number of repetitions
-    first = Timer.parse_time_or_duration(parts[1])
-    second = Timer.parse_time_or_duration(parts[2]) if len(parts) == 3 else None
-    if isinstance(first, datetime) and isinstance(second, dict):
-        Timer.get_timedelta_from_start(second, first)
-    elif isinstance(first, dict) and isinstance(second, datetime):
-        Timer.get_timedelta_from_end(first, second)
-    elif isinstance(first, dict) and second is None:
-        Timer.get_timedelta_from_start(first, now)
-    else:
-        raise ValueError("Invalid recurring interval")
-
-
-def _evaluate(source: str) -> tuple[str, Any]:
-    """("value", v), ("name", missing name), ("refused", exc) or ("error", exc)."""
-    try:
-        compile_expression(source)
-    except (ScriptRejected, SyntaxError, ValueError) as exc:
-        return "refused", exc
-    try:
-        return "value", RestrictedEnvironment().evaluate(source, {})
-    except NameError as exc:
-        return "name", exc.name or str(exc)
-    except Exception as exc:
-        return "error", exc
-
-
-def literal_rewrite(kind: str, text: str, now: datetime) -> str | None:
-    """`"P15D"` for a bare `P15D` (or a bare date or cycle) that is valid once quoted."""
-    text = text.strip()
-    if not text or text[0] in "\"'" or _evaluate(text)[0] not in ("name", "refused"):
-        return None
-    return json.dumps(text) if timer_problem(kind, text, now) is None else None
 
 
 def timer_findings(docs: Iterable[Document], now: datetime) -> tuple[list[Finding], set[str]]:
@@ -116,7 +63,7 @@ def _check(doc: Document, site: Site, source: str, now: datetime) -> Finding | N
             f"{owner}: {source} must be quoted: timer expressions are Python. Write {rewrite}.",
             rewrite,
         )  # fmt: skip
-    outcome, value = _evaluate(source)
+    outcome, value = evaluate_literal(source)
     if outcome == "refused":
         return None  # the sandbox's refusal is reported with the other code
     if outcome == "name":
@@ -134,7 +81,7 @@ def _check(doc: Document, site: Site, source: str, now: datetime) -> Finding | N
             f"{owner}: {source} ไม่ใช่{what_th}ตาม ISO 8601 ที่ใช้ได้: {problem}",
             f"{owner}: {source} is not a valid ISO 8601 {what_en}: {problem}",
         )  # fmt: skip
-    if site.kind == "timeDate" and Timer.parse_time_or_duration(value) <= now:
+    if site.kind == "timeDate" and timer_value(value) <= now:
         return _finding(
             doc, site, WARNING, "timer-date-past",
             f"{owner}: วันเวลา {value} ผ่านไปแล้ว ตัวจับเวลาจะทำงานทันที",
