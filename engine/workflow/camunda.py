@@ -66,6 +66,7 @@ _WORDS = {
     "mod": "%",
 }
 _OPS = {"&&": "and", "||": "or", "!": "not"}
+_KEYWORDS = {"and", "or", "not", "is", "in", "if", "else"}
 # Camunda's own objects have no counterpart in a SpiffWorkflow task's data.
 _CAMUNDA_OBJECTS = {"execution", "task", "variables", "authenticatedUserId", "instanceof"}
 
@@ -132,10 +133,7 @@ def juel_rewrite(expression: str) -> str | None:
     words = _python_tokens(match.group("inner"))
     if words is None:
         return None
-    text = " ".join(words)
-    text = re.sub(r"\s*([.,)\]])", r"\1", text)
-    text = re.sub(r"([.(\[])\s*", r"\1", text)
-    text = re.sub(r"\bnot not ", "", text).strip()
+    text = re.sub(r"\bnot not ", "", _join(words)).strip()
     try:
         compile_expression(text)
     except (ScriptRejected, SyntaxError, ValueError):
@@ -156,6 +154,8 @@ def _python_tokens(source: str) -> list[str] | None:
             continue
         if kind == "word" and text in _CAMUNDA_OBJECTS:
             return None
+        if text == "(" and len(out) > 1 and out[-2] == ".":
+            return None  # a Java method (`items.size()`): Python's data has other methods
         after_dot = bool(out) and out[-1] == "."
         if kind == "word" and not after_dot:
             text = _WORDS.get(text, text)
@@ -165,6 +165,19 @@ def _python_tokens(source: str) -> list[str] | None:
             out[-1] = "is" if out[-1] == "==" else "is not"
         out.append(text)
     return out
+
+
+def _join(tokens: list[str]) -> str:
+    """Python tokens as a person writes them: `f(a, b.c) and not d`."""
+    text = ""
+    for index, token in enumerate(tokens):
+        before = tokens[index - 1] if index else ""
+        called = token in ("(", "[") and (
+            before in (")", "]") or (before.isidentifier() and before not in _KEYWORDS)
+        )
+        tight = token in (".", ",", ")", "]") or before in (".", "(", "[") or called
+        text += token if not text or tight else f" {token}"
+    return text
 
 
 def read_user_tasks(files: Mapping[str, str]) -> dict[str, CamundaTask]:
@@ -288,7 +301,7 @@ def _rewritten(file: str, site: Site, old: str, new: str) -> Finding:
         file=file,
         line=site.node.sourceline,
         element=element,
-        name=site.owner.get("name"),
+        name=" ".join((site.owner.get("name") or "").split()) or None,
         severity=WARNING,
         code="rewritten",
         message_th=f"แก้นิพจน์ของ {element} จาก {old} เป็น {new} (ภาษา Python) โปรดตรวจสอบ",

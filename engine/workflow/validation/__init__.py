@@ -67,7 +67,7 @@ def validate(
     juel, covered = code.juel_findings(docs)
     timers, literals = timer_findings(docs, context.now or DEFAULT_NOW)
     findings += juel + timers
-    findings += _due_dates(files)
+    findings += _due_dates(files, docs)
     parsed = None
     if chosen is not None and not unreadable:
         parsed, specs, found = parsing.parse(everything, chosen)
@@ -84,24 +84,27 @@ def _new_to(findings: list[Finding], parse_errors: list[Finding]) -> list[Findin
     return [f for f in parse_errors if (f.file, f.element) not in named]
 
 
-def _due_dates(files: Mapping[str, str]) -> list[Finding]:
+def _due_dates(files: Mapping[str, str], docs: list[documents.Document]) -> list[Finding]:
     """Camunda's per-task due dates, which Damrong replaces with SLA policies."""
-    return [
-        Finding(
-            file=task.file,
-            line=task.line,
-            element=task.element,
-            name=None,
-            severity=WARNING,
-            code="camunda-due-date",
-            message_th=f"{task.element}: ไม่ใช้ camunda:dueDate ({task.due_date}) "
-            "กำหนดเวลาของขั้นตอนให้ตั้งเป็นนโยบาย SLA แทน",
-            message_en=f"{task.element}: camunda:dueDate ({task.due_date}) is ignored; "
-            "set the step's deadline as an SLA policy instead.",
+    found = []
+    for task in read_user_tasks(files).values():
+        located = documents.find([d for d in docs if d.name == task.file], task.element)
+        if not task.due_date or located is None:
+            continue
+        named = documents.label(located[1])
+        found.append(
+            documents.at(
+                located[0],
+                located[1],
+                WARNING,
+                "camunda-due-date",
+                f"{named}: ไม่ใช้ camunda:dueDate ({task.due_date}) "
+                "กำหนดเวลาของขั้นตอนให้ตั้งเป็นนโยบาย SLA แทน",
+                f"{named}: camunda:dueDate ({task.due_date}) is ignored; "
+                "set the step's deadline as an SLA policy instead.",
+            )
         )
-        for task in read_user_tasks(files).values()
-        if task.due_date
-    ]
+    return found
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -151,7 +151,7 @@ def at(
         file=doc.name if isinstance(doc, Document) else doc,
         line=line or (node.sourceline if node is not None else None),
         element=owner.get("id") if owner is not None else None,
-        name=owner.get("name") if owner is not None else None,
+        name=name_of(owner) if owner is not None else None,
         severity=severity,
         code=code,
         message_th=message_th,
@@ -173,8 +173,14 @@ def find(
     return None
 
 
+def name_of(node: etree._Element) -> str | None:
+    """An element's name on one line (modelers keep the label's line breaks in it)."""
+    name = " ".join((node.get("name") or "").split())
+    return name or None
+
+
 def label(node: etree._Element) -> str:
     """An element as a designer knows it: `id (name)`, or the id alone."""
-    name = node.get("name")
+    name = name_of(node)
     element_id = node.get("id") or local(node)
     return f"{element_id} ({name})" if name else element_id

@@ -164,6 +164,7 @@ def parse_error(exc: Exception, docs: list[Document]) -> Finding:
         line = located[1].sourceline if located else None
     file = getattr(exc, "file_name", None) or (located[0].name if located else None)
     name = getattr(exc, "name", None) or (located[1].get("name") if located else None)
+    name = " ".join(name.split()) if name else None
     if isinstance(exc, ValidationException):
         detail = str(exc.args[0]) if exc.args else type(exc).__name__
         detail += f" ({exc.tag})" if getattr(exc, "tag", None) else ""
@@ -174,7 +175,7 @@ def parse_error(exc: Exception, docs: list[Document]) -> Finding:
         file=file or (docs[0].name if docs else "-"),
         line=line,
         element=element,
-        name=name or None,
+        name=name,
         severity=ERROR,
         code="parse-error",
         message_th=f"{where}SpiffWorkflow อ่านแผนภาพนี้ไม่ได้: {detail}",

@@ -44,6 +44,8 @@ def test_juel_in_a_condition_is_an_error_with_its_python_rewrite():
         ("${case.priority eq 'high'}", "case.priority == 'high'"),
         ("${a ? b : c}", None),
         ("${execution.getVariable('a') == 1}", None),
+        ("${items.size() > 0}", None),
+        ("${len(items) > 0}", "len(items) > 0"),
         ("${a} and ${b}", None),
         ("a == 'b'", None),
         ("${__import__('os')}", None),
