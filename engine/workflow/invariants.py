@@ -169,7 +169,9 @@ def _check_case(session: Session, case: _Stored, hashes: dict[int, str]) -> Iter
         parsed = definitions.parsed_for(session, definition_id, hashes[definition_id])
         # Nothing runs, so no script engine: reading the state is all the check does.
         wf = spiff.load_state(parsed, state, None)
-        snap = materialize.snapshot(wf)
+        # The version's task table, as the runner passes it (versions that carry one).
+        settings = getattr(parsed, "tasks", None)
+        snap = materialize.snapshot(wf, settings) if settings else materialize.snapshot(wf)
     except Exception as exc:  # a state that does not load is itself the finding
         yield f"its workflow cannot be loaded ({type(exc).__name__}: {exc})"
         return
