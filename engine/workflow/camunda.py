@@ -3,7 +3,8 @@
 A Camunda export carries JUEL (`${decision == 'refer'}`) where SpiffWorkflow evaluates Python,
 and bare ISO durations (`P15D`) where a timer expects a quoted string. The rewrites here are
 suggested by validation and applied on request, each one reported, so nobody is surprised by
-what changed in their diagram.
+what changed in their diagram. Timer values are judged by SpiffWorkflow's own ISO 8601 parsing,
+on a clock given rather than read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from engine.workflow.scripting import RestrictedEnvironment, ScriptRejected, com
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN, "camunda": CAMUNDA}
+# A diagram is read without fetching anything: no external entities, no network.
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+DEFAULT_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # the clock for timer literals: a Monday
 
 # Where a diagram keeps code as element text: (local tag, kind of code).
 _SITE_TAGS = {
@@ -36,7 +40,9 @@ _SITE_TAGS = {
     "completionCondition": "condition",
     "loopCondition": "condition",
 }
-_SCOPES = {"process", "subProcess", "transaction", "adHocSubProcess"}
+_SCOPES = {
+    f"{{{BPMN}}}{tag}" for tag in ("process", "subProcess", "transaction", "adHocSubProcess")
+}
 
 _JUEL = re.compile(r"^\s*[$#]\{(?P<inner>.*)\}\s*$", re.DOTALL)
 _STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
@@ -104,7 +110,7 @@ def owner_of(node: etree._Element) -> etree._Element:
     current = node
     while current.getparent() is not None:
         parent = current.getparent()
-        if parent.tag in {f"{{{BPMN}}}{scope}" for scope in _SCOPES}:
+        if parent.tag in _SCOPES:
             return current
         current = parent
     return node
@@ -133,7 +139,7 @@ def juel_rewrite(expression: str) -> str | None:
     words = _python_tokens(match.group("inner"))
     if words is None:
         return None
-    text = re.sub(r"\bnot not ", "", _join(words)).strip()
+    text = _join(words)
     try:
         compile_expression(text)
     except (ScriptRejected, SyntaxError, ValueError):
@@ -163,6 +169,9 @@ def _python_tokens(source: str) -> list[str] | None:
             text = _OPS.get(text, text)
         if text == "None" and out and out[-1] in ("==", "!="):
             out[-1] = "is" if out[-1] == "==" else "is not"
+        if text == "not" and out and out[-1] == "not":
+            out.pop()  # `!empty x`: a condition only asks whether x is truthy
+            continue
         out.append(text)
     return out
 
@@ -226,7 +235,7 @@ def _bpmn_roots(files: Mapping[str, str]) -> Iterator[tuple[str, etree._Element]
         if not name.endswith(".bpmn"):
             continue
         try:
-            root = etree.fromstring(text.encode("utf-8"))
+            root = etree.fromstring(text.encode("utf-8"), SAFE_PARSER)
         except (etree.XMLSyntaxError, ValueError):
             continue  # validation reports it
         yield name, root
@@ -280,7 +289,7 @@ def _patched(text: str, edits: list[tuple[int, str, str]], root: etree._Element)
     for begin, end, new in sorted(spans, reverse=True):
         text = text[:begin] + new + text[end:]
     try:
-        same = _canonical(etree.fromstring(text.encode("utf-8"))) == _canonical(root)
+        same = _canonical(etree.fromstring(text.encode("utf-8"), SAFE_PARSER)) == _canonical(root)
     except etree.XMLSyntaxError:
         return None
     return text if same else None
@@ -313,9 +322,6 @@ def _rewritten(file: str, site: Site, old: str, new: str) -> Finding:
 def _serialize(root: etree._Element) -> str:
     text = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
     return text.decode("utf-8")
-
-
-DEFAULT_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # a Monday morning in Bangkok
 
 
 def timer_problem(kind: str, value: str, now: datetime) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from engine.workflow.camunda import BPMN, local
+from engine.workflow.camunda import BPMN, SAFE_PARSER, local
 from engine.workflow.findings import ERROR, Finding
 
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -29,8 +29,6 @@ FLOW_NODES = frozenset(
 )
 # Diagram interchange: shapes and edges are drawings of elements, not elements of the process.
 _DRAWINGS = ("BPMNDiagram", "DMNDI")
-# A diagram is read without fetching anything: no external entities, no network.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 @dataclass
@@ -85,7 +83,7 @@ def read(files: Mapping[str, str], called: bool = False) -> tuple[list[Document]
         if kind not in ("bpmn", "dmn"):
             continue
         try:
-            root = etree.fromstring(text.encode("utf-8"), _PARSER)
+            root = etree.fromstring(text.encode("utf-8"), SAFE_PARSER)
         except etree.XMLSyntaxError as exc:
             findings.append(_not_xml(name, exc))
             continue

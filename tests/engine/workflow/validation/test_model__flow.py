@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.engine.workflow.validation import check, seen
+from engine.workflow.validation import validate
+from tests.engine.workflow.validation import check, read, seen
 
 
 def test_a_gateway_with_conditions_on_all_flows_and_no_default_is_a_warning():
@@ -36,3 +37,12 @@ def test_a_loop_with_no_way_out_is_an_error():
 def test_loops_with_a_way_out_are_fine():
     validation = check("juel.bpmn", "paths.bpmn", "gateways.bpmn", process_id="paths")
     assert seen(validation, "endless-loop") == []
+
+
+def test_a_boundary_event_attached_to_nothing_is_an_error():
+    text = read("valid.bpmn")["valid.bpmn"].replace(
+        "<bpmn:endEvent",
+        '<bpmn:boundaryEvent id="late" attachedToRef="gone"/>\n    <bpmn:endEvent',
+        1,
+    )
+    assert seen(validate({"v.bpmn": text}), "boundary-not-attached") == [("late", 13, "error")]

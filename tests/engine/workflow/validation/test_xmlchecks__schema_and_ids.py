@@ -61,3 +61,14 @@ def test_flow_nodes_without_shapes_are_a_warning():
     text = read("valid.bpmn")["valid.bpmn"].replace('bpmnElement="work"', 'bpmnElement="gone"')
     validation = validate({"valid.bpmn": text})
     assert seen(validation, "not-drawn") == [("work", 8, "warning")]
+
+
+def test_an_external_entity_is_never_read():
+    text = read("valid.bpmn")["valid.bpmn"].replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    )
+    text = text.replace('name="Work"', 'name="&x;"')
+    validation = validate({"xxe.bpmn": text})
+    assert seen(validation, "xml-syntax") == [(None, 9, "error")]
+    assert "root:" not in validation.findings[0].message_en
