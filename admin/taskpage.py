@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from importlib import import_module
 
@@ -17,7 +18,7 @@ from engine.errors import ValidationFailed
 from engine.models import Case, OrgUnit, Task
 from engine.reference.choices import seed_choices
 from engine.sla import policies
-from forms.loader import load_schema
+from forms.loader import shared_schema
 from web.i18n import current_lang, t
 
 
@@ -29,14 +30,14 @@ def _renderer():  # type: ignore[no-untyped-def]
         return None
 
 
-def _form_html(form: str, values: dict, errors: dict[str, tuple[str, str]]) -> Markup | None:
+def _form_html(form: str | dict, values: dict, errors: dict[str, tuple[str, str]]) -> Markup | None:
     renderer = _renderer()
     if renderer is None:
         return None
     return renderer.render_form(form, values, errors, current_lang(), choices=seed_choices())
 
 
-def _parse(form: str) -> tuple[dict, dict[str, tuple[str, str]]]:
+def _parse(form: str | dict) -> tuple[dict, dict[str, tuple[str, str]]]:
     """The posted values as the schema expects them, and fields whose text could not be read."""
     renderer = _renderer()
     if renderer is not None:
@@ -65,8 +66,9 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
             policies.calendar(db).working_days_between(now, task.due_at) if task.due_at else None
         )
         shown = values if values is not None else dict(task.draft or {})
-        html = _form_html(task.form, dict(shown), errors)
-        schema = load_schema(task.form)
+        form = task_service.form_of(db, task)
+        html = _form_html(form, dict(shown), errors)
+        schema = copy.deepcopy(shared_schema(form))
         return render_template(
             "staff/task.html",
             task=task,
@@ -97,7 +99,7 @@ def task(task_id: int):  # type: ignore[no-untyped-def]
 def submit_task(task_id: int):  # type: ignore[no-untyped-def]
     """Submit the form (the case moves on) or keep it as a draft."""
     with reading() as db:
-        form = task_service.get_task(db, actor(), task_id).form
+        form = task_service.form_of(db, task_service.get_task(db, actor(), task_id))
     data, problems = _parse(form)
     values = dict(data)
     renderer = _renderer()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from flask import request
 
 from api.edge import blueprint, current_actor, int_arg, json_body, lang, reading, services, writing
@@ -10,7 +12,7 @@ from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
 from engine.models import Case
 from engine.sla import policies
-from forms.loader import load_schema
+from forms.loader import shared_schema
 
 
 @blueprint.get("/tasks")
@@ -50,7 +52,7 @@ def get_task(task_id: int):  # type: ignore[no-untyped-def]
     with reading() as session:
         task = task_service.get_task(session, actor, task_id)
         body = task_json(task, lang(), services().clock(), policies.calendar(session))
-        body["form"] = load_schema(task.form)
+        body["form"] = copy.deepcopy(shared_schema(task_service.form_of(session, task)))
         body["case"] = case_summary_for(session, actor, session.get(Case, task.case_id), lang())
     return body
 

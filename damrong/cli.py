@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from damrong import cli_audit
+from damrong import cli_audit, cli_check, cli_processes
 from damrong.config import Config
 from damrong.migrate import upgrade
 from damrong.wiring import make_sessionmaker
@@ -16,7 +16,7 @@ from engine.clock import system_clock
 from engine.db import make_engine
 from engine.errors import DamrongError
 from engine.reference import loader
-from engine.workflow import definitions
+from engine.workflow import versions
 
 
 def _factory(config: Config):  # type: ignore[no-untyped-def]
@@ -36,7 +36,7 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
     upgrade(engine)
     with factory.begin() as session:
         counts = loader.load_all(session)
-        definitions.deploy(session, system_clock())
+        shipped = versions.install_shipped(session, system_clock())
     world = None
     if args.demo:
         from damrong import demo
@@ -46,20 +46,11 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
         print(json.dumps(world or {"loaded": counts}, ensure_ascii=False, indent=2))
     else:
         print(f"database ready: {counts}")
+        for process_id, version, state in shipped:
+            if state != "unchanged":
+                print(f"process {process_id} v{version}: {state}")
         if world:
             print(demo.describe(world))
-    return 0
-
-
-def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
-    """Deploy processes/ as a new definition version (if its content changed)."""
-    _engine, factory = _factory(config)
-    with factory.begin() as session:
-        definition, created = definitions.deploy(session, system_clock(), deployed_by="cli")
-        print(
-            f"{definition.process_id} v{definition.version} "
-            f"{'deployed' if created else 'unchanged'} ({definition.content_hash[:12]})"
-        )
     return 0
 
 
@@ -224,7 +215,7 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help="also build the demo world")
     init.add_argument("--json", action="store_true", help="print users and keys as JSON")
     init.set_defaults(fn=cmd_init)
-    sub.add_parser("deploy", help="deploy processes/").set_defaults(fn=cmd_deploy)
+    cli_processes.add_parsers(sub)
     users = sub.add_parser("users", help="manage staff users")
     users.add_argument("action", choices=["create", "token"])
     users.add_argument("username")
@@ -272,6 +263,7 @@ def parser() -> argparse.ArgumentParser:
     reindex.add_argument("--all", action="store_true", help="every case, not only stale ones")
     reindex.set_defaults(fn=cmd_reindex)
     cli_audit.add_parser(sub)
+    cli_check.add_parser(sub)
     return p
 
 

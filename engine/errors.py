@@ -126,10 +126,19 @@ class WorkflowFailed(DamrongError):
 
 
 class DefinitionInvalid(DamrongError):
-    """A process definition cannot be deployed; `problems` says why."""
+    """A process definition cannot be deployed; `problems` says why, `findings` where."""
 
     code = "definition_invalid"
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems), "ไม่สามารถติดตั้งกระบวนงานได้: " + "; ".join(problems))
+    def __init__(
+        self,
+        problems: list[str],
+        th: list[str] | None = None,
+        findings: list | None = None,  # engine.workflow.findings.Finding, when known
+    ) -> None:
+        super().__init__(
+            "; ".join(problems),
+            "ไม่สามารถติดตั้งกระบวนงานได้: " + "; ".join(th or problems),
+        )
         self.problems = problems
+        self.findings = list(findings or [])

@@ -9,7 +9,7 @@ from forms.loader import shared_schema
 from forms.validation import validate
 
 
-def check_form(form: str, data: object, context: Mapping[str, object] | None = None) -> dict:
+def check_form(form: str | dict, data: object, context: Mapping[str, object] | None = None) -> dict:
     """Raise ValidationFailed (every field, Thai and English) unless `data` fits the form."""
     if not isinstance(data, dict):
         raise ValidationFailed.one(

@@ -118,7 +118,7 @@ def widget_of(node: Mapping) -> str:
     return "text"
 
 
-def parse_form(form_name: str, form: Mapping, files: Mapping | None = None) -> ParsedForm:
+def parse_form(form_name: str | dict, form: Mapping, files: Mapping | None = None) -> ParsedForm:
     """The JSON a form's schema expects, from posted strings (a werkzeug MultiDict)."""
     out = ParsedForm()
     out.schema = shared_schema(form_name)
@@ -127,7 +127,7 @@ def parse_form(form_name: str, form: Mapping, files: Mapping | None = None) -> P
 
 
 def form_errors(
-    form_name: str, data: Mapping, context: Mapping[str, object] | None = None
+    form_name: str | dict, data: Mapping, context: Mapping[str, object] | None = None
 ) -> dict[str, FieldError]:
     """Every field's first problem: unreadable input first, then the schema's own checks."""
     errors = dict(getattr(data, "problems", {}))

@@ -25,8 +25,16 @@ class FormNotFound(LookupError):
 
 
 def schemas_dir() -> Path:
-    """The directory holding the form schemas."""
+    """The directory holding the global forms (the intake form)."""
     return Path(__file__).parent / "schemas"
+
+
+def library_dir() -> Path:
+    """The shipped task forms, kept beside the diagrams that name them (processes/forms/).
+
+    A deployed process version carries copies of the forms it names; this library is what a
+    deploy copies from when the files given name a form without bringing it."""
+    return Path(__file__).resolve().parents[1] / "processes" / "forms"
 
 
 def load_schema(name: str) -> dict:
@@ -37,8 +45,12 @@ def load_schema(name: str) -> dict:
     return copy.deepcopy(_parsed(name))
 
 
-def shared_schema(name: str) -> dict:
-    """The cached schema itself, for read-only use on hot paths (validation); never modify it."""
+def shared_schema(name: str | dict) -> dict:
+    """The cached schema itself, for read-only use on hot paths (validation); never modify it.
+
+    A schema given as a dict (a process version's own copy of a task form) is itself."""
+    if isinstance(name, dict):
+        return name
     if not isinstance(name, str) or not NAME.fullmatch(name):
         raise FormNotFound(name)
     return _parsed(name)
@@ -47,6 +59,8 @@ def shared_schema(name: str) -> dict:
 @cache
 def _parsed(name: str) -> dict:
     path = schemas_dir() / f"{name}.json"
+    if not path.is_file():
+        path = library_dir() / f"{name}.json"
     if not path.is_file():
         raise FormNotFound(name)
     schema = json.loads(path.read_text(encoding="utf-8"))
@@ -57,7 +71,8 @@ def _parsed(name: str) -> dict:
 
 def schema_names() -> list[str]:
     """Every loadable form schema's name, sorted."""
-    return sorted(p.stem for p in schemas_dir().glob("*.json") if NAME.fullmatch(p.stem))
+    found = [*schemas_dir().glob("*.json"), *library_dir().glob("*.json")]
+    return sorted({p.stem for p in found if NAME.fullmatch(p.stem)})
 
 
 def properties(node: dict) -> dict:

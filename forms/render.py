@@ -61,7 +61,7 @@ def is_refresh(form: Mapping) -> bool:
 
 
 def render_form(
-    form_name: str,
+    form_name: str | dict,
     values: dict | None,
     errors: object,
     lang: str = "th",
@@ -104,7 +104,7 @@ def render_form(
 
 
 def render_field(
-    form_name: str,
+    form_name: str | dict,
     path: str,
     values: dict | None,
     errors: object,
@@ -131,7 +131,7 @@ def render_custom(built: Field, lang: str = "th") -> Markup:
 
 
 def error_summary(
-    form_name: str, errors: object, lang: str = "th", anchors: Mapping[str, str] | None = None
+    form_name: str | dict, errors: object, lang: str = "th", anchors: Mapping[str, str] | None = None
 ) -> Markup:
     """The summary of errors that heads a form, each linking to its field (or to `anchors`)."""
     lang = "en" if lang == "en" else "th"

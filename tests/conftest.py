@@ -42,7 +42,7 @@ from engine.models import (
     WorkflowInstance,
 )
 from engine.reference import loader
-from engine.workflow import definitions
+from engine.workflow import definitions, versions
 from importer.models import ImportedRecord
 from notifications.models import (
     AgencyEndpoint,
@@ -54,6 +54,7 @@ from open311.models import Open311Key, Open311Request
 from portal.models import LineLinkCode
 from tests.browser import launch_chromium
 from tests.logscan import pytest_configure, pytest_runtest_call  # noqa: F401  (no PII in logs)
+from tests.resets import reset_processes
 
 # Children before parents, so deleting never trips a foreign key.
 MUTABLE_TABLES = [
@@ -140,7 +141,7 @@ def db_engine(database_url: str):  # type: ignore[no-untyped-def]
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
         loader.load_all(session)
-        definitions.deploy(session, MovableClock()())
+        versions.install_shipped(session, MovableClock()())
     yield engine
     engine.dispose()
 
@@ -152,6 +153,8 @@ def factory(db_engine) -> Iterator[sessionmaker[Session]]:  # type: ignore[no-un
     with factory.begin() as session:
         for model in MUTABLE_TABLES:
             session.execute(delete(model))
+        reset_processes(session)
+    definitions.forget_all()
     yield factory
 
 

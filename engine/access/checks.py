@@ -17,6 +17,7 @@ from engine.access.rules import (
     FIGURE_ROLES,
     FORWARD_DECIDER_ROLES,
     MESSAGE_SENDERS,
+    PROCESS_ROLES,
     TASK_ROLES,
     Actor,
     case_visibility,
@@ -251,6 +252,16 @@ def check_may_manage_notifications(actor: Actor) -> None:
         raise PermissionDenied(
             "Only administrators manage notifications.", "เฉพาะผู้ดูแลระบบเท่านั้นที่จัดการการแจ้งเตือนได้"
         )
+
+
+def check_may_design(actor: Actor) -> None:
+    """Raise PermissionDenied unless a designer or administrator (or the command line) acts."""
+    if actor.kind == "system" or (actor.kind == "staff" and actor.roles & PROCESS_ROLES):
+        return
+    raise PermissionDenied(
+        "Only process designers and administrators manage processes.",
+        "เฉพาะผู้ออกแบบกระบวนงานและผู้ดูแลระบบเท่านั้นที่จัดการกระบวนงานได้",
+    )
 
 
 def check_may_manage_keys(actor: Actor) -> None:

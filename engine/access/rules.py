@@ -33,6 +33,8 @@ MESSAGE_SENDERS: dict[str, frozenset[str]] = {
     "reopen": frozenset({"citizen", "intake", "screener"}),
     "sla_breached": frozenset({"system", "supervisor"}),
 }
+# Who deploys, activates, retires and migrates processes and binds categories to them.
+PROCESS_ROLES = frozenset({"designer", "admin"})
 # Who reads the SLA figures (a center's staff for all, an agency's for itself).
 FIGURE_ROLES = frozenset({"executive", "supervisor", "admin", "screener", "agency_officer"})
 

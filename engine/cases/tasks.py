@@ -21,7 +21,7 @@ from engine.formcheck import check_form
 from engine.models import Case, CaseNote, Category, OrgUnit, Task, User
 from engine.reference import areas
 from engine.sla import policies
-from engine.workflow import runner
+from engine.workflow import definitions, runner
 from forms.loader import shared_schema
 from forms.validation import split_stored_fields
 
@@ -269,11 +269,12 @@ def complete_task(session: Session, clock: Clock, actor: Actor, task_id: int, da
     case, task = _locked_task(session, actor, task_id)
     if task.assignee_id is not None and task.assignee_id != actor.user_id:
         raise TaskNotReady("Another official holds this task.", "งานนี้มีเจ้าหน้าที่ท่านอื่นรับไปแล้ว")
-    check_form(task.form, data)
+    form = form_of(session, task)
+    check_form(form, data)
     _check_references(session, case, data)
     if any(hold(session, clock, actor, case, task, data) for hold in _HOLDS.get(task.form, ())):
         return case  # a form's own rule keeps the task open (a forward waiting for approval)
-    workflow_data, notes = split_stored_fields(shared_schema(task.form), data)
+    workflow_data, notes = split_stored_fields(shared_schema(form), data)
     if data.get("area_code"):  # a screener set the area (checked above): routing reads its province
         workflow_data["province"] = data["area_code"][:2]
     now = clock()
@@ -353,3 +354,8 @@ def _store_notes(session, case, actor, step, notes, now) -> None:  # type: ignor
                 created_at=now,
             )
         )
+
+
+def form_of(session: Session, task: Task) -> dict | str:
+    """A task's form as its case's process version carries it (older versions: by name)."""
+    return definitions.case_form(session, task.case_id, task.form) or task.form

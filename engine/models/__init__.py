@@ -18,12 +18,14 @@ from engine.models.cases import (
 )
 from engine.models.files import CaseAttachment, CaseRedaction
 from engine.models.privacy import AgencyCaseText, IdentityView
+from engine.models.processes import ROLE_UNITS, Process, WorkflowRole
 from engine.models.reference import ROLES, ApiToken, Area, Category, DirectoryEntry, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
 from engine.models.work import AuditEvent, AuditHead, OutboxMessage, Task, Timer
 
 __all__ = [
     "ROLES",
+    "ROLE_UNITS",
     "AgencyCaseText",
     "ApiToken",
     "Area",
@@ -42,6 +44,7 @@ __all__ = [
     "IdempotencyRecord",
     "OrgUnit",
     "OutboxMessage",
+    "Process",
     "ProcessDefinition",
     "RateLimit",
     "Referral",
@@ -54,4 +57,5 @@ __all__ = [
     "Timer",
     "User",
     "WorkflowInstance",
+    "WorkflowRole",
 ]

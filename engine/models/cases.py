@@ -13,6 +13,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,18 +23,37 @@ from engine.models.reference import OrgUnit
 
 
 class ProcessDefinition(Base):
-    """One deployed version of a process, stored once and keyed by its content hash."""
+    """One version of a process: its files, forms and parsed specs, never changed once stored.
+
+    Unique per process by number and by content (files, forms and the versions of the processes
+    it calls). Whether it is live is the `Process` row's pointer; a draft was never activated.
+    """
 
     __tablename__ = "process_definitions"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version", name="uq_process_definitions_version"),
+        UniqueConstraint("process_id", "content_hash", name="uq_process_definitions_content"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
     files: Mapped[dict[str, str]] = mapped_column(JSONType, deferred=True)  # name -> XML
+    # Task forms by name (JSON Schema), as deployed with this version.
+    forms: Mapped[dict[str, dict]] = mapped_column(
+        JSONType, default=dict, server_default="{}", deferred=True
+    )
+    # Each user task's resolved settings by element id: role, unit, form, status, policy, names.
+    tasks: Mapped[dict[str, dict]] = mapped_column(JSONType, default=dict, server_default="{}")
+    # Called process id -> the definition id its call activities were pinned to at deploy.
+    pins: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict, server_default="{}")
     spec: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # specs, JSON, zlib
     serializer_version: Mapped[str] = mapped_column(String(16))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(64), default="system")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Case(Base):

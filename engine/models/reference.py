@@ -65,6 +65,10 @@ class Category(Base):
     group_name: Mapped[str] = mapped_column(String(100), default="")
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The process a new case of this category starts on (its live version).
+    process_id: Mapped[str] = mapped_column(
+        String(64), default="complaint", server_default="complaint"
+    )
 
     default_agency: Mapped[OrgUnit | None] = relationship()
 

@@ -24,8 +24,13 @@ class SlaPolicy(Base):
     """How long a step may take, per category (or for every category when none is given)."""
 
     __tablename__ = "sla_policies"
-    __table_args__ = (UniqueConstraint("step", "category_code"),)
+    __table_args__ = (
+        UniqueConstraint("process_id", "step", "category_code", name="uq_sla_policies_key"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    # A policy for one process's element, or (None) for that step name in every process. The
+    # step "*" is a process's default policy for user tasks that have no policy of their own.
+    process_id: Mapped[str | None] = mapped_column(String(64))
     step: Mapped[str] = mapped_column(String(64))
     category_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
     unit: Mapped[str] = mapped_column(String(16))  # working_days | calendar_days | hours

@@ -23,6 +23,10 @@ class Task(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))  # the lane
     form: Mapped[str] = mapped_column(String(64))
+    # The process the task's element belongs to, and the SLA policy it names (if any): the
+    # deadline is looked up by them (see engine/sla/policies.policy_for).
+    process_id: Mapped[str | None] = mapped_column(String(64))
+    sla_policy: Mapped[str | None] = mapped_column(String(64))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     area_code: Mapped[str] = mapped_column(String(6))
     category_code: Mapped[str] = mapped_column(String(32))

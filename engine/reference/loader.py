@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from engine.models import Area, Category, OrgUnit, SlaPolicy
+from engine.models import Area, Category, OrgUnit, SlaPolicy, WorkflowRole
 from engine.reference import areas, directory
 
 SEED_DIR = Path(__file__).parent / "seed"
@@ -134,13 +134,14 @@ def load_categories(session: Session) -> int:
 
 def load_sla_policies(session: Session) -> int:
     """The seed's deadline policies that are not there yet."""
-    have = {(p.step, p.category_code) for p in session.scalars(select(SlaPolicy))}
+    have = {(p.process_id, p.step, p.category_code) for p in session.scalars(select(SlaPolicy))}
     added = 0
     for row in _seed("sla_policies.json"):
-        if (row["step"], row["category"]) in have:
+        if (row.get("process"), row["step"], row["category"]) in have:
             continue
         session.add(
             SlaPolicy(
+                process_id=row.get("process"),
                 step=row["step"],
                 category_code=row["category"],
                 unit=row["unit"],
@@ -155,6 +156,19 @@ def load_sla_policies(session: Session) -> int:
     return added
 
 
+def load_workflow_roles(session: Session) -> int:
+    """The seed's workflow roles (what a lane may be called) that are not there yet."""
+    have = set(session.scalars(select(WorkflowRole.code)))
+    added = 0
+    for row in _seed("workflow_roles.json"):
+        if row["code"] in have:
+            continue
+        session.add(WorkflowRole(**row, active=True))
+        added += 1
+    session.flush()
+    return added
+
+
 def load_all(session: Session) -> dict[str, int]:
     """Load every kind of reference data; safe to run again (adds only what is missing)."""
     return {
@@ -162,5 +176,6 @@ def load_all(session: Session) -> dict[str, int]:
         "org_units": load_org_units(session),
         "categories": load_categories(session),
         "sla_policies": load_sla_policies(session),
+        "workflow_roles": load_workflow_roles(session),
         "directory": directory.load_directory(session),
     }

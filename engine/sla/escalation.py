@@ -81,7 +81,9 @@ def extend(
     for task in tasks:
         old_due = task.due_at
         new_due = cal.add_working_days(max(old_due, now), days)
-        policy = policies.policy_for(session, task.step, task.category_code)
+        policy = policies.policy_for(
+            session, task.step, task.category_code, task.process_id, task.sla_policy
+        )
         if policy is not None:
             lifecycle.set_deadline(task, policies.plan(session, policy, now, new_due), now)
         else:

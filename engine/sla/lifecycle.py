@@ -21,7 +21,13 @@ def give_deadline(session: Session, case: Case, row: Task, now: datetime) -> Non
     """A new task's deadline by its step and the case's category, with days carried over from a
     pause (used once, by the main path's next task: a supervisor's task has its own clock)."""
     due = policies.deadline(
-        session, row.step, case.category_code, now, carry_over=case.sla_remaining_days
+        session,
+        row.step,
+        case.category_code,
+        now,
+        carry_over=case.sla_remaining_days,
+        process_id=row.process_id,
+        named=row.sla_policy,
     )
     if row.role != "supervisor":
         case.sla_remaining_days = None

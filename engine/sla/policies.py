@@ -58,32 +58,56 @@ def calendar(session: Session) -> GovernmentCalendar:
     return _cached("calendar", load)
 
 
-def policies(session: Session) -> dict[tuple[str, str | None], SlaPolicy]:
-    """Active policies by (step, category); category None applies to every category."""
+def policies(session: Session) -> dict[tuple[str | None, str, str | None], SlaPolicy]:
+    """Active policies by (process, step, category); None applies to every process/category."""
 
-    def load() -> dict[tuple[str, str | None], SlaPolicy]:
+    def load() -> dict[tuple[str | None, str, str | None], SlaPolicy]:
         rows = session.scalars(select(SlaPolicy).where(SlaPolicy.active.is_(True))).all()
         for row in rows:
             session.expunge(row)  # kept across sessions, read-only
-        return {(r.step, r.category_code): r for r in rows}
+        return {(r.process_id, r.step, r.category_code): r for r in rows}
 
     return _cached("policies", load)
 
 
-def policy_for(session: Session, step: str, category: str) -> SlaPolicy | None:
-    """The policy in force for a step and category (the category's own first)."""
+DEFAULT_STEP = "*"  # a process's policy for user tasks that have none of their own
+
+
+def policy_for(
+    session: Session,
+    step: str,
+    category: str,
+    process_id: str | None = None,
+    named: str | None = None,
+) -> SlaPolicy | None:
+    """The policy in force for a task: the one it names, else its element's, else the process's.
+
+    Each is looked up for the process and category first, then more widely: the category's
+    own policy wins over the one for every category, the process's over every process's."""
     found = policies(session)
-    return found.get((step, category)) or found.get((step, None))
+    for key in [k for k in (named, step) if k] + [DEFAULT_STEP]:
+        scopes = [(process_id, key), (None, key)] if key != DEFAULT_STEP else [(process_id, key)]
+        for process, wanted in scopes:
+            hit = found.get((process, wanted, category)) or found.get((process, wanted, None))
+            if hit is not None:
+                return hit
+    return None
 
 
 def deadline(
-    session: Session, step: str, category: str, start: datetime, carry_over: int | None = None
+    session: Session,
+    step: str,
+    category: str,
+    start: datetime,
+    carry_over: int | None = None,
+    process_id: str | None = None,
+    named: str | None = None,
 ) -> Deadline | None:
     """The deadline of a task that opens at `start`, or None when no policy covers the step.
 
     `carry_over` is what was left when the clock paused: the resumed task gets those days.
     """
-    policy = policy_for(session, step, category)
+    policy = policy_for(session, step, category, process_id, named)
     if policy is None:
         return None
     if carry_over is not None and policy.unit == "working_days":

@@ -1,143 +1,202 @@
-"""Deploying process definitions: checked when deployed, stored once by content hash."""
+"""Stored process versions as the runtime reads them: which one a case starts on, its parsed
+specs, its task settings and its forms, each restored once per process and kept.
+
+Deploying, activating and retiring versions is engine/workflow/versions.py.
+"""
 
 from __future__ import annotations
 
-import re
+import json
 import time
-from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import func, select
+from lxml import etree
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access.rules import TASK_ROLES
 from engine.errors import DefinitionInvalid
-from engine.models import ProcessDefinition
-from engine.workflow import expressions, spiff
+from engine.models import Case, Category, Process, ProcessDefinition, WorkflowInstance
+from engine.workflow import spiff
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 MAIN_PROCESS = "complaint"
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
-# Other processes may deploy: a version they deploy is picked up here within CURRENT_TTL_S.
+# Other processes may activate a version or rebind a category: seen here within CURRENT_TTL_S.
 CURRENT_TTL_S = 5.0
 
-_parsed: dict[str, spiff.ParsedDefinition] = {}
-_current: dict[str, tuple[int, str, float]] = {}
+_parsed: dict[int, spiff.ParsedDefinition] = {}  # a stored version never changes
+_forms: dict[int, dict[str, dict]] = {}
+_live: dict[str, tuple[int, float]] = {}
+_bound: dict[str, tuple[str, float]] = {}
 
 
 def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
-    """The BPMN and DMN files of a directory, by file name."""
+    """The BPMN and DMN files of a directory, and its task forms (forms/*.json), by name."""
     files = sorted([*directory.glob("*.bpmn"), *directory.glob("*.dmn")])
-    return {path.name: path.read_text(encoding="utf-8") for path in files}
+    out = {path.name: path.read_text(encoding="utf-8") for path in files}
+    for path in sorted((directory / "forms").glob("*.json")):
+        out[f"forms/{path.name}"] = path.read_text(encoding="utf-8")
+    return out
 
 
-def check(files: Mapping[str, str], process_id: str) -> spiff.ParsedDefinition:
-    """Parse and lint a definition; raise DefinitionInvalid listing every problem found."""
-    problems: list[str] = []
+def forms_in(files: dict[str, str]) -> dict[str, dict]:
+    """The task forms given among a deploy's files (`forms/<name>.json` or `<name>.json`)."""
+    out = {}
     for name, text in files.items():
-        if re.search(r"\$\{", text):
-            problems.append(f"{name}: JUEL expression '${{…}}' (expressions are Python here)")
-        if re.search(r'\bid="Start"', text):
-            problems.append(f"{name}: an element with id 'Start' collides with the engine")
-    try:
-        parsed = spiff.parse(files, process_id)
-    except Exception as exc:  # the parser raises many types; all mean "cannot deploy"
-        raise DefinitionInvalid([*problems, f"parse error: {exc}"]) from exc
-    problems.extend(_check_user_tasks(parsed))
-    problems.extend(expressions.compile_all([parsed.spec, *parsed.subprocess_specs.values()]))
-    if problems:
-        raise DefinitionInvalid(problems)
-    return parsed
+        if name.endswith(".json"):
+            out[Path(name).stem] = json.loads(text)
+    return out
 
 
-def _check_user_tasks(parsed: spiff.ParsedDefinition) -> list[str]:
-    from forms.loader import FormNotFound, load_schema
-
-    problems = []
-    specs = [parsed.spec, *parsed.subprocess_specs.values()]
-    for process in specs:
-        for spec in process.task_specs.values():
-            if not getattr(spec, "manual", False):
-                continue
-            props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
-            where = f"{process.name}/{spec.name}"
-            if spec.lane not in TASK_ROLES:
-                problems.append(f"{where}: user task lane '{spec.lane}' is not a role")
-            if "status" not in props:
-                problems.append(f"{where}: user task has no 'status' property")
-            try:
-                load_schema(props.get("form", ""))
-            except FormNotFound:
-                problems.append(f"{where}: form '{props.get('form')}' not found in forms/")
-    return problems
+def diagram_files(files: dict[str, str]) -> dict[str, str]:
+    """The BPMN and DMN files among a deploy's files."""
+    return {k: v for k, v in files.items() if k.endswith((".bpmn", ".dmn"))}
 
 
-def deploy(
-    session: Session,
-    now: datetime,
-    files: Mapping[str, str] | None = None,
-    process_id: str = MAIN_PROCESS,
-    deployed_by: str = "system",
-) -> tuple[ProcessDefinition, bool]:
-    """Store a definition version unless the same content is already stored; (row, created)."""
-    files = dict(files if files is not None else read_process_files())
-    digest = spiff.content_hash(files)
-    existing = session.scalar(
-        select(ProcessDefinition).where(ProcessDefinition.content_hash == digest)
+def shipped_bundles(directory: Path = PROCESSES_DIR) -> list[tuple[str, dict[str, str]]]:
+    """The shipped processes, called ones first: (process id, its BPMN file and the DMN files
+    its business rule tasks use). Their forms come from the shipped form library."""
+    files = read_process_files(directory)
+    decisions: dict[str, str] = {}
+    processes: dict[str, tuple[str, set[str], set[str]]] = {}
+    for name, text in files.items():
+        if name.endswith(".dmn"):
+            for node in etree.fromstring(text.encode()).iter():
+                if isinstance(node.tag, str) and node.tag.endswith("}decision"):
+                    decisions[node.get("id")] = name
+        elif name.endswith(".bpmn"):
+            root = etree.fromstring(text.encode())
+            for process in root.iter(f"{BPMN}process"):
+                if process.get("isExecutable") != "true":
+                    continue
+                calls = {c.get("calledElement") for c in process.iter(f"{BPMN}callActivity")}
+                refs = {
+                    t.get("{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId")
+                    or t.findtext(
+                        ".//{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId"
+                    )
+                    or ""
+                    for t in process.iter(f"{BPMN}businessRuleTask")
+                }
+                processes[process.get("id")] = (name, calls, refs)
+    ordered: list[str] = []
+
+    def visit(pid: str) -> None:
+        if pid in ordered or pid not in processes:
+            return
+        for callee in processes[pid][1]:
+            visit(callee)
+        ordered.append(pid)
+
+    for pid in sorted(processes):
+        visit(pid)
+    bundles = []
+    for pid in ordered:
+        name, _calls, refs = processes[pid]
+        bundle = {name: files[name]}
+        for ref in refs:
+            if ref.strip() in decisions:
+                bundle[decisions[ref.strip()]] = files[decisions[ref.strip()]]
+        bundles.append((pid, bundle))
+    return bundles
+
+
+def process_of_category(session: Session, category: str) -> str:
+    """The process a new case of a category starts on (cached a few seconds)."""
+    cached = _bound.get(category)
+    if cached is not None and time.monotonic() - cached[1] < CURRENT_TTL_S:
+        return cached[0]
+    found = session.scalar(select(Category.process_id).where(Category.code == category))
+    process_id = found or MAIN_PROCESS
+    _bound[category] = (process_id, time.monotonic())
+    return process_id
+
+
+def live(session: Session, process_id: str = MAIN_PROCESS) -> int:
+    """The id of the live version of a process: new cases start on it."""
+    cached = _live.get(process_id)
+    if cached is not None and time.monotonic() - cached[1] < CURRENT_TTL_S:
+        return cached[0]
+    found = session.scalar(
+        select(Process.live_definition_id).where(Process.process_id == process_id)
     )
-    if existing is not None:
-        return existing, False
-    parsed = check(files, process_id)
-    latest = session.scalar(
-        select(func.max(ProcessDefinition.version)).where(
-            ProcessDefinition.process_id == process_id
+    if found is None:
+        raise DefinitionInvalid(
+            [f"process '{process_id}' has no live version; deploy or activate one"],
+            th=[f"กระบวนงาน '{process_id}' ไม่มีรุ่นที่ใช้งานอยู่ ต้องติดตั้งหรือเปิดใช้รุ่นหนึ่งก่อน"],
         )
-    )
-    definition = ProcessDefinition(
-        process_id=process_id,
-        version=(latest or 0) + 1,
-        content_hash=digest,
-        files=files,
-        spec=spiff.dump_spec(parsed),
-        serializer_version=spiff.SERIALIZER_VERSION,
-        deployed_at=now,
-        deployed_by=deployed_by,
-    )
-    session.add(definition)
-    session.flush()
-    _parsed[digest] = parsed
-    _current.pop(process_id, None)
-    return definition, True
+    _live[process_id] = (found, time.monotonic())
+    return found
 
 
 def current(session: Session, process_id: str = MAIN_PROCESS) -> tuple[int, str]:
-    """(id, content hash) of the newest deployed version of a process; new cases start on it."""
-    cached = _current.get(process_id)
-    if cached is not None and time.monotonic() - cached[2] < CURRENT_TTL_S:
-        return cached[0], cached[1]
-    row = session.execute(
-        select(ProcessDefinition.id, ProcessDefinition.content_hash)
-        .where(ProcessDefinition.process_id == process_id)
-        .order_by(ProcessDefinition.version.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        raise DefinitionInvalid([f"process '{process_id}' is not deployed; run `damrong deploy`"])
-    _current[process_id] = (row.id, row.content_hash, time.monotonic())
-    return row.id, row.content_hash
+    """(id, content hash) of the live version of a process."""
+    definition_id = live(session, process_id)
+    digest = session.scalar(
+        select(ProcessDefinition.content_hash).where(ProcessDefinition.id == definition_id)
+    )
+    return definition_id, digest or ""
 
 
 def forget_current() -> None:
-    """Drop the cached newest version (after versions were removed by hand, e.g. in tests)."""
-    _current.clear()
+    """Drop the cached live pointers and bindings (after a change in this process)."""
+    _live.clear()
+    _bound.clear()
 
 
-def parsed_for(session: Session, definition_id: int, content_hash: str) -> spiff.ParsedDefinition:
-    """The parsed specs of a stored version, restored once per process and kept."""
-    found = _parsed.get(content_hash)
+def forget_all() -> None:
+    """Drop every cached version too (only for tests that delete versions: ids may be reused)."""
+    forget_current()
+    _parsed.clear()
+    _forms.clear()
+
+
+def parsed_for(
+    session: Session, definition_id: int, content_hash: str | None = None
+) -> spiff.ParsedDefinition:
+    """The parsed specs of a stored version with its task settings, restored once and kept."""
+    found = _parsed.get(definition_id)
     if found is None:
         definition = session.get(ProcessDefinition, definition_id)
-        found = spiff.load_spec(definition.content_hash, definition.spec, definition.process_id)
-        _parsed[content_hash] = found
+        if definition is None:
+            raise DefinitionInvalid([f"process version {definition_id} does not exist"])
+        specs = spiff.load_spec(definition.content_hash, definition.spec, definition.process_id)
+        found = replace(specs, tasks=dict(definition.tasks or {}))
+        _parsed[definition_id] = found
     return found
+
+
+def forms_of(session: Session, definition_id: int) -> dict[str, dict]:
+    """The task forms a stored version carries (never to be modified by the caller)."""
+    found = _forms.get(definition_id)
+    if found is None:
+        found = session.scalar(
+            select(ProcessDefinition.forms).where(ProcessDefinition.id == definition_id)
+        )
+        found = dict(found or {})
+        _forms[definition_id] = found
+    return found
+
+
+def case_form(session: Session, case_id: int, name: str) -> dict | None:
+    """The schema of a task form as the case's own process version carries it.
+
+    Versions stored before forms were versioned carry none: they use the form library."""
+    definition_id = session.scalar(
+        select(WorkflowInstance.definition_id).where(WorkflowInstance.case_id == case_id)
+    )
+    if definition_id is None:
+        return None
+    return forms_of(session, definition_id).get(name)
+
+
+def version_of_case(session: Session, case: Case) -> tuple[str, int] | None:
+    """(process id, version number) a case runs on."""
+    row = session.execute(
+        select(ProcessDefinition.process_id, ProcessDefinition.version)
+        .join(WorkflowInstance, WorkflowInstance.definition_id == ProcessDefinition.id)
+        .where(WorkflowInstance.case_id == case.id)
+    ).first()
+    return (row[0], row[1]) if row else None

@@ -35,9 +35,32 @@ def _properties(task) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return getattr(task.task_spec, "extensions", {}).get("properties", {})
 
 
-def _open_status(task) -> str | None:  # type: ignore[no-untyped-def]
+def settings_of(task, settings: dict | None) -> dict:  # type: ignore[no-untyped-def]
+    """A user task's settings as its version resolved them (engine/workflow/tasktable.py).
+
+    Versions deployed before the task table read the diagram's lane and properties."""
+    found = (settings or {}).get(task.task_spec.name)
+    if found is not None:
+        return found
+    props = _properties(task)
+    return {
+        "role": task.task_spec.lane or "screener",
+        "unit": None,
+        "form": props.get("form", task.task_spec.name),
+        "status": props.get("status"),
+        "sla_policy": props.get("sla_policy"),
+        "name_th": task.task_spec.bpmn_name or task.task_spec.name,
+        "name_en": props.get("name_en", task.task_spec.name),
+        "process": getattr(getattr(task.task_spec, "_wf_spec", None), "name", None),
+    }
+
+
+def _open_status(task, settings: dict | None = None) -> str | None:  # type: ignore[no-untyped-def]
     """The status an open task puts the case in; an event-based gateway takes its events'."""
-    status = _properties(task).get("status")
+    if task.task_spec.manual:
+        status = settings_of(task, settings).get("status")
+    else:
+        status = _properties(task).get("status")
     if status is None and task.state == TaskState.WAITING:
         for spec in getattr(task.task_spec, "outputs", []):
             status = getattr(spec, "extensions", {}).get("properties", {}).get("status")
@@ -54,15 +77,16 @@ class Snapshot:
     views used to walk it four times per step.
     """
 
+    settings: dict = field(default_factory=dict)  # the version's task table
     ready_manual: list = field(default_factory=list)
     open: list = field(default_factory=list)  # READY or WAITING
     waiting: list = field(default_factory=list)
     status_ends: list = field(default_factory=list)  # completed end events with a status
 
 
-def snapshot(wf: BpmnWorkflow) -> Snapshot:
+def snapshot(wf: BpmnWorkflow, settings: dict | None = None) -> Snapshot:
     """Walk the workflow's tasks once and sort out what the views read."""
-    snap = Snapshot()
+    snap = Snapshot(settings=settings or {})
     for task in wf.get_tasks():
         state = task.state
         if state == TaskState.READY:
@@ -86,14 +110,16 @@ def derive_status(wf: BpmnWorkflow, snap: Snapshot | None = None) -> tuple[str |
 
     An interrupting event sub-process (withdrawal) keeps waiting after the main path ends, so
     "ended" means: nothing open carries a status, and an end event that carries one was reached.
+    A workflow that completes without any closing status closes its case as completed (a plain
+    BPMN diagram has no statuses at all).
     """
     snap = snap or snapshot(wf)
-    open_statuses = {_open_status(t) for t in snap.open}
+    open_statuses = {_open_status(t, snap.settings) for t in snap.open}
     for status in STATUS_PRECEDENCE:
         if status in open_statuses:
             return status, None
     if not snap.status_ends:
-        return None, None
+        return ("closed", "completed") if wf.is_completed() else (None, None)
     props = _properties(max(snap.status_ends, key=lambda t: t.last_state_change))
     return props["status"], props.get("resolution")
 
@@ -136,11 +162,33 @@ def sync(
     _sync_timers(session, case, snap, new)
 
 
-def _org_unit_for(session: Session, case: Case, role: str) -> int:
-    if role == "agency_officer":
+# The unit a role's task goes to when its version does not say (before the role table).
+_UNIT_OF_ROLE = {"agency_officer": "lead_agency", "supervisor": "escalation"}
+
+
+def _org_unit_for(session: Session, case: Case, role: str, unit: str | None = None) -> int:
+    unit = unit or _UNIT_OF_ROLE.get(role, "case_center")
+    if unit == "lead_agency":
         return lead_agency_id(session, case.id) or case.center_id
-    if role == "supervisor":
+    if unit == "escalation":
         return escalation_unit_id(session, case)
+    if unit == "area_center":
+        return area_center_id(session, case)
+    return case.center_id
+
+
+def area_center_id(session: Session, case: Case) -> int:
+    """The center of the case's area: the district's center, else the province's."""
+    for code in (case.area_code[:4], case.area_code[:2]):
+        found = session.scalar(
+            select(OrgUnit.id).where(
+                OrgUnit.area_code == code,
+                OrgUnit.kind.in_(("district_center", "provincial_center")),
+                OrgUnit.active.is_(True),
+            )
+        )
+        if found is not None:
+            return found
     return case.center_id
 
 
@@ -172,23 +220,25 @@ def _sync_tasks(
             session.delete(row)
     current = []
     for spiff_id, task in ready.items():
-        role = task.task_spec.lane or "screener"
-        org_unit_id = _org_unit_for(session, case, role)
+        settings = settings_of(task, snap.settings)
+        role = settings.get("role") or "screener"
+        org_unit_id = _org_unit_for(session, case, role, settings.get("unit"))
         row = existing.get(spiff_id)
         if row is not None:
             row.org_unit_id, row.case_status = org_unit_id, case.status
             row.category_code, row.area_code = case.category_code, case.area_code
             current.append(row)
             continue
-        props = _properties(task)
         row = Task(
             case_id=case.id,
             spiff_task_id=spiff_id,
             step=task.task_spec.name,
-            name_th=task.task_spec.bpmn_name or task.task_spec.name,
-            name_en=props.get("name_en", task.task_spec.name),
+            name_th=settings["name_th"][:200],
+            name_en=settings["name_en"][:200],
             role=role,
-            form=props.get("form", task.task_spec.name),
+            form=settings["form"],
+            process_id=settings.get("process"),
+            sla_policy=settings.get("sla_policy"),
             org_unit_id=org_unit_id,
             area_code=case.area_code,
             category_code=case.category_code,

@@ -18,13 +18,12 @@ from engine import journal
 from engine.access.rules import Actor
 from engine.clock import Clock, system_clock
 from engine.errors import CaseNotFound, TaskNotReady, WorkflowFailed
-from engine.models import Case, Category, OrgUnit, ProcessDefinition, WorkflowInstance
+from engine.models import Case, Category, OrgUnit, WorkflowInstance
 from engine.statuses import FINAL_STATUSES
 from engine.workflow import definitions, hooks, materialize, spiff
 from engine.workflow.scripting import ScriptRejected, failure_message, make_script_engine
 
 log = logging.getLogger(__name__)
-_definition_hashes: dict[int, str] = {}  # a stored version never changes its content
 
 
 @dataclass
@@ -99,14 +98,17 @@ class Started:
 
 
 def prepare_start(session: Session, clock: Clock, data: dict[str, object]) -> Started:
-    """Run the current process version for new case data to its first wait (writes nothing)."""
-    definition_id, content_hash = definitions.current(session)
-    parsed = definitions.parsed_for(session, definition_id, content_hash)
+    """Run the live version of the category's process for new case data to its first wait.
+
+    The case stays on that version: a later change of category does not change its process."""
+    process_id = definitions.process_of_category(session, str(data.get("category") or ""))
+    definition_id = definitions.live(session, process_id)
+    parsed = definitions.parsed_for(session, definition_id)
     effects = Effects()
     wf = spiff.new_workflow(parsed, make_script_engine(_helpers(session, effects, clock)))
     for ready in wf.get_tasks(state=TaskState.READY):
         ready.set_data(**data)  # the start task's data flows to every later task
-    snap = _step(clock, wf, lambda _wf: None)
+    snap = _step(clock, wf, lambda _wf: None, parsed.tasks)
     return Started(definition_id, wf, effects, snap, spiff.dump_state(wf))
 
 
@@ -157,7 +159,8 @@ def advance(
     effects = Effects()
     engine = make_script_engine(_helpers(session, effects, clock))
     wf = spiff.load_state(parsed, instance.state, engine)
-    _run(session, clock, actor, case, instance, wf, effects, action)
+    snap = _step(clock, wf, action, parsed.tasks)
+    _save(session, clock, actor, case, instance, wf, effects, snap)
     return wf
 
 
@@ -214,24 +217,14 @@ def load(session: Session, case: Case) -> BpmnWorkflow:
 
 
 def _parsed_of(session: Session, instance: WorkflowInstance) -> spiff.ParsedDefinition:
-    content_hash = _definition_hashes.get(instance.definition_id)
-    if content_hash is None:
-        content_hash = session.scalar(
-            select(ProcessDefinition.content_hash).where(
-                ProcessDefinition.id == instance.definition_id
-            )
-        )
-        _definition_hashes[instance.definition_id] = content_hash
-    return definitions.parsed_for(session, instance.definition_id, content_hash)
-
-
-def _run(session, clock, actor, case, instance, wf, effects, action, new=False) -> None:  # type: ignore[no-untyped-def]
-    snap = _step(clock, wf, action)
-    _save(session, clock, actor, case, instance, wf, effects, snap, new=new)
+    return definitions.parsed_for(session, instance.definition_id)
 
 
 def _step(
-    clock: Clock, wf: BpmnWorkflow, action: Callable[[BpmnWorkflow], None]
+    clock: Clock,
+    wf: BpmnWorkflow,
+    action: Callable[[BpmnWorkflow], None],
+    settings: dict | None = None,
 ) -> materialize.Snapshot:
     """Apply the action and run the engine to its next wait; what is open now."""
     try:
@@ -239,9 +232,9 @@ def _step(
             action(wf)
             wf.refresh_timers()
             wf.do_engine_steps()
-            snap = materialize.snapshot(wf)
+            snap = materialize.snapshot(wf, settings)
             if materialize.end_if_final(wf, snap):
-                snap = materialize.snapshot(wf)
+                snap = materialize.snapshot(wf, settings)
     except (SpiffWorkflowException, ScriptRejected) as exc:
         log.warning("a process step failed: %s", exc)  # the designer's detail; users see less
         raise WorkflowFailed(*failure_message(exc)) from exc

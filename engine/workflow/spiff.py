@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from uuid import UUID
@@ -69,6 +69,8 @@ class ParsedDefinition:
     process_id: str
     spec: object
     subprocess_specs: dict
+    # Each user task's resolved settings by element id (engine/workflow/tasktable.py).
+    tasks: dict = field(default_factory=dict, compare=False)
 
 
 def content_hash(files: Mapping[str, str]) -> str:
@@ -83,6 +85,8 @@ def parse(files: Mapping[str, str], process_id: str) -> ParsedDefinition:
     """Parse BPMN and DMN texts with SpiffBpmnParser and return the named process."""
     parser = SpiffBpmnParser()
     for name, text in sorted(files.items()):
+        if not name.endswith((".bpmn", ".dmn")):
+            continue  # task forms travel with the diagrams
         xml = etree.fromstring(text.encode())
         if name.endswith(".dmn"):
             parser.add_dmn_xml(xml, filename=name)

@@ -421,6 +421,7 @@ def test_loaded_schemas_are_fresh_copies(tmp_path, monkeypatch) -> None:  # type
     (tmp_path / "sample.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
     (tmp_path / "Bad-Name.json").write_text("{}", encoding="utf-8")
     monkeypatch.setattr(loader, "schemas_dir", lambda: tmp_path)
+    monkeypatch.setattr(loader, "library_dir", lambda: tmp_path / "none")
     loader._parsed.cache_clear()
     try:
         assert schema_names() == ["sample"]

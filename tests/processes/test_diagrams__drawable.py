@@ -227,16 +227,6 @@ def test_lanes_are_roles_and_hold_their_nodes(name: str) -> None:
             assert box.contains(d.shapes[node]) or node in d.attached, (lane, node)
 
 
-def test_generated_files_match_the_layout_script() -> None:
-    spec = importlib.util.spec_from_file_location("processes_layout", PROCESSES / "_layout.py")
-    layout = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = layout  # dataclasses look their module up
-    spec.loader.exec_module(layout)
-    for process in layout.PROCESSES:
-        assert layout.render(process) == (PROCESSES / process.file).read_bytes(), process.file
-    assert layout.render_dmn() == (PROCESSES / "routing.dmn").read_bytes()
-
-
 # -- what SpiffWorkflow and the engine need --------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""forms/schemas: one JSON Schema per user task plus the intake form, written to the conventions
+"""processes/forms (one JSON Schema per user task) and forms/schemas (the intake form), written to the conventions
 the shared validator and renderer rely on, and agreeing with the diagrams' conditions."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from lxml import etree
 
 from tests.processes.driver import PROCESSES
 
-SCHEMAS = PROCESSES.parent / "forms" / "schemas"
+SCHEMAS = PROCESSES / "forms"  # the task forms travel with the diagrams
+GLOBAL = PROCESSES.parent / "forms" / "schemas"  # the intake form
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
@@ -42,7 +43,9 @@ TRACKING_CODE = "^[A-Z0-9-]{6,20}$"
 
 
 def _schema(name: str) -> dict:
-    return json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    path = SCHEMAS / f"{name}.json"
+    path = path if path.is_file() else GLOBAL / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _validator(name: str) -> Draft202012Validator:

@@ -26,7 +26,7 @@ SECRET_MARKERS = re.compile(
     r"|_secret\(\)|get\(\"api_key\"\)"
 )
 # Path variables named code or token that are no secret: an agency's code, an Open311 service.
-NOT_SECRETS = {"api.agency_endpoint", "open311.service_definition"}
+NOT_SECRETS = {"api.agency_endpoint", "open311.service_definition", "api.bind_category"}
 # endpoint -> (method, path, what else the request needs)
 WRONG_GUESSES: dict[str, tuple[str, str, str]] = {
     "api.track": ("GET", "/api/v1/track/0000-0000-000", "secret"),

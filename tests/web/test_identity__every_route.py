@@ -87,6 +87,10 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "api.template_get": "administrators' templates: no case text",
     "api.templates_list": "administrators' templates: no case text",
     "api.openapi_json": "the API's description: no case text",
+    "api.get_processes": "designers' process catalog: process and category codes, counts",
+    "api.get_versions": "designers' process versions: who deployed, notes, counts",
+    "api.get_version": "a process version's diagrams and forms: no case text",
+    "api.diff_versions": "elements changed between two versions: no case text",
 }
 NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms only
     "index", "static", "directory_page", "api.get_areas", "api.get_categories",

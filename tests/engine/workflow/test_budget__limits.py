@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import WorkflowFailed
-from engine.models import AuditEvent, Case, ProcessDefinition, WorkflowInstance
-from engine.workflow import budget, definitions
+from engine.models import AuditEvent, Case, WorkflowInstance
+from engine.workflow import budget, definitions, versions
 from engine.workflow.scripting import RestrictedEnvironment, ScriptLimitExceeded, ScriptRejected
 from tests.engine.helpers import open_case
+from tests.resets import reset_processes
 
 BOMBS = {
     "doubling a list": "x = [1]\nfor i in range(22):\n    x = x + x",
@@ -81,8 +82,8 @@ def test_a_deployed_doubling_script_fails_the_new_case_fast_and_stores_nothing(
         1,
     )
     with factory.begin() as session:
-        new, created = definitions.deploy(session, clock(), files)
-    assert created
+        deployed = versions.deploy(session, clock(), files, "complaint")
+    assert deployed.created
     before = counts(factory)
     try:
         started = time.monotonic()
@@ -95,5 +96,4 @@ def test_a_deployed_doubling_script_fails_the_new_case_fast_and_stores_nothing(
         assert counts(factory) == before
     finally:
         with factory.begin() as session:
-            session.delete(session.get(ProcessDefinition, new.id))
-        definitions.forget_current()
+            reset_processes(session)

@@ -8,19 +8,21 @@ from sqlalchemy import func, select
 
 from engine.errors import DefinitionInvalid
 from engine.models import ProcessDefinition
-from engine.workflow import definitions
+from engine.workflow import definitions, versions
+
+FLOW = "flow_screen_decision__route"
 
 MUTATIONS = {
     "script": (
         ("agency_outcome = None\n", "agency_outcome = None\nx = __import__('os')\n"),
-        "register (ลงทะเบียนเรื่อง): script",
+        {"register"},
     ),
     "timer": (
         ('policy_duration("info_wait")', "policy_duration('info_wait').__class__"),
-        "await_info",
+        {"await_info", "info_timeout"},
     ),
-    "condition": (('decision == "refer"', "open('/etc/passwd')"), "condition to route"),
-    "syntax": (('decision == "refer"', "decision =="), "condition to route"),
+    "condition": (('decision == "refer"', "open('/etc/passwd')"), {"screen_decision", FLOW}),
+    "syntax": (('decision == "refer"', "decision =="), {"screen_decision", FLOW}),
 }
 
 
@@ -37,13 +39,17 @@ def test_refused_code_stops_the_deploy_naming_the_element(factory, clock, kind):
     files["complaint.bpmn"] = files["complaint.bpmn"].replace(old, new, 1)
     before = stored_versions(factory)
     with pytest.raises(DefinitionInvalid) as refused, factory.begin() as session:
-        definitions.deploy(session, clock(), files)
-    assert any(p.startswith("complaint.bpmn: ") and element in p for p in refused.value.problems)
+        versions.deploy(session, clock(), files, "complaint")
+    found = refused.value.findings
+    assert any(f.file == "complaint.bpmn" and f.element in element for f in found), found
     assert stored_versions(factory) == before
 
 
-def test_the_shipped_processes_compile():
-    assert definitions.check(definitions.read_process_files(), "complaint") is not None
+def test_the_shipped_processes_compile(factory):
+    with factory() as session:
+        result, *_ = versions.check(session, definitions.read_process_files(), "complaint")
+    assert result.parsed is not None
+    assert [f for f in result.findings if f.severity == "error"] == []
 
 
 def test_a_refused_decision_table_expression_stops_the_deploy(factory, clock):
@@ -53,6 +59,8 @@ def test_a_refused_decision_table_expression_stops_the_deploy(factory, clock):
     )
     before = stored_versions(factory)
     with pytest.raises(DefinitionInvalid) as refused, factory.begin() as session:
-        definitions.deploy(session, clock(), files)
-    assert any("table routing_table rule 1 output" in p for p in refused.value.problems)
+        versions.deploy(session, clock(), files, "complaint")
+    assert any(
+        "routing_table" in f.message_en and f.file == "routing.dmn" for f in refused.value.findings
+    )
     assert stored_versions(factory) == before

@@ -1,0 +1,249 @@
+"""Process versions over REST (designer and admin roles): validate, deploy, list, activate,
+retire, diff, migrate running cases, and bind a category to a process."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from flask import jsonify, request
+
+from api.edge import blueprint, current_actor, json_body, lang, reading, services, writing
+from engine.access.checks import check_may_design
+from engine.errors import DefinitionInvalid, ValidationFailed
+from engine.workflow import catalog, versions
+
+MAX_FILES = 50
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(name: str) -> bool:
+    return str(request.form.get(name, "")).strip().lower() in _TRUE
+
+
+def _uploaded() -> dict[str, str]:
+    """The multipart files as {name: text}: BPMN, DMN, form JSON, or a zip of them."""
+    files: dict[str, str] = {}
+    uploads = request.files.getlist("files") or list(request.files.values())
+    if not uploads:
+        raise ValidationFailed.one(
+            "files",
+            "ต้องแนบไฟล์ BPMN/DMN อย่างน้อยหนึ่งไฟล์ (multipart ชื่อ files)",
+            "Attach at least one BPMN or DMN file (multipart field «files»).",
+        )
+    for upload in uploads[:MAX_FILES]:
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        raw = upload.read()
+        if name.endswith(".zip"):
+            files.update(_unzip(raw))
+            continue
+        if not name.endswith((".bpmn", ".dmn", ".json")):
+            raise ValidationFailed.one(
+                "files",
+                f"ไฟล์ «{name[:80]}» ไม่ใช่ .bpmn .dmn .json หรือ .zip",
+                f"The file «{name[:80]}» is not a .bpmn, .dmn, .json or .zip file.",
+            )
+        files[f"forms/{name}" if name.endswith(".json") else name] = _text(name, raw)
+    return files
+
+
+def _unzip(raw: bytes) -> dict[str, str]:
+    out = {}
+    try:
+        with zipfile.ZipFile(BytesIO(raw)) as archive:
+            entries = [i for i in archive.infolist() if not i.is_dir()][:MAX_FILES]
+            if sum(i.file_size for i in entries) > 20_000_000:
+                raise ValidationFailed.one("files", "ไฟล์ zip ใหญ่เกินไป", "The zip is too large.")
+            for info in entries:
+                name = PurePosixPath(info.filename).name
+                if name.endswith((".bpmn", ".dmn", ".json")):
+                    key = f"forms/{name}" if name.endswith(".json") else name
+                    out[key] = _text(name, archive.read(info))
+    except zipfile.BadZipFile as exc:
+        raise ValidationFailed.one("files", "อ่านไฟล์ zip ไม่ได้", "The zip cannot be read.") from exc
+    return out
+
+
+def _text(name: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed.one(
+            "files",
+            f"ไฟล์ «{name[:80]}» ไม่ใช่ข้อความ UTF-8",
+            f"The file «{name[:80]}» is not UTF-8 text.",
+        ) from exc
+
+
+def _refused(exc: DefinitionInvalid):  # type: ignore[no-untyped-def]
+    body = {
+        "error": {"code": exc.code, "message": exc.message(lang()), "fields": {}},
+        "findings": [f.as_json(lang()) for f in exc.findings],
+    }
+    return jsonify(body), 422
+
+
+@blueprint.post("/processes/validate")
+def validate_process():  # type: ignore[no-untyped-def]
+    """Validate uploaded files without storing anything: the findings."""
+    with reading() as session:
+        check_may_design(current_actor(session))
+        files = _uploaded()
+        result, _resolved, _pins, _files = versions.check(
+            session,
+            files,
+            request.form.get("process_id") or None,
+            apply_rewrites=_flag("apply_rewrites"),
+        )
+    return {"findings": [f.as_json(lang()) for f in result.findings]}
+
+
+@blueprint.post("/processes")
+def deploy_process():  # type: ignore[no-untyped-def]
+    """Deploy uploaded files as a new version: 201, or 422 with the findings."""
+    actor = current_actor()
+    check_may_design(actor)
+    files = _uploaded()
+    try:
+        with writing() as session:
+            deployed = catalog.deploy(
+                session,
+                services().clock(),
+                actor,
+                files,
+                process_id=request.form.get("process_id") or None,
+                note=request.form.get("note", "")[:2000],
+                draft=_flag("draft"),
+                apply_rewrites=_flag("apply_rewrites"),
+            )
+            definition = deployed.definition
+            assert definition is not None
+            body = {
+                "process_id": definition.process_id,
+                "version": definition.version,
+                "live": deployed.live,
+                "created": deployed.created,
+                "findings": [f.as_json(lang()) for f in deployed.findings],
+            }
+            if definition.process_id:
+                body["stale_callers"] = (
+                    versions.stale_callers(session, definition.process_id) if deployed.live else []
+                )
+    except DefinitionInvalid as exc:
+        return _refused(exc)
+    return body, 201 if deployed.created else 200
+
+
+@blueprint.get("/processes")
+def get_processes():  # type: ignore[no-untyped-def]
+    """Every process with its live version, running cases and categories."""
+    with reading() as session:
+        return {"processes": catalog.list_processes(session, current_actor(session))}
+
+
+@blueprint.get("/processes/<process_id>/versions")
+def get_versions(process_id: str):  # type: ignore[no-untyped-def]
+    """A process's versions, newest first."""
+    with reading() as session:
+        return {"versions": catalog.list_versions(session, current_actor(session), process_id)}
+
+
+@blueprint.get("/processes/<process_id>/versions/<int:version>")
+def get_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
+    """One version with its files, forms and task settings."""
+    with reading() as session:
+        return catalog.version_detail(session, current_actor(session), process_id, version)
+
+
+@blueprint.post("/processes/<process_id>/versions/<int:version>/activate")
+def activate_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
+    """Make a version live (a draft, or a rollback)."""
+    actor = current_actor()
+    with writing() as session:
+        return catalog.activate(session, services().clock(), actor, process_id, version)
+
+
+@blueprint.post("/processes/<process_id>/versions/<int:version>/retire")
+def retire_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
+    """Start no new case on a version."""
+    actor = current_actor()
+    with writing() as session:
+        return catalog.retire(session, services().clock(), actor, process_id, version)
+
+
+@blueprint.get("/processes/<process_id>/diff")
+def diff_versions(process_id: str):  # type: ignore[no-untyped-def]
+    """Elements added, removed and changed between two versions (?from=&to=)."""
+    from engine.workflow import diff
+
+    numbers = []
+    for name in ("from", "to"):
+        raw = request.args.get(name, "")
+        if not raw.isdigit() or len(raw) > 9:
+            raise ValidationFailed.one(
+                name, f"«{name}» ต้องเป็นเลขรุ่น", f"«{name}» must be a version number."
+            )
+        numbers.append(int(raw))
+    with reading() as session:
+        check_may_design(current_actor(session))
+        old = versions.find(session, process_id, numbers[0])
+        new = versions.find(session, process_id, numbers[1])
+        return diff.diff_versions(old.files, old.forms, new.files, new.forms)
+
+
+@blueprint.post("/processes/<process_id>/migrations")
+def migrate_cases(process_id: str):  # type: ignore[no-untyped-def]
+    """Move running cases between versions: a per-case report (dry_run first)."""
+    actor = current_actor()
+    check_may_design(actor)
+    data = json_body()
+    numbers = {}
+    for name in ("from_version", "to_version"):
+        value = data.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 10**9:
+            raise ValidationFailed.one(
+                name, f"«{name}» ต้องเป็นเลขรุ่น", f"«{name}» must be a version number."
+            )
+        numbers[name] = value
+    case_ids = data.get("case_ids")
+    if case_ids is not None and (
+        not isinstance(case_ids, list)
+        or len(case_ids) > 100_000
+        or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i < 10**18 for i in case_ids
+        )
+    ):
+        raise ValidationFailed.one(
+            "case_ids", "«case_ids» ต้องเป็นรายการเลขเรื่อง", "«case_ids» must be a list of case ids."
+        )
+    dry_run = data.get("dry_run", True)
+    if not isinstance(dry_run, bool):
+        raise ValidationFailed.one(
+            "dry_run", "«dry_run» ต้องเป็น true หรือ false", "«dry_run» must be true or false."
+        )
+    return catalog.migrate(
+        services().writer,
+        services().clock,
+        actor,
+        process_id,
+        numbers["from_version"],
+        numbers["to_version"],
+        case_ids=case_ids,
+        dry_run=dry_run,
+    )
+
+
+@blueprint.put("/categories/<code>/process")
+def bind_category(code: str):  # type: ignore[no-untyped-def]
+    """Bind a category to a process: its new cases start on the process's live version."""
+    actor = current_actor()
+    data = json_body()
+    process_id = data.get("process_id")
+    if not isinstance(process_id, str) or not process_id.strip() or len(process_id) > 64:
+        raise ValidationFailed.one(
+            "process_id", "ต้องระบุรหัสกระบวนงาน", "Give the process id («process_id»)."
+        )
+    with writing() as session:
+        catalog.bind_category(session, services().clock(), actor, code, process_id.strip())
+    return {"category": code, "process_id": process_id.strip()}

@@ -1,0 +1,259 @@
+"""`damrong deploy` and `damrong processes …`: process versions from the command line.
+
+Exit codes: 0 deployed or unchanged (or the command did what it said), 3 refused (findings are
+printed as `file:line:element: severity: message`, or as JSON with --json), 1 another error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+from damrong.config import Config
+from damrong.wiring import make_sessionmaker
+from engine.access.rules import Actor
+from engine.clock import system_clock
+from engine.db import make_engine
+from engine.errors import DamrongError, DefinitionInvalid
+from engine.workflow import catalog, definitions, versions
+
+REFUSED = 3
+CLI = Actor.system("cli")
+
+
+def _factory(config: Config):  # type: ignore[no-untyped-def]
+    return make_sessionmaker(make_engine(config.database_url))
+
+
+def read_paths(paths: list[str]) -> dict[str, str]:
+    """The files to deploy from paths: BPMN, DMN and form JSON files, folders, or a zip."""
+    files: dict[str, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.update(definitions.read_process_files(path))
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    if name.endswith((".bpmn", ".dmn", ".json")) and not name.endswith("/"):
+                        key = (
+                            f"forms/{Path(name).name}"
+                            if name.endswith(".json")
+                            else Path(name).name
+                        )
+                        files[key] = archive.read(name).decode("utf-8")
+        else:
+            key = f"forms/{path.name}" if path.suffix == ".json" else path.name
+            files[key] = path.read_text(encoding="utf-8")
+    return files
+
+
+def _print_findings(findings: list, as_json: bool, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        return
+    for finding in findings:
+        print(finding.as_line("en"), file=out)
+
+
+def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
+    """Validate and deploy files (default: the shipped processes/) as a new version."""
+    try:
+        files = read_paths(args.paths) if args.paths else None
+    except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+        print(f"error: cannot read the files: {exc}", file=sys.stderr)
+        return 1
+    factory = _factory(config)
+    now = system_clock()
+    try:
+        with factory.begin() as session:
+            if files is None:
+                done = versions.install_shipped(session, now)
+                for pid, version, state in done:
+                    print(f"{pid} v{version} {state}")
+                return 0
+            if args.check:
+                result, _resolved, _pins, _files = versions.check(
+                    session, files, args.process, apply_rewrites=args.apply_rewrites
+                )
+                bad = [f for f in result.findings if f.severity == "error"]
+                if args.json:
+                    print(
+                        json.dumps(
+                            {"findings": [f.as_json() for f in result.findings]},
+                            ensure_ascii=False,
+                            indent=1,
+                        )
+                    )
+                else:
+                    _print_findings(result.findings, False)
+                    print("refused" if bad else "ok")
+                return REFUSED if bad else 0
+            deployed = catalog.deploy(
+                session,
+                now,
+                CLI,
+                files,
+                process_id=args.process,
+                note=args.note or "",
+                draft=args.draft,
+                apply_rewrites=args.apply_rewrites,
+                categories=args.category or [],
+            )
+    except DefinitionInvalid as exc:
+        if args.json:
+            print(
+                json.dumps(
+                    {"findings": [f.as_json() for f in exc.findings]}, ensure_ascii=False, indent=1
+                )
+            )
+        else:
+            _print_findings(exc.findings or [], False, sys.stderr)
+            if not exc.findings:
+                print(exc.message_en, file=sys.stderr)
+            print("refused: nothing was deployed", file=sys.stderr)
+        return REFUSED
+    except DamrongError as exc:
+        print(f"error: {exc.message_en}", file=sys.stderr)
+        return 1
+    definition = deployed.definition
+    assert definition is not None
+    state = "deployed" if deployed.created else "unchanged"
+    if args.json:
+        body = {
+            "process_id": definition.process_id,
+            "version": definition.version,
+            "live": deployed.live,
+            "created": deployed.created,
+            "findings": [f.as_json() for f in deployed.findings],
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=1))
+    else:
+        _print_findings(deployed.findings, False)
+        live = "live" if deployed.live else "draft"
+        print(f"{definition.process_id} v{definition.version} {state} ({live})")
+    return 0
+
+
+def cmd_processes(args: argparse.Namespace, config: Config) -> int:
+    """list | versions | activate | retire | diff | migrate | export."""
+    factory = _factory(config)
+    now = system_clock()
+    try:
+        if args.action == "migrate":
+            out = catalog.migrate(
+                factory,
+                system_clock,
+                CLI,
+                args.process_id,
+                args.from_version,
+                args.to_version,
+                case_ids=args.case or None,
+                dry_run=args.dry_run,
+            )
+            if not args.json:
+                for row in out["cases"]:
+                    state = (
+                        "migrated"
+                        if row.get("migrated")
+                        else ("migratable" if row.get("migratable") else "blocked")
+                    )
+                    reasons = "; ".join(row.get("reasons") or [])
+                    print(f"case {row['case_id']}: {state}{': ' + reasons if reasons else ''}")
+                print(
+                    f"{out['migratable']} migratable, {out['blocked']} blocked, "
+                    f"{out['migrated']} migrated"
+                )
+                return 0
+        else:
+            with factory.begin() as session:
+                out = _run(args, session, now)
+    except DamrongError as exc:
+        print(f"error: {exc.message_en}", file=sys.stderr)
+        return 1
+    if out is not None:
+        print(json.dumps(out, ensure_ascii=False, indent=1) if args.json else _text(out))
+    return 0
+
+
+def _run(args, session, now):  # type: ignore[no-untyped-def]
+    action = args.action
+    if action == "list":
+        return catalog.list_processes(session, CLI)
+    if action == "versions":
+        return catalog.list_versions(session, CLI, args.process_id)
+    if action == "activate":
+        return catalog.activate(session, now, CLI, args.process_id, args.version)
+    if action == "retire":
+        return catalog.retire(session, now, CLI, args.process_id, args.version)
+    if action == "diff":
+        from engine.workflow import diff
+
+        old = versions.find(session, args.process_id, args.v1)
+        new = versions.find(session, args.process_id, args.v2)
+        return diff.diff_versions(old.files, old.forms, new.files, new.forms)
+    if action == "export":
+        definition = versions.find(session, args.process_id, args.version)
+        target = Path(args.directory)
+        (target / "forms").mkdir(parents=True, exist_ok=True)
+        for name, text in (definition.files or {}).items():
+            (target / Path(name).name).write_text(text, encoding="utf-8")
+        for name, schema in (definition.forms or {}).items():
+            text = json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
+            (target / "forms" / f"{name}.json").write_text(text, encoding="utf-8")
+        return {
+            "exported": str(target),
+            "files": len(definition.files or {}),
+            "forms": len(definition.forms or {}),
+        }
+    return None
+
+
+def _text(out) -> str:  # type: ignore[no-untyped-def]
+    if isinstance(out, list):
+        return "\n".join(
+            " ".join(f"{k}={v}" for k, v in row.items() if k not in ("pins",)) for row in out
+        )
+    return json.dumps(out, ensure_ascii=False, indent=1)
+
+
+def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
+    """The deploy and processes subcommands."""
+    deploy = sub.add_parser(
+        "deploy", help="validate and deploy BPMN/DMN/form files (default: processes/)"
+    )
+    deploy.add_argument("paths", nargs="*", help="files, folders or a zip")
+    deploy.add_argument("--process", help="the process id to deploy (when the files hold several)")
+    deploy.add_argument("--category", action="append", help="bind a category to the process")
+    deploy.add_argument("--note", help="what changed, kept with the version")
+    deploy.add_argument("--draft", action="store_true", help="store without making it live")
+    deploy.add_argument(
+        "--apply-rewrites", action="store_true", help="rewrite JUEL and timer literals"
+    )
+    deploy.add_argument("--check", action="store_true", help="validate only; store nothing")
+    deploy.add_argument("--json", action="store_true")
+    deploy.set_defaults(fn=cmd_deploy)
+    procs = sub.add_parser("processes", help="list, activate, retire, diff, migrate, export")
+    procs.add_argument("--json", action="store_true")
+    acts = procs.add_subparsers(dest="action", required=True)
+    acts.add_parser("list")
+    acts.add_parser("versions").add_argument("process_id")
+    for name in ("activate", "retire", "export"):
+        p = acts.add_parser(name)
+        p.add_argument("process_id")
+        p.add_argument("version", type=int)
+        if name == "export":
+            p.add_argument("directory")
+    d = acts.add_parser("diff")
+    d.add_argument("process_id")
+    d.add_argument("v1", type=int)
+    d.add_argument("v2", type=int)
+    m = acts.add_parser("migrate")
+    m.add_argument("process_id")
+    m.add_argument("--from", dest="from_version", type=int, required=True)
+    m.add_argument("--to", dest="to_version", type=int, required=True)
+    m.add_argument("--case", type=int, action="append")
+    m.add_argument("--dry-run", action="store_true")
+    procs.set_defaults(fn=cmd_processes)

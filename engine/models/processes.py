@@ -1,0 +1,51 @@
+"""Processes as a product: the live pointer per process and the table of workflow roles.
+
+A process's versions are `ProcessDefinition` rows (engine/models/cases.py); `Process` says which
+of them new cases start on. `WorkflowRole` turns a diagram's lane (or Camunda candidate group)
+into the staff role that works the task, the unit it goes to and what a breach does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, true
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base, JSONType, UTCDateTime
+
+# Where a role's task goes: the case's own center, the lead agency of its referral, the center
+# of the case's area (the province's center for a provincial area), or the escalation ladder.
+ROLE_UNITS = ("case_center", "lead_agency", "area_center", "escalation")
+
+
+class Process(Base):
+    """One process (by its BPMN id) and the version new cases start on."""
+
+    __tablename__ = "processes"
+    process_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    live_definition_id: Mapped[int | None] = mapped_column(ForeignKey("process_definitions.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64), default="system")
+    # Two designers deploying or activating at once: the second write fails the version check.
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class WorkflowRole(Base):
+    """A role a lane may name: who works its tasks, in which unit, and how its breach is handled."""
+
+    __tablename__ = "workflow_roles"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # Other names a modeler's lane or candidate group may use for the same role.
+    aliases: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
+    user_role: Mapped[str] = mapped_column(String(32))  # the staff role whose inbox shows it
+    unit: Mapped[str] = mapped_column(String(20), default="case_center")
+    escalates: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_status: Mapped[str | None] = mapped_column(String(24))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
