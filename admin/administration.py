@@ -26,6 +26,7 @@ from admin.tables import (
     OrgUnitView,
     SlaPolicyView,
     UserView,
+    WorkflowRoleView,
 )
 from admin.tokens import ApiTokenView
 from engine.models import (
@@ -38,6 +39,7 @@ from engine.models import (
     ProcessDefinition,
     SlaPolicy,
     User,
+    WorkflowRole,
 )
 from notifications.models import NotificationTemplate
 from web.headers import csp_nonce
@@ -71,6 +73,7 @@ def init_app(app: Flask) -> None:
         (OrgUnitView, OrgUnit, "หน่วยงาน (Org units)"),
         (CategoryView, Category, "ประเภทเรื่อง (Categories)"),
         (SlaPolicyView, SlaPolicy, "ระยะเวลาดำเนินการ (SLA policies)"),
+        (WorkflowRoleView, WorkflowRole, "บทบาทในกระบวนงาน (Workflow roles)"),
         (HolidayOverrideView, HolidayOverride, "วันหยุดราชการ (Holidays)"),
         (NotificationTemplateView, NotificationTemplate, "แม่แบบข้อความ (Templates)"),
         (DirectoryView, DirectoryEntry, "สมุดรายชื่อหน่วยงาน (Directory)"),

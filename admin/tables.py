@@ -14,8 +14,10 @@ from admin.audited import AuditedView, ReadOnlyView
 from admin.edge import services
 from engine.access import sessions
 from engine.access.accounts import MIN_PASSWORD, hash_password, password_problem
-from engine.models import ROLES, HolidayOverride
+from engine.access.rules import TASK_ROLES
+from engine.models import ROLE_UNITS, ROLES, HolidayOverride
 from engine.reference import areas, directory
+from engine.statuses import STATUSES
 
 
 class UserView(AuditedView):
@@ -68,7 +70,9 @@ class OrgUnitView(AuditedView):
 
 
 class CategoryView(AuditedView):
-    column_list = ["code", "name_th", "name_en", "default_agency", "public", "active"]
+    # The process a category runs on is changed through `damrong deploy --category` or
+    # PUT /api/v1/categories/<code>/process (designers too, audited), not in this form.
+    column_list = ["code", "name_th", "name_en", "default_agency", "process_id", "public", "active"]
     column_searchable_list = ["code", "name_th", "name_en"]
     form_columns = [
         "code",
@@ -86,8 +90,52 @@ class CategoryView(AuditedView):
 
 
 class SlaPolicyView(AuditedView):
-    column_list = ["step", "category", "unit", "duration", "reminders", "breach_action", "active"]
-    column_filters = ["step", "unit", "active"]
+    column_list = [
+        "process_id",
+        "step",
+        "category",
+        "unit",
+        "duration",
+        "reminders",
+        "breach_action",
+        "active",
+    ]
+    column_filters = ["process_id", "step", "unit", "active"]
+    column_descriptions = {
+        "process_id": "ว่างไว้ = ใช้กับทุกกระบวนงาน (empty: every process)",
+        "step": "รหัสขั้นตอน (element id) หรือชื่อนโยบายที่งานระบุ; * = ค่าเริ่มต้นของกระบวนงาน",
+    }
+
+
+class WorkflowRoleView(AuditedView):
+    """What a diagram's lane (or Camunda candidate group) may be called, and what it means."""
+
+    column_list = ["code", "name_th", "name_en", "user_role", "unit", "escalates", "active"]
+    form_columns = [
+        "code",
+        "name_th",
+        "name_en",
+        "aliases",
+        "user_role",
+        "unit",
+        "escalates",
+        "default_status",
+        "active",
+    ]
+    can_delete = False  # deployed versions resolved their lanes with it; deactivate instead
+
+    def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
+        if model.user_role not in TASK_ROLES:
+            raise ValidationError(f"user_role: one of {', '.join(sorted(TASK_ROLES))}")
+        if model.unit not in ROLE_UNITS:
+            raise ValidationError(f"unit: one of {', '.join(ROLE_UNITS)}")
+        if model.default_status and model.default_status not in STATUSES:
+            raise ValidationError("default_status: a status code (screening, in_progress …)")
+        if not isinstance(model.aliases, list) or not all(
+            isinstance(a, str) for a in model.aliases
+        ):
+            raise ValidationError('aliases: a JSON list of names, e.g. ["ผู้ตรวจสอบ", "reviewer"]')
+        super().on_model_change(form, model, is_created)
 
 
 def _day(key: object) -> date | None:
@@ -146,7 +194,17 @@ class DirectoryView(AuditedView):
 
 
 class DefinitionView(ReadOnlyView):
-    column_list = ["process_id", "version", "content_hash", "deployed_at", "deployed_by"]
+    column_list = [
+        "process_id",
+        "version",
+        "note",
+        "deployed_at",
+        "deployed_by",
+        "activated_at",
+        "retired_at",
+        "content_hash",
+    ]
+    column_filters = ["process_id"]
     column_default_sort = ("id", True)
 
 

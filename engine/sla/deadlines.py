@@ -13,7 +13,7 @@ from engine import journal
 from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.models import Case, Task
-from engine.sla import escalation
+from engine.sla import escalation, policies
 from engine.workflow import materialize, runner
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,8 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
         detail={"due_at": task.due_at.isoformat(), "breach": task.breach_count},
     )
     # The ladder: a supervisor's own overdue task, or an agency's second breach, goes a level up.
-    climbs = task.role == "supervisor" or (task.role == "agency_officer" and task.breach_count > 1)
+    escalates = task.role in policies.escalating_roles(session)
+    climbs = task.role == "supervisor" or (escalates and task.breach_count > 1)
     if climbs and escalation.raise_level(session, case, SLA_CLOCK, now, "second_breach"):
         runner.refresh(session, clock, SLA_CLOCK, case)  # re-home the task
     for recipient in _escalation_recipients(session, case, task):
@@ -125,8 +126,8 @@ def _breach(session: Session, clock: Clock, task_id: int) -> bool:
             session, case, "sla_breached", recipient, now, {"case_id": case.id, "step": step}
         )
 
-    if task.role != "agency_officer":
-        return True  # centers' own steps have no escalation path in the diagram: the notice is it
+    if not escalates:
+        return True  # the role table says its breach is a notice only (centers' own steps)
 
     # The diagram's supervision branch waits for this message at every breach; while the
     # supervisor's task is already open it does not, and the notice above is enough.

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
-from engine.models import HolidayOverride, SlaPolicy, Task
+from engine.models import HolidayOverride, SlaPolicy, Task, WorkflowRole
 from engine.sla.calendar import GovernmentCalendar, Override
 
 CACHE_TTL_S = 30.0  # an administrator's edit reaches every process within this
@@ -68,6 +68,21 @@ def policies(session: Session) -> dict[tuple[str | None, str, str | None], SlaPo
         return {(r.process_id, r.step, r.category_code): r for r in rows}
 
     return _cached("policies", load)
+
+
+def escalating_roles(session: Session) -> frozenset[str]:
+    """The staff roles whose breached tasks escalate (the role table's `escalates`); the others'
+    breaches are a notice to the supervisors only."""
+
+    def load() -> frozenset[str]:
+        rows = session.execute(
+            select(WorkflowRole.user_role).where(
+                WorkflowRole.escalates.is_(True), WorkflowRole.active.is_(True)
+            )
+        )
+        return frozenset(r[0] for r in rows)
+
+    return _cached("escalating_roles", load)
 
 
 DEFAULT_STEP = "*"  # a process's policy for user tasks that have none of their own

@@ -47,6 +47,7 @@ from engine.models import (
     SlaPolicy,
     Task,
     User,
+    WorkflowRole,
 )
 from notifications.models import NotificationTemplate
 from open311 import keys
@@ -175,6 +176,7 @@ ADMIN_VIEWS = {
     "admin_org_units": "edit",
     "admin_categories": "edit",
     "admin_sla_policies": "edit",
+    "admin_workflow_roles": "edit",
     "admin_holiday_overrides": "edit",
     "admin_notification_templates": "edit",
     "admin_directory_entries": "edit",
@@ -296,6 +298,7 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
                 OrgUnit.id,
                 Category.code,
                 SlaPolicy.id,
+                WorkflowRole.code,
                 HolidayOverride.day,
                 NotificationTemplate.id,
                 DirectoryEntry.id,
