@@ -51,11 +51,11 @@ def read_paths(paths: list[str]) -> dict[str, str]:
     return files
 
 
-def _print_findings(findings: list, as_json: bool, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def _print_findings(findings: list, as_json: bool, out=None) -> None:  # type: ignore[no-untyped-def]
     if as_json:
         return
     for finding in findings:
-        print(finding.as_line("en"), file=out)
+        print(finding.as_line("en"), file=out or sys.stdout)
 
 
 def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
@@ -102,6 +102,8 @@ def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
                 apply_rewrites=args.apply_rewrites,
                 categories=args.category or [],
             )
+            pid = deployed.definition.process_id if deployed.definition else ""
+            stale = versions.stale_callers(session, pid) if deployed.live else []
     except DefinitionInvalid as exc:
         if args.json:
             print(
@@ -128,12 +130,18 @@ def cmd_deploy(args: argparse.Namespace, config: Config) -> int:
             "live": deployed.live,
             "created": deployed.created,
             "findings": [f.as_json() for f in deployed.findings],
+            "stale_callers": stale,
         }
         print(json.dumps(body, ensure_ascii=False, indent=1))
     else:
         _print_findings(deployed.findings, False)
         live = "live" if deployed.live else "draft"
         print(f"{definition.process_id} v{definition.version} {state} ({live})")
+        for caller in stale:
+            print(
+                f"note: {caller['process_id']} v{caller['version']} still calls an older version "
+                f"of {definition.process_id}; deploy it again to call this one"
+            )
     return 0
 
 
@@ -212,10 +220,22 @@ def _run(args, session, now):  # type: ignore[no-untyped-def]
 
 
 def _text(out) -> str:  # type: ignore[no-untyped-def]
+    """A table for people; --json gives everything."""
+    if isinstance(out, list) and out and "state" in out[0]:
+        return "\n".join(
+            f"v{v['version']:<4} {v['state']:<9} {v['deployed_at'][:16].replace('T', ' ')}  "
+            f"{v['deployed_by']:<12} running {v['running_cases']:<6} {v['note']}"
+            for v in out
+        )
     if isinstance(out, list):
         return "\n".join(
-            " ".join(f"{k}={v}" for k, v in row.items() if k not in ("pins",)) for row in out
+            f"{p['process_id']:<24} live v{p['live_version'] or '-':<4} "
+            f"versions {p['versions']:<4} running {p['running_cases']:<6} "
+            f"categories: {', '.join(p['categories']) or '-'}"
+            for p in out
         )
+    if isinstance(out, dict) and "state" in out:
+        return f"{out['process_id']} v{out['version']}: {out['state']}"
     return json.dumps(out, ensure_ascii=False, indent=1)
 
 
@@ -238,19 +258,21 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     procs = sub.add_parser("processes", help="list, activate, retire, diff, migrate, export")
     procs.add_argument("--json", action="store_true")
     acts = procs.add_subparsers(dest="action", required=True)
-    acts.add_parser("list")
-    acts.add_parser("versions").add_argument("process_id")
+    both = argparse.ArgumentParser(add_help=False)  # --json after the action works too
+    both.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    acts.add_parser("list", parents=[both])
+    acts.add_parser("versions", parents=[both]).add_argument("process_id")
     for name in ("activate", "retire", "export"):
-        p = acts.add_parser(name)
+        p = acts.add_parser(name, parents=[both])
         p.add_argument("process_id")
         p.add_argument("version", type=int)
         if name == "export":
             p.add_argument("directory")
-    d = acts.add_parser("diff")
+    d = acts.add_parser("diff", parents=[both])
     d.add_argument("process_id")
     d.add_argument("v1", type=int)
     d.add_argument("v2", type=int)
-    m = acts.add_parser("migrate")
+    m = acts.add_parser("migrate", parents=[both])
     m.add_argument("process_id")
     m.add_argument("--from", dest="from_version", type=int, required=True)
     m.add_argument("--to", dest="to_version", type=int, required=True)

@@ -1,0 +1,152 @@
+"""`damrong deploy` and `damrong processes …` as an operator uses them: exit codes, findings as
+`file:line:element: …` or JSON, versions, rollback, export and re-import, and `damrong init`
+on a database whose shipped process changed (a draft, never over the live version)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from damrong import cli
+from engine.workflow import definitions
+
+FIXTURES = Path(__file__).resolve().parents[1] / "processes" / "fixtures"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DAMRONG_DATABASE_URL", url)
+    assert cli.main(["init"]) == 0
+    definitions.forget_all()
+    return url
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def shipped_copy(tmp_path: Path) -> Path:
+    """processes/ as a designer's working copy (complaint only: it calls agency_handling)."""
+    target = tmp_path / "work"
+    target.mkdir()
+    for name, text in dict(definitions.shipped_bundles())["complaint"].items():
+        (target / name).write_text(text, encoding="utf-8")
+    return target
+
+
+def test_deploy_refuses_a_broken_diagram_naming_file_line_and_element(db, tmp_path, capsys):
+    work = shipped_copy(tmp_path)
+    bpmn = work / "complaint.bpmn"
+    bpmn.write_text(bpmn.read_text().replace('id="screen"', "id='Start'", 1))
+    code, out, err = run(capsys, "deploy", str(work))
+    assert code == 3
+    assert "complaint.bpmn:" in err and ":Start: error:" in err
+    assert "refused: nothing was deployed" in err
+    code, out, _ = run(capsys, "processes", "--json", "versions", "complaint")
+    assert [v["version"] for v in json.loads(out)] == [1]
+
+
+def test_deploy_json_findings_and_check_only(db, tmp_path, capsys):
+    code, out, _ = run(capsys, "deploy", "--json", str(FIXTURES / "camunda_complaint.bpmn"))
+    assert code == 3
+    findings = json.loads(out)["findings"]
+    juel = [f for f in findings if f["code"] == "juel"]
+    assert juel and all(f["rewrite"] and f["line"] for f in juel)
+    assert any(f["code"] == "timer-unquoted" and f["rewrite"] == '"P15D"' for f in findings)
+    code, out, _ = run(
+        capsys, "deploy", "--check", "--apply-rewrites", str(FIXTURES / "camunda_complaint.bpmn")
+    )
+    assert code == 0 and out.strip().endswith("ok")
+    code, out, _ = run(capsys, "processes", "--json", "list")
+    assert "camunda_complaint" not in out  # --check stores nothing
+
+
+def test_deploy_draft_activate_rollback_retire_and_diff(db, tmp_path, capsys):
+    work = shipped_copy(tmp_path)
+    bpmn = work / "complaint.bpmn"
+    bpmn.write_text(bpmn.read_text().replace('name="กลั่นกรองเรื่อง"', 'name="กลั่นกรอง v2"', 1))
+    code, out, _ = run(capsys, "deploy", str(work), "--draft", "--note", "ชื่องานใหม่")
+    assert code == 0 and "complaint v2 deployed (draft)" in out
+    code, out, _ = run(capsys, "deploy", str(work), "--draft")
+    assert code == 0 and "complaint v2 unchanged (draft)" in out
+    code, out, _ = run(capsys, "processes", "--json", "versions", "complaint")
+    states = {v["version"]: v["state"] for v in json.loads(out)}
+    assert states == {2: "draft", 1: "live"}
+    assert run(capsys, "processes", "activate", "complaint", "2")[0] == 0
+    assert run(capsys, "processes", "activate", "complaint", "1")[0] == 0  # rollback
+    code, out, _ = run(capsys, "processes", "--json", "versions", "complaint")
+    states = {v["version"]: v["state"] for v in json.loads(out)}
+    assert states == {2: "previous", 1: "live"}
+    code, _, err = run(capsys, "processes", "retire", "complaint", "1")
+    assert code == 1 and "live" in err
+    assert run(capsys, "processes", "retire", "complaint", "2")[0] == 0
+    code, _, err = run(capsys, "processes", "activate", "complaint", "2")
+    assert code == 1 and "retired" in err
+    code, out, _ = run(capsys, "processes", "--json", "diff", "complaint", "1", "2")
+    changed = json.loads(out)["changed"]
+    assert any(c["element"] == "screen" for c in changed), changed
+    code, _, err = run(capsys, "processes", "activate", "complaint", "9")
+    assert code == 1 and "no version 9" in err
+
+
+def test_export_then_deploy_the_folder_or_a_zip_is_unchanged(db, tmp_path, capsys):
+    target = tmp_path / "exported"
+    code, out, _ = run(capsys, "processes", "export", "complaint", "1", str(target))
+    assert code == 0
+    assert (target / "complaint.bpmn").is_file() and (target / "forms" / "screen.json").is_file()
+    code, out, _ = run(capsys, "deploy", str(target))
+    assert code == 0 and "complaint v1 unchanged (live)" in out
+    archive = tmp_path / "complaint.zip"
+    with zipfile.ZipFile(archive, "w") as out_zip:
+        for path in target.rglob("*"):
+            if path.is_file():
+                out_zip.write(path, path.relative_to(target).as_posix())
+    code, out, _ = run(capsys, "deploy", str(archive))
+    assert code == 0 and "unchanged" in out
+
+
+def test_a_plain_diagram_deploys_with_a_category_bound(db, capsys):
+    code, out, _ = run(
+        capsys, "deploy", str(FIXTURES / "bpmnio_plain.bpmn"), "--category", "consumer"
+    )
+    assert code == 0 and "plain_complaint v1 deployed (live)" in out
+    assert "warning" in out  # no SLA policy: said, not refused
+    code, out, _ = run(capsys, "processes", "--json", "list")
+    rows = {p["process_id"]: p for p in json.loads(out)}
+    assert rows["plain_complaint"]["categories"] == ["consumer"]
+    assert "consumer" not in rows["complaint"]["categories"]
+
+
+def test_init_again_with_a_changed_shipped_diagram_stores_a_draft(
+    db, tmp_path, capsys, monkeypatch
+):
+    shipped = tmp_path / "shipped"
+    shutil.copytree(definitions.PROCESSES_DIR, shipped)
+    bpmn = shipped / "complaint.bpmn"
+    bpmn.write_text(bpmn.read_text().replace('name="กลั่นกรองเรื่อง"', 'name="กลั่นกรอง 2.0"', 1))
+    monkeypatch.setattr(definitions, "PROCESSES_DIR", shipped)
+    real = definitions.shipped_bundles
+    monkeypatch.setattr(definitions, "shipped_bundles", lambda directory=shipped: real(directory))
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and "process complaint v2: draft" in out
+    code, out, _ = run(capsys, "processes", "--json", "versions", "complaint")
+    states = {v["version"]: v["state"] for v in json.loads(out)}
+    assert states == {2: "draft", 1: "live"}
+    code, out, _ = run(capsys, "init")
+    assert "complaint v" not in out  # nothing new the second time
+
+
+def test_unreadable_paths_are_a_clear_error(db, tmp_path, capsys):
+    bad = tmp_path / "bad.bpmn"
+    bad.write_bytes(b"\xff\xfe not utf-8")
+    code, _, err = run(capsys, "deploy", str(bad))
+    assert code == 1 and "cannot read" in err
+    code, _, err = run(capsys, "deploy", str(tmp_path / "missing.bpmn"))
+    assert code == 1 and "cannot read" in err
