@@ -113,6 +113,34 @@ def validation_check(name: str, text: str) -> Outcome:
     return Outcome(not errors, errors, warnings)
 
 
+def deploy_check(apply_rewrites: bool) -> Check:
+    """What `damrong deploy [--apply-rewrites]` decides: validation, the role table, the forms
+    and the SLA policies, against a fresh database (nothing is stored)."""
+    from damrong.migrate import upgrade
+    from damrong.wiring import make_sessionmaker
+    from engine.clock import system_clock
+    from engine.db import make_engine
+    from engine.reference import loader
+    from engine.workflow import versions
+
+    folder = tempfile.mkdtemp(prefix="miwg-db-")
+    engine = make_engine(f"sqlite:///{folder}/miwg.db")
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with factory.begin() as session:
+        loader.load_all(session)
+        versions.install_shipped(session, system_clock())
+
+    def check(name: str, text: str) -> Outcome:
+        with factory() as session:
+            result, *_ = versions.check(session, {name: text}, apply_rewrites=apply_rewrites)
+        errors = [f.as_line() for f in result.findings if f.severity == "error"]
+        warnings = [f.as_line() for f in result.findings if f.severity != "error"]
+        return Outcome(not errors, errors, warnings)
+
+    return check
+
+
 def default_check() -> tuple[str, Check]:
     """Damrong's validation when this checkout has it, else SpiffWorkflow's parse."""
     try:
@@ -161,12 +189,22 @@ def main(argv: list[str] | None = None) -> int:
     """Print the table as JSON (and a one-line count on stderr)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--git-dir", type=Path, default=DEFAULT_GIT_DIR)
-    parser.add_argument("--check", choices=["validation", "spiff"], help="default: validation")
+    parser.add_argument(
+        "--check",
+        choices=["validation", "spiff", "deploy", "deploy-rewrites"],
+        help="default: validation; deploy = what damrong deploy decides (roles, forms, policies)",
+    )
     parser.add_argument("--ref", default="HEAD", help="the suite's commit or branch")
     args = parser.parse_args(argv)
     name, check = default_check()
     if args.check:
-        name, check = args.check, {"validation": validation_check, "spiff": spiff_check}[args.check]
+        checks = {
+            "validation": lambda: validation_check,
+            "spiff": lambda: spiff_check,
+            "deploy": lambda: deploy_check(False),
+            "deploy-rewrites": lambda: deploy_check(True),
+        }
+        name, check = args.check, checks[args.check]()
     rows = run(args.git_dir, check, args.ref)
     print(json.dumps(rows, ensure_ascii=False, indent=1))
     accepted = sum(1 for row in rows if row["accepted"])

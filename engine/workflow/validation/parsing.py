@@ -38,7 +38,21 @@ def choose(docs: list[Document], process_id: str | None) -> tuple[str | None, li
     if len(candidates) == 1:
         return candidates[0][1].get("id"), []
     if not candidates:
-        return None, [
+        # Name each process that is there and why it is no candidate (most modelers' files
+        # are descriptive: isExecutable="false").
+        found = [
+            at(
+                doc,
+                p,
+                ERROR,
+                "not-executable",
+                f'กระบวนงาน {p.get("id")} ไม่ได้ระบุว่าทำงานได้ (isExecutable="true")',
+                f'The process {p.get("id")} is not executable (isExecutable is not "true").',
+            )
+            for doc, p in processes
+            if not _executable(p)
+        ]
+        return None, found or [
             _problem(
                 first_file,
                 "no-process",

@@ -31,9 +31,20 @@ def test_an_unknown_process_id_lists_those_found():
     assert "valid" in validation.findings[0].message_en
 
 
-def test_no_executable_process_is_an_error():
+def test_no_executable_process_is_an_error_naming_the_process():
     text = read("valid.bpmn")["valid.bpmn"].replace('isExecutable="true"', 'isExecutable="false"')
-    assert seen(validate({"v.bpmn": text}), "no-process") == [(None, None, "error")]
+    validation = validate({"v.bpmn": text})
+    [(element, line, severity)] = seen(validation, "not-executable")
+    assert element and line and severity == "error"
+    assert element in validation.findings[0].message_en
+
+
+def test_no_process_at_all_is_an_error():
+    text = read("valid.bpmn")["valid.bpmn"]
+    start, end = text.index("<bpmn:process"), text.index("</bpmn:process>") + 15
+    text = text[:start] + text[end:]
+    found = validate({"v.bpmn": text}).findings
+    assert any(f.code in ("no-process", "schema") and f.severity == "error" for f in found)
 
 
 def test_a_parse_error_keeps_spiffworkflows_element_name_and_line():
