@@ -233,3 +233,31 @@ def test_two_designers_deploying_at_once_one_wins_the_other_gets_a_conflict(
         thread.join()
     assert sorted(outcomes) == ["conflict", "deployed"]
     assert count_versions(factory) == 3
+
+
+def test_a_call_activity_stays_pinned_until_its_caller_is_deployed_again(factory, clock, staff):
+    bundles = dict(definitions.shipped_bundles())
+    handling = dict(bundles["agency_handling"])
+    handling["agency_handling.bpmn"] = handling["agency_handling.bpmn"].replace(
+        'name="ตอบรับเรื่อง"', 'name="ตอบรับเรื่อง (v2)"', 1
+    )
+    assert "(v2)" in handling["agency_handling.bpmn"]
+    with factory.begin() as session:
+        v2 = versions.deploy(session, clock(), handling, "agency_handling")
+        stale = versions.stale_callers(session, "agency_handling")
+    assert v2.created and v2.live
+    assert [(s["process_id"], s["version"]) for s in stale] == [("complaint", 1)]
+
+    def acknowledge_name(case_id: int) -> str:
+        complete(factory, clock, staff["screener"], case_id, "screen", {"decision": "refer"})
+        return task_at(factory, case_id, "agency_acknowledge").name_th
+
+    pinned, *_ = open_case(factory, clock, staff["intake"])
+    assert "(v2)" not in acknowledge_name(pinned)  # complaint v1 still calls handling v1
+    with factory.begin() as session:
+        repinned = versions.deploy(session, clock(), shipped(), "complaint")
+        assert versions.stale_callers(session, "agency_handling") == []
+    assert repinned.created and repinned.definition.version == 2
+    assert repinned.definition.pins == {"agency_handling": v2.definition.id}
+    fresh, *_ = open_case(factory, clock, staff["intake"])
+    assert "(v2)" in acknowledge_name(fresh)
