@@ -32,7 +32,7 @@ from engine.clock import system_clock  # noqa: E402
 from engine.db import make_engine  # noqa: E402
 from engine.models import OrgUnit, Task, User, WorkflowInstance  # noqa: E402
 from engine.reference import loader  # noqa: E402
-from engine.workflow import definitions, spiff
+from engine.workflow import definitions, spiff, versions
 from engine.workflow.scripting import make_script_engine  # noqa: E402
 
 DESCRIPTION = (
@@ -60,7 +60,7 @@ def setup(url: str):  # type: ignore[no-untyped-def]
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
         loader.load_all(session)
-        definitions.deploy(session, system_clock())
+        versions.install_shipped(session, system_clock())
         users = {}
         for name, unit, roles in (
             ("intake", "c5001", ["intake"]),

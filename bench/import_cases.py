@@ -44,7 +44,7 @@ from engine.clock import system_clock  # noqa: E402
 from engine.db import make_engine  # noqa: E402
 from engine.models import Case
 from engine.reference import loader  # noqa: E402
-from engine.workflow import definitions
+from engine.workflow import versions
 from importer.mapping import load_mapping, to_intake
 from importer.models import ImportedRecord  # noqa: E402
 from importer.read import read_rows
@@ -90,7 +90,7 @@ def fresh_database(url: str):  # type: ignore[no-untyped-def]
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
         loader.load_all(session)
-        definitions.deploy(session, system_clock())
+        versions.install_shipped(session, system_clock())
     return engine, factory
 
 

@@ -159,6 +159,8 @@ def cmd_processes(args: argparse.Namespace, config: Config) -> int:
                 args.from_version,
                 args.to_version,
                 case_ids=args.case or None,
+                statuses=args.status or None,
+                elements=args.element or None,
                 dry_run=args.dry_run,
             )
             if not args.json:
@@ -276,6 +278,8 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     m.add_argument("process_id")
     m.add_argument("--from", dest="from_version", type=int, required=True)
     m.add_argument("--to", dest="to_version", type=int, required=True)
-    m.add_argument("--case", type=int, action="append")
+    m.add_argument("--case", type=int, action="append", help="only these cases")
+    m.add_argument("--status", action="append", help="only cases in this status")
+    m.add_argument("--element", action="append", help="only cases waiting at this element")
     m.add_argument("--dry-run", action="store_true")
     procs.set_defaults(fn=cmd_processes)
