@@ -123,12 +123,31 @@ class WorkflowRoleView(AuditedView):
         "active",
     ]
     can_delete = False  # deployed versions resolved their lanes with it; deactivate instead
+    form_choices = {
+        "user_role": [(r, r) for r in sorted(TASK_ROLES)],
+        "unit": [
+            ("case_center", "ศูนย์ของเรื่อง (the case's center)"),
+            ("lead_agency", "หน่วยงานหลักที่รับเรื่อง (the lead agency)"),
+            ("area_center", "ศูนย์ของพื้นที่ (the area's center)"),
+            ("escalation", "ผู้บังคับบัญชาตามลำดับ (the escalation ladder)"),
+        ],
+        "default_status": [
+            ("", "—"),
+            *[(code, f"{s.name_th} ({code})") for code, s in STATUSES.items()],
+        ],
+    }
+    column_descriptions = {
+        "aliases": "ชื่ออื่นที่ชื่อเลนหรือ candidate group อาจใช้ เป็นรายการ JSON "
+        '(other names a lane may use), e.g. ["ผู้ตรวจสอบ", "reviewer"]',
+        "escalates": "งานเกินกำหนดแล้วส่งเรื่องขึ้นผู้บังคับบัญชา (a breach escalates)",
+    }
 
     def on_model_change(self, form, model, is_created):  # type: ignore[no-untyped-def]
         if model.user_role not in TASK_ROLES:
             raise ValidationError(f"user_role: one of {', '.join(sorted(TASK_ROLES))}")
         if model.unit not in ROLE_UNITS:
             raise ValidationError(f"unit: one of {', '.join(ROLE_UNITS)}")
+        model.default_status = model.default_status or None
         if model.default_status and model.default_status not in STATUSES:
             raise ValidationError("default_status: a status code (screening, in_progress …)")
         if not isinstance(model.aliases, list) or not all(
