@@ -16,6 +16,7 @@ from api.openapi_schemas import (
     operation,
     parameter,
 )
+from api.process_docs import process_paths
 from forms.loader import load_schema
 
 
@@ -23,6 +24,7 @@ def document() -> dict:
     """Build the OpenAPI document."""
     paths = {
         **case_paths(),
+        **process_paths(),
         "/sla-policies": {
             "get": operation(
                 "Deadline policies in force", json_response(list_of({"type": "object"})), 401

@@ -3,11 +3,15 @@ retire, diff, migrate running cases, and bind a category to a process."""
 
 from __future__ import annotations
 
+import json
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import PurePosixPath
 
 from flask import jsonify, request
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from api.edge import blueprint, current_actor, json_body, lang, reading, services, writing
 from engine.access.checks import check_may_design
@@ -15,7 +19,21 @@ from engine.errors import DefinitionInvalid, ValidationFailed
 from engine.workflow import catalog, versions
 
 MAX_FILES = 50
+# Version numbers and case ids are 32-bit columns: a larger number is no row, not an overflow.
+MAX_ID = 2**31 - 1
+MAX_UNZIPPED = 20_000_000  # bytes unpacked from every zip of one upload together
 _TRUE = {"1", "true", "yes", "on"}
+# What a damaged or unusual zip raises while it is read: encrypted entries (RuntimeError), an
+# unknown compression method (NotImplementedError), a broken deflate or bzip2 stream.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+    OSError,
+    EOFError,
+    ValueError,
+)
 
 
 def _flag(name: str) -> bool:
@@ -32,11 +50,12 @@ def _uploaded() -> dict[str, str]:
             "ต้องแนบไฟล์ BPMN/DMN อย่างน้อยหนึ่งไฟล์ (multipart ชื่อ files)",
             "Attach at least one BPMN or DMN file (multipart field «files»).",
         )
+    unzipped = [0]  # bytes unpacked so far: the 20 MB bound holds for all zips together
     for upload in uploads[:MAX_FILES]:
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
         raw = upload.read()
         if name.endswith(".zip"):
-            files.update(_unzip(raw))
+            files.update(_unzip(raw, unzipped))
             continue
         if not name.endswith((".bpmn", ".dmn", ".json")):
             raise ValidationFailed.one(
@@ -44,36 +63,70 @@ def _uploaded() -> dict[str, str]:
                 f"ไฟล์ «{name[:80]}» ไม่ใช่ .bpmn .dmn .json หรือ .zip",
                 f"The file «{name[:80]}» is not a .bpmn, .dmn, .json or .zip file.",
             )
-        files[f"forms/{name}" if name.endswith(".json") else name] = _text(name, raw)
+        files[_key(name)] = _text(name, raw)
     return files
 
 
-def _unzip(raw: bytes) -> dict[str, str]:
+def _key(name: str) -> str:
+    return f"forms/{name}" if name.endswith(".json") else name
+
+
+def _unzip(raw: bytes, unzipped: list[int]) -> dict[str, str]:
     out = {}
     try:
         with zipfile.ZipFile(BytesIO(raw)) as archive:
             entries = [i for i in archive.infolist() if not i.is_dir()][:MAX_FILES]
-            if sum(i.file_size for i in entries) > 20_000_000:
+            # Declared sizes: zipfile stops (bad CRC) at the declared size of an entry that lies.
+            unzipped[0] += sum(i.file_size for i in entries)
+            if unzipped[0] > MAX_UNZIPPED:
                 raise ValidationFailed.one("files", "ไฟล์ zip ใหญ่เกินไป", "The zip is too large.")
             for info in entries:
                 name = PurePosixPath(info.filename).name
                 if name.endswith((".bpmn", ".dmn", ".json")):
-                    key = f"forms/{name}" if name.endswith(".json") else name
-                    out[key] = _text(name, archive.read(info))
-    except zipfile.BadZipFile as exc:
+                    out[_key(name)] = _text(name, archive.read(info))
+    except _ZIP_ERRORS as exc:
         raise ValidationFailed.one("files", "อ่านไฟล์ zip ไม่ได้", "The zip cannot be read.") from exc
     return out
 
 
 def _text(name: str, raw: bytes) -> str:
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValidationFailed.one(
             "files",
             f"ไฟล์ «{name[:80]}» ไม่ใช่ข้อความ UTF-8",
             f"The file «{name[:80]}» is not UTF-8 text.",
         ) from exc
+    if name.endswith(".json"):
+        _check_form(name, text)
+    return text
+
+
+def _check_form(name: str, text: str) -> None:
+    """A form file is a JSON Schema object (the deploy reads it; a task renders it)."""
+    try:
+        schema = json.loads(text)
+        if not isinstance(schema, dict):
+            raise ValueError("not an object")
+        Draft202012Validator.check_schema(schema)
+    except (ValueError, RecursionError, SchemaError) as exc:
+        raise ValidationFailed.one(
+            "files",
+            f"ไฟล์ «{name[:80]}» ไม่ใช่แบบฟอร์ม JSON Schema ที่ถูกต้อง",
+            f"The file «{name[:80]}» is not a valid JSON Schema form.",
+        ) from exc
+
+
+def _process_id() -> str | None:
+    value = request.form.get("process_id") or None
+    if value is not None and len(value) > 64:
+        raise ValidationFailed.one(
+            "process_id",
+            "รหัสกระบวนงานยาวได้ไม่เกิน 64 ตัวอักษร",
+            "A process id has at most 64 characters.",
+        )
+    return value
 
 
 def _refused(exc: DefinitionInvalid):  # type: ignore[no-untyped-def]
@@ -93,7 +146,7 @@ def validate_process():  # type: ignore[no-untyped-def]
         result, _resolved, _pins, _files = versions.check(
             session,
             files,
-            request.form.get("process_id") or None,
+            _process_id(),
             apply_rewrites=_flag("apply_rewrites"),
         )
     return {"findings": [f.as_json(lang()) for f in result.findings]}
@@ -105,6 +158,7 @@ def deploy_process():  # type: ignore[no-untyped-def]
     actor = current_actor()
     check_may_design(actor)
     files = _uploaded()
+    process_id = _process_id()
     try:
         with writing() as session:
             deployed = catalog.deploy(
@@ -112,7 +166,7 @@ def deploy_process():  # type: ignore[no-untyped-def]
                 services().clock(),
                 actor,
                 files,
-                process_id=request.form.get("process_id") or None,
+                process_id=process_id,
                 note=request.form.get("note", "")[:2000],
                 draft=_flag("draft"),
                 apply_rewrites=_flag("apply_rewrites"),
@@ -149,14 +203,14 @@ def get_versions(process_id: str):  # type: ignore[no-untyped-def]
         return {"versions": catalog.list_versions(session, current_actor(session), process_id)}
 
 
-@blueprint.get("/processes/<process_id>/versions/<int:version>")
+@blueprint.get(f"/processes/<process_id>/versions/<int(max={MAX_ID}):version>")
 def get_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
     """One version with its files, forms and task settings."""
     with reading() as session:
         return catalog.version_detail(session, current_actor(session), process_id, version)
 
 
-@blueprint.post("/processes/<process_id>/versions/<int:version>/activate")
+@blueprint.post(f"/processes/<process_id>/versions/<int(max={MAX_ID}):version>/activate")
 def activate_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
     """Make a version live (a draft, or a rollback)."""
     actor = current_actor()
@@ -164,7 +218,7 @@ def activate_version(process_id: str, version: int):  # type: ignore[no-untyped-
         return catalog.activate(session, services().clock(), actor, process_id, version)
 
 
-@blueprint.post("/processes/<process_id>/versions/<int:version>/retire")
+@blueprint.post(f"/processes/<process_id>/versions/<int(max={MAX_ID}):version>/retire")
 def retire_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
     """Start no new case on a version."""
     actor = current_actor()
@@ -177,16 +231,16 @@ def diff_versions(process_id: str):  # type: ignore[no-untyped-def]
     """Elements added, removed and changed between two versions (?from=&to=)."""
     from engine.workflow import diff
 
+    check_may_design(current_actor())  # who asks first: 401/403 before any 422
     numbers = []
     for name in ("from", "to"):
         raw = request.args.get(name, "")
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not «²», which int() refuses
             raise ValidationFailed.one(
                 name, f"«{name}» ต้องเป็นเลขรุ่น", f"«{name}» must be a version number."
             )
         numbers.append(int(raw))
     with reading() as session:
-        check_may_design(current_actor(session))
         old = versions.find(session, process_id, numbers[0])
         new = versions.find(session, process_id, numbers[1])
         return diff.diff_versions(old.files, old.forms, new.files, new.forms)
@@ -211,7 +265,7 @@ def migrate_cases(process_id: str):  # type: ignore[no-untyped-def]
         not isinstance(case_ids, list)
         or len(case_ids) > 100_000
         or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 < i < 10**18 for i in case_ids
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in case_ids
         )
     ):
         raise ValidationFailed.one(
@@ -238,6 +292,7 @@ def migrate_cases(process_id: str):  # type: ignore[no-untyped-def]
 def bind_category(code: str):  # type: ignore[no-untyped-def]
     """Bind a category to a process: its new cases start on the process's live version."""
     actor = current_actor()
+    check_may_design(actor)
     data = json_body()
     process_id = data.get("process_id")
     if not isinstance(process_id, str) or not process_id.strip() or len(process_id) > 64:
