@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/api_http.py
 	$(BIN)/python bench/timer_sweep.py
 	$(BIN)/python bench/outbox.py
+	$(BIN)/python bench/processes.py --cases 2000
 
 # Message catalogs (Flask-Babel): after changing a t("ไทย", "English") text, or adding a language.
 messages: install

@@ -30,7 +30,11 @@ from engine.models.work import AuditEvent
 
 COUNTER_ID = 1
 # Inbox mechanics an agency has no use for.
-SKIPPED_ACTIONS = frozenset({"claimed", "unclaimed", "reassigned", "sla_paused", "sla_resumed"})
+# Internal housekeeping an agency's system has no use for (a case moved to a new version of
+# its process changes nothing the agency sees).
+SKIPPED_ACTIONS = frozenset(
+    {"claimed", "unclaimed", "reassigned", "sla_paused", "sla_resumed", "process_migrated"}
+)
 # Audit detail an agency may read; anything else (free text, user names) stays behind.
 DETAIL_KEYS = (
     "agency",

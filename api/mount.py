@@ -6,15 +6,9 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import IntegerConverter
 
 from api.edge import blueprint, register_error_handlers
-
-
-class IdConverter(IntegerConverter):
-    """A row id: at most 18 digits, so an absurd number is a 404, not a database overflow."""
-
-    regex = r"\d{1,18}"
+from web.converters import RowIdConverter
 
 
 def init_app(
@@ -26,6 +20,6 @@ def init_app(
     import api.admin_notifications  # noqa: F401  (routes)
     from api import agency, cases, openapi, processes, reference, sla, tasks, track  # noqa: F401
 
-    app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["id"] = RowIdConverter
     app.register_blueprint(blueprint)
     register_error_handlers(app, not_found_pages or {}, error_pages)

@@ -19,6 +19,7 @@ from damrong.config import Config
 from damrong.wiring import make_sessionmaker
 from engine.clock import Clock, system_clock
 from engine.db import make_engine
+from web.converters import RowIdConverter
 from web.edge import lang as request_lang
 from web.edge import wants_page
 from web.headers import csp_nonce, map_tile_origin, secure_response
@@ -42,6 +43,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     """Build the Flask app; tests pass their own config and clock."""
     config = config or Config.from_env()
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowIdConverter  # every <int:…> id fits its column (404 above)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_request_bytes)
     app.json = StrictJSONProvider(app)  # a hostile body is a 400 (web/inputs.py)
     app.request_class = StrictRequest  # and so are control characters in a form

@@ -19,6 +19,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as Timer
 
+from engine.workflow import spiff
 from engine.workflow.findings import WARNING, Finding
 from engine.workflow.scripting import RestrictedEnvironment, ScriptRejected, compile_expression
 
@@ -26,7 +27,6 @@ BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN, "camunda": CAMUNDA}
 # A diagram is read without fetching anything: no external entities, no network.
-SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 DEFAULT_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # the clock for timer literals: a Monday
 
 # Where a diagram keeps code as element text: (local tag, kind of code).
@@ -235,7 +235,7 @@ def _bpmn_roots(files: Mapping[str, str]) -> Iterator[tuple[str, etree._Element]
         if not name.endswith(".bpmn"):
             continue
         try:
-            root = etree.fromstring(text.encode("utf-8"), SAFE_PARSER)
+            root = spiff.xml(text)
         except (etree.XMLSyntaxError, ValueError):
             continue  # validation reports it
         yield name, root
@@ -289,7 +289,7 @@ def _patched(text: str, edits: list[tuple[int, str, str]], root: etree._Element)
     for begin, end, new in sorted(spans, reverse=True):
         text = text[:begin] + new + text[end:]
     try:
-        same = _canonical(etree.fromstring(text.encode("utf-8"), SAFE_PARSER)) == _canonical(root)
+        same = _canonical(spiff.xml(text)) == _canonical(root)
     except etree.XMLSyntaxError:
         return None
     return text if same else None

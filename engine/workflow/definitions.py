@@ -11,7 +11,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,11 +62,11 @@ def shipped_bundles(directory: Path = PROCESSES_DIR) -> list[tuple[str, dict[str
     processes: dict[str, tuple[str, set[str], set[str]]] = {}
     for name, text in files.items():
         if name.endswith(".dmn"):
-            for node in etree.fromstring(text.encode()).iter():
+            for node in spiff.xml(text).iter():
                 if isinstance(node.tag, str) and node.tag.endswith("}decision"):
                     decisions[node.get("id")] = name
         elif name.endswith(".bpmn"):
-            root = etree.fromstring(text.encode())
+            root = spiff.xml(text)
             for process in root.iter(f"{BPMN}process"):
                 if process.get("isExecutable") != "true":
                     continue

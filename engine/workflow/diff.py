@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.workflow import spiff
+
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -235,7 +237,7 @@ def _elements(files: Mapping[str, str]) -> dict[tuple[str, str], _Element]:
     for name, text in sorted(files.items()):
         if not name.endswith((".bpmn", ".dmn")):
             continue
-        root = etree.fromstring(text.encode())
+        root = spiff.xml(text)
         read = _dmn_elements if name.endswith(".dmn") else _bpmn_elements
         found.update(read(name, root))
     return found

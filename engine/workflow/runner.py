@@ -18,6 +18,7 @@ from engine import journal
 from engine.access.rules import Actor
 from engine.clock import Clock, system_clock
 from engine.errors import CaseNotFound, TaskNotReady, WorkflowFailed
+from engine.holders import lead_agency_id
 from engine.models import Case, Category, OrgUnit, WorkflowInstance
 from engine.statuses import FINAL_STATUSES
 from engine.workflow import definitions, hooks, materialize, spiff
@@ -258,6 +259,7 @@ def _save(session, clock, actor, case, instance, wf, effects, snap, new=False, s
     if case.status != before and before is not None:
         for changed in hooks.installed().status_changed:
             changed(session, actor, case, before, now)
+    _refer_for_agency_tasks(session, now, actor, case, snap)
     materialize.sync(session, case, wf, now, new=new, snap=snap)
     if case.status != before and before is not None:
         journal.record(
@@ -271,6 +273,30 @@ def _save(session, clock, actor, case, instance, wf, effects, snap, new=False, s
             public=True,
         )
     session.flush()
+
+
+def _refer_for_agency_tasks(
+    session: Session, now: datetime, actor: Actor, case: Case, snap: materialize.Snapshot
+) -> None:
+    """An agency's task opens and no agency holds the case: refer it to the category's agency.
+
+    The shipped diagram refers in a script first; a plain diagram from another modeler has an
+    agency lane and nothing else, and its task would otherwise wait where no agency sees it."""
+    wants_agency = any(
+        materialize.settings_of(task, snap.settings).get("unit") == "lead_agency"
+        for task in snap.ready_manual
+    )
+    if not wants_agency or lead_agency_id(session, case.id) is not None:
+        return
+    agency = session.scalar(
+        select(OrgUnit.code)
+        .join(Category, Category.default_agency_id == OrgUnit.id)
+        .where(Category.code == case.category_code, OrgUnit.active.is_(True))
+    )
+    if agency is not None:
+        hooks.installed().refer(session, now, actor, case, agency, "lead")
+    else:
+        log.warning("case %s: an agency task opened but its category names no agency", case.id)
 
 
 def _apply_effects(session: Session, now: datetime, actor: Actor, case: Case, effects: Effects):  # type: ignore[no-untyped-def]

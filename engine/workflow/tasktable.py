@@ -25,7 +25,7 @@ from typing import Any
 from lxml import etree
 
 from engine.statuses import STATUSES
-from engine.workflow import camunda
+from engine.workflow import camunda, spiff
 from engine.workflow.findings import ERROR, WARNING, Finding
 from engine.workflow.taskforms import GENERIC_FORM, decision_form, form_from_fields, generic_form
 
@@ -86,7 +86,7 @@ class _Index:
             if not name.endswith(".bpmn"):
                 continue
             try:
-                root = etree.fromstring(text.encode())
+                root = spiff.xml(text)
             except etree.XMLSyntaxError:
                 continue  # validation reports it
             for process in root.iter(f"{{{BPMN}}}process"):

@@ -333,7 +333,7 @@ def _process_ids(diagrams: Mapping[str, str]) -> set[str]:
     for name, text in diagrams.items():
         if name.endswith(".bpmn"):
             try:
-                root = etree.fromstring(text.encode())
+                root = spiff.xml(text)
             except etree.XMLSyntaxError:
                 continue
             out |= {p.get("id") for p in root.iter(f"{definitions.BPMN}process")}

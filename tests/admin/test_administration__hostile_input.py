@@ -25,3 +25,13 @@ def test_a_nul_in_an_administration_search_or_form_is_a_thai_page(app, people, f
     assert edit.status_code == 400 and edit.mimetype == "text/html"
     with factory() as session:
         assert session.scalar(select(Category.name_th).where(Category.code == "labour")) == before
+
+
+def test_ids_too_large_for_the_database_are_not_found(app, people):  # type: ignore[no-untyped-def]
+    """A case or task id past 32 bits is the staff web's 404 page, never the database's
+    overflow (a 500 on PostgreSQL)."""
+    staff = app.test_client()
+    sign_in(staff, "screener")
+    for path in ("/staff/cases/2147483648", "/staff/tasks/99999999999"):
+        page = staff.get(path)
+        assert page.status_code == 404 and page.mimetype == "text/html", path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Case, IdempotencyRecord, Task
@@ -233,12 +234,17 @@ def test_a_supervisor_reassigns_within_the_unit_only(client, tokens, staff, fact
     assert [t["id"] for t in mine["items"]] == [task_id]
 
 
-def test_absurd_ids_are_not_found(client, tokens):
-    huge = "35151933593953149151411412351844352"
+@pytest.mark.parametrize(
+    "huge",
+    ["35151933593953149151411412351844352", "999999999999999999", "2147483648", "9999999999"],
+)
+def test_absurd_ids_are_not_found(client, tokens, huge):
+    # Ids are 32-bit: beyond that the route does not match (it was a 500 on PostgreSQL).
     assert (
         client.post(f"/api/v1/tasks/{huge}/unclaim", headers=tokens["screener"]).status_code == 404
     )
     assert client.get(f"/api/v1/cases/{huge}", headers=tokens["screener"]).status_code == 404
+    assert client.get(f"/api/v1/tasks/{huge}", headers=tokens["screener"]).status_code == 404
 
 
 def test_text_with_nul_bytes_is_refused_before_the_database(client, tokens):

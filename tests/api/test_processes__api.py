@@ -70,20 +70,15 @@ def test_a_plain_bpmnio_diagram_runs_a_case_through_the_agency_to_closed(client,
     )
     assert done.status_code == 200 and done.get_json()["status"] == "in_progress"
 
-    # The diagram refers to no agency: the agency's task waits at the case's own center, in
-    # no inbox (no official there has the agency role), until a supervisor refers the case.
+    # The diagram refers to no agency: when its agency task opens, the case goes to the
+    # category's agency (labour: the Ministry of Labour), whose officers see the task.
     case = case_of(client, tokens["supervisor"], case_id)
     [fixing] = case["tasks"]
     assert (fixing["step"], fixing["role"]) == (FIXING, "agency_officer")
-    assert fixing["org_unit_id"] == task["org_unit_id"] and case["referrals"] == []
-    for name in ("screener", "supervisor", *AGENCIES):
-        assert inbox(client, tokens[name]) == [], name
-    referred = client.post(
-        f"/api/v1/cases/{case_id}/referrals", json={"agency": "mol"}, headers=tokens["supervisor"]
-    )
-    assert referred.status_code == 201, referred.get_json()
+    assert [(r["agency"], r["role"]) for r in case["referrals"]] == [("mol", "lead")], case
     assert [t["step"] for t in inbox(client, tokens["labour"])] == [FIXING]
-    assert inbox(client, tokens["local"]) == []
+    for name in ("screener", "local"):
+        assert inbox(client, tokens[name]) == [], name
 
     detail = client.get(f"/api/v1/tasks/{fixing['id']}", headers=tokens["labour"]).get_json()
     assert detail["form"]["properties"]["outcome"]["enum"] == ["done", "not_done"]

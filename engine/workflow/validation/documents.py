@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from engine.workflow.camunda import BPMN, SAFE_PARSER, local
+from engine.workflow import spiff
+from engine.workflow.camunda import BPMN, local
 from engine.workflow.findings import ERROR, Finding
 
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -83,9 +84,13 @@ def read(files: Mapping[str, str], called: bool = False) -> tuple[list[Document]
         if kind not in ("bpmn", "dmn"):
             continue
         try:
-            root = etree.fromstring(text.encode("utf-8"), SAFE_PARSER)
+            root = spiff.xml(text)
         except etree.XMLSyntaxError as exc:
             findings.append(_not_xml(name, exc))
+            continue
+        docinfo = root.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            findings.append(_doctype(name))
             continue
         problem = _wrong_root(root, kind)
         if problem:
@@ -93,6 +98,20 @@ def read(files: Mapping[str, str], called: bool = False) -> tuple[list[Document]
             continue
         docs.append(Document(name, root, kind, called))
     return docs, findings
+
+
+def _doctype(name: str) -> Finding:
+    """A DOCTYPE: BPMN and DMN need none, and its entities are how files are smuggled in."""
+    return Finding(
+        file=name,
+        line=1,
+        element=None,
+        name=None,
+        severity=ERROR,
+        code="doctype",
+        message_th="ไฟล์มีการประกาศ DOCTYPE/ENTITY ซึ่ง BPMN และ DMN ไม่ใช้ จึงไม่รับไฟล์นี้",
+        message_en="The file declares a DOCTYPE (entities): BPMN and DMN use none. Refused.",
+    )
 
 
 def _wrong_root(root: etree._Element, kind: str) -> str | None:
