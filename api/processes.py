@@ -50,8 +50,14 @@ def _uploaded() -> dict[str, str]:
             "ต้องแนบไฟล์ BPMN/DMN อย่างน้อยหนึ่งไฟล์ (multipart ชื่อ files)",
             "Attach at least one BPMN or DMN file (multipart field «files»).",
         )
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed.one(
+            "files",
+            f"ส่งได้ไม่เกิน {MAX_FILES} ไฟล์ต่อครั้ง (ส่งมา {len(uploads)} ไฟล์) รวมเป็นไฟล์ zip ได้",
+            f"At most {MAX_FILES} files at once ({len(uploads)} sent); a zip may hold them.",
+        )
     unzipped = [0]  # bytes unpacked so far: the 20 MB bound holds for all zips together
-    for upload in uploads[:MAX_FILES]:
+    for upload in uploads:
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
         raw = upload.read()
         if name.endswith(".zip"):

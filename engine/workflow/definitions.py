@@ -11,12 +11,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import DefinitionInvalid
 from engine.models import Case, Category, Process, ProcessDefinition, WorkflowInstance
 from engine.workflow import spiff
+from engine.workflow.findings import ERROR, Finding
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 MAIN_PROCESS = "complaint"
@@ -40,13 +43,36 @@ def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
     return out
 
 
-def forms_in(files: dict[str, str]) -> dict[str, dict]:
-    """The task forms given among a deploy's files (`forms/<name>.json` or `<name>.json`)."""
-    out = {}
+def forms_in(files: dict[str, str]) -> tuple[dict[str, dict], list[Finding]]:
+    """The task forms given among a deploy's files (`forms/<name>.json` or `<name>.json`), and a
+    finding for each that is not a JSON Schema object (it would break every task showing it)."""
+    out: dict[str, dict] = {}
+    problems: list[Finding] = []
     for name, text in files.items():
-        if name.endswith(".json"):
-            out[Path(name).stem] = json.loads(text)
-    return out
+        if not name.endswith(".json"):
+            continue
+        try:
+            schema = json.loads(text)
+            if not isinstance(schema, dict):
+                raise ValueError("not a JSON object")
+            Draft202012Validator.check_schema(schema)
+        except (ValueError, SchemaError) as exc:
+            detail = getattr(exc, "message", None) or str(exc)
+            problems.append(
+                Finding(
+                    name,
+                    getattr(exc, "lineno", None),
+                    Path(name).stem,
+                    None,
+                    ERROR,
+                    "form-invalid",
+                    f"แบบฟอร์ม {Path(name).stem} ไม่ใช่ JSON Schema ที่ถูกต้อง: {detail[:200]}",
+                    f"The form {Path(name).stem} is not a valid JSON Schema object: {detail[:200]}",
+                )
+            )
+            continue
+        out[Path(name).stem] = schema
+    return out, problems
 
 
 def diagram_files(files: dict[str, str]) -> dict[str, str]:

@@ -194,6 +194,11 @@ def resolve(
     return out
 
 
+def locator(files: Mapping[str, str]) -> Callable[[str], tuple[str, int | None]]:
+    """(file, line) of an element id in the files."""
+    return _Index(files).where
+
+
 def _index_of(files: Mapping[str, str]) -> _Index:
     return _Index(files)
 

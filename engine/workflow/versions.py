@@ -23,7 +23,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, DefinitionInvalid, NotFound
 from engine.models import Process, ProcessDefinition, SlaPolicy, WorkflowRole
-from engine.workflow import camunda, definitions, spiff, tasktable, validation
+from engine.workflow import (
+    camunda,
+    conditionvars,
+    definitions,
+    hooks,
+    spiff,
+    tasktable,
+    validation,
+)
 from engine.workflow.findings import Finding, errors
 
 # Messages Damrong sends to a case from outside (agency actions, the citizen, the SLA sweep).
@@ -80,7 +88,7 @@ def check(
         files.update(rewritten)
     diagrams = definitions.diagram_files(files)
     called, pins = _called_processes(session, diagrams)
-    given_forms = definitions.forms_in(files)
+    given_forms, form_findings = definitions.forms_in(files)
     result = validation.validate(
         diagrams,
         process_id,
@@ -91,7 +99,7 @@ def check(
             variables=CASE_VARIABLES,
         ),
     )
-    result.findings[:0] = rewrite_findings
+    result.findings[:0] = rewrite_findings + form_findings
     resolved = tasktable.Resolved()
     if result.parsed is not None and result.process_id is not None:
         live_forms = _live_forms(session, result.process_id)
@@ -110,6 +118,11 @@ def check(
         every_file = {**diagrams, **{k: v for f in called.values() for k, v in f.items()}}
         resolved = tasktable.resolve(every_file, specs, roles, find_form, has_policy)
         result.findings.extend(resolved.findings)
+        helpers = set(hooks.HOOKS.helpers)
+        where = tasktable.locator(every_file)
+        result.findings.extend(
+            conditionvars.findings(specs, resolved.forms, CASE_VARIABLES, helpers, where)
+        )
     pins = {k: v for k, v in pins.items() if k in _called_ids(result)}
     return result, resolved, pins, files
 

@@ -189,11 +189,15 @@ def test_a_zip_holding_the_diagram_in_a_folder_deploys(client, designer):
     assert list(stored.get_json()["files"]) == [PLAIN]
 
 
-def test_only_the_first_fifty_files_are_read(client, designer):
+def test_more_than_fifty_files_are_refused_saying_so(client, designer):
     fifty = [(PLAIN, diagram(PLAIN))] * 50
-    later = [("notes.txt", b"never read")] * 10
-    deployed = upload(client, designer, *fifty, *later)
-    assert deployed.status_code == 201, deployed.get_json()
+    too_many = upload(client, designer, *fifty, ("extra.bpmn", diagram(PLAIN)))
+    assert too_many.status_code == 422
+    error = too_many.get_json()["error"]
+    assert "files" in error["fields"] and "50" in error["fields"]["files"]
+    listed = client.get("/api/v1/processes", headers=designer).get_json()["processes"]
+    assert "plain_complaint" not in {p["process_id"] for p in listed}  # nothing stored
+    assert upload(client, designer, *fifty).status_code == 201
     fiftieth = upload(client, designer, *fifty[:49], ("notes.txt", b"read"))
     assert fiftieth.status_code == 422
 

@@ -189,7 +189,7 @@ def test_a_version_carries_its_forms_so_editing_the_library_changes_no_running_c
     factory, clock, staff
 ):
     files = shipped()
-    schema = definitions.forms_in(definitions.read_process_files())["screen"]
+    schema = definitions.forms_in(definitions.read_process_files())[0]["screen"]
     schema["title"] = "กลั่นกรองเรื่อง (แบบฟอร์มรุ่น 2)"
     import json
 
