@@ -4,6 +4,7 @@ and deploy uploaded diagrams, versions, activate, retire, diff, migrate, bind a 
 from __future__ import annotations
 
 from api.openapi_schemas import ERROR, json_response, operation, parameter
+from engine.statuses import STATUSES
 
 INSTANT = {"type": "string", "format": "date-time"}
 MAYBE_INSTANT = {"type": ["string", "null"], "format": "date-time"}
@@ -194,6 +195,20 @@ MIGRATION_REQUEST = {
             "maxItems": 100_000,
             "items": {"type": "integer", "minimum": 1},
             "description": "Only these cases; else every running case on from_version",
+        },
+        "statuses": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 200,
+            "items": {"enum": list(STATUSES)},
+            "description": "Only cases in these statuses",
+        },
+        "elements": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 200,
+            "items": {"type": "string", "minLength": 1, "maxLength": 64},
+            "description": "Only cases waiting at these elements (open user tasks or timers)",
         },
         "dry_run": {"type": "boolean", "default": True},
     },

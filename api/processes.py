@@ -16,6 +16,7 @@ from jsonschema.exceptions import SchemaError
 from api.edge import blueprint, current_actor, json_body, lang, reading, services, writing
 from engine.access.checks import check_may_design
 from engine.errors import DefinitionInvalid, ValidationFailed
+from engine.statuses import STATUSES
 from engine.workflow import catalog, versions
 
 MAX_FILES = 50
@@ -282,6 +283,8 @@ def migrate_cases(process_id: str):  # type: ignore[no-untyped-def]
         raise ValidationFailed.one(
             "dry_run", "«dry_run» ต้องเป็น true หรือ false", "«dry_run» must be true or false."
         )
+    statuses = _names(data, "statuses", STATUSES)
+    elements = _names(data, "elements", None)
     return catalog.migrate(
         services().writer,
         services().clock,
@@ -290,8 +293,29 @@ def migrate_cases(process_id: str):  # type: ignore[no-untyped-def]
         numbers["from_version"],
         numbers["to_version"],
         case_ids=case_ids,
+        statuses=statuses,
+        elements=elements,
         dry_run=dry_run,
     )
+
+
+def _names(data: dict, field: str, allowed) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """An optional list of statuses or element ids that chooses the cases to move."""
+    value = data.get(field)
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or not 0 < len(value) <= 200
+        or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value)
+        or (allowed is not None and not set(value) <= set(allowed))
+    ):
+        raise ValidationFailed.one(
+            field,
+            f"«{field}» ต้องเป็นรายการชื่อ ({'สถานะเรื่อง' if allowed else 'รหัสขั้นตอน'})",
+            f"«{field}» must be a list of {'case statuses' if allowed else 'element ids'}.",
+        )
+    return value
 
 
 @blueprint.put("/categories/<code>/process")

@@ -183,3 +183,33 @@ def test_running_cases_move_between_versions_dry_run_first_and_back(
     assert case_of(client, tokens["supervisor"], case_id)["status"] == "closed"
     nothing = client.post(url, json={"from_version": 1, "to_version": 2}, headers=designer)
     assert nothing.get_json()["cases"] == []  # a closed case is not running
+
+
+def test_a_move_chooses_its_cases_by_status_or_by_the_element_they_wait_at(
+    client, tokens, designer, two_versions
+):
+    assert client.post(f"{BASE}/versions/1/activate", headers=designer).status_code == 200
+    bind(client, designer, "labour", "plain_complaint")
+    at_agency = at_agency_task(client, tokens)
+    screening = client.post(
+        "/api/v1/cases", json=intake_data(), headers=tokens["intake"]
+    ).get_json()["id"]
+    url = f"{BASE}/migrations"
+
+    def chosen(**extra) -> list[int]:  # type: ignore[no-untyped-def]
+        body = {"from_version": 1, "to_version": 2, **extra}
+        answer = client.post(url, json=body, headers=designer)
+        assert answer.status_code == 200, answer.get_json()
+        return sorted(c["case_id"] for c in answer.get_json()["cases"])
+
+    assert chosen() == sorted([at_agency, screening])
+    assert chosen(statuses=["screening"]) == [screening]
+    assert chosen(statuses=["in_progress"]) == [at_agency]
+    assert chosen(elements=[FIXING]) == [at_agency]
+    assert chosen(statuses=["screening"], elements=[FIXING]) == []
+    for bad in ({"statuses": ["sleeping"]}, {"statuses": "screening"}, {"elements": [""]}):
+        refused = client.post(
+            url, json={"from_version": 1, "to_version": 2, **bad}, headers=designer
+        )
+        assert refused.status_code == 422
+        assert set(refused.get_json()["error"]["fields"]) == set(bad)
