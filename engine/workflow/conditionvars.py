@@ -13,7 +13,7 @@ import builtins
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from engine.workflow.findings import WARNING, Finding
+from engine.workflow.findings import ERROR, WARNING, Finding
 from engine.workflow.validation.dmn import _assigned
 
 # Names the sandbox itself offers to every expression (engine/workflow/scripting.py).
@@ -84,3 +84,51 @@ def findings(
                     )
                 )
     return out
+
+
+def policy_findings(
+    process_specs: Iterable[Any],
+    policy_names: set[str],
+    where: Callable[[str], tuple[str, int | None]],
+) -> list[Finding]:
+    """An error per `policy_duration("name")` naming no SLA policy: every case reaching that
+    timer would fail (the name is looked up when the timer starts)."""
+    from engine.workflow import expressions
+
+    out = []
+    for process in process_specs:
+        for spec in process.task_specs.values():
+            for _what, source, _script in expressions.code_of(spec):
+                for name in _policy_names(source) - policy_names:
+                    element = getattr(spec, "bpmn_id", None) or spec.name
+                    file, line = where(element)
+                    out.append(
+                        Finding(
+                            file,
+                            line,
+                            element,
+                            getattr(spec, "bpmn_name", None),
+                            ERROR,
+                            "unknown-sla-policy",
+                            f"ไม่มีนโยบายระยะเวลาชื่อ «{name}» ที่ policy_duration อ้างถึง",
+                            f"policy_duration names «{name}», which is no SLA policy.",
+                        )
+                    )
+    return out
+
+
+def _policy_names(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return set()
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "policy_duration"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }

@@ -123,6 +123,8 @@ def check(
         result.findings.extend(
             conditionvars.findings(specs, resolved.forms, CASE_VARIABLES, helpers, where)
         )
+        named = {step for process, step in policies if process is None}
+        result.findings.extend(conditionvars.policy_findings(specs, named, where))
     pins = {k: v for k, v in pins.items() if k in _called_ids(result)}
     return result, resolved, pins, files
 

@@ -36,3 +36,17 @@ def test_a_form_file_that_is_no_json_schema_is_an_error(factory):
         [problem] = [f for f in result.findings if f.code == "form-invalid"]
         assert problem.severity == "error" and problem.element == "screen", bad
         assert problem.file == "forms/screen.json"
+
+
+def test_a_timer_naming_no_sla_policy_is_an_error(factory):
+    files = dict(dict(definitions.shipped_bundles())["complaint"])
+    files["complaint.bpmn"] = files["complaint.bpmn"].replace(
+        'policy_duration("reopen_window")', 'policy_duration("reopen_windwo")', 1
+    )
+    with factory() as session:
+        result, *_ = versions.check(session, files, "complaint")
+    [problem] = [f for f in result.findings if f.code == "unknown-sla-policy"]
+    # SpiffWorkflow keeps the timer's expression on the event-based gateway that waits for it
+    assert problem.element in ("resolved_wait", "reopen_window_closed")
+    assert problem.severity == "error" and problem.line
+    assert "reopen_windwo" in problem.message_en
