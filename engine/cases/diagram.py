@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access.rules import Actor
@@ -20,9 +19,12 @@ def diagram_state(session: Session, actor: Actor, case_id: int) -> list[dict]:
     element ids completed, active and waiting. The workflow is loaded read-only."""
     case = get_case(session, actor, case_id)
     instance = session.get(WorkflowInstance, case.id)
-    files = session.scalar(
-        select(ProcessDefinition.files).where(ProcessDefinition.id == instance.definition_id)
-    )
+    definition = session.get(ProcessDefinition, instance.definition_id)
+    files = dict(definition.files or {})
+    for pinned in (definition.pins or {}).values():  # the called processes' own diagrams
+        called = session.get(ProcessDefinition, pinned)
+        for name, xml in (called.files or {}).items() if called else ():
+            files.setdefault(name, xml)
     main, states = progress.element_states(session, case)
     by_process = {
         pid: (file_name, xml)
