@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,12 +63,15 @@ def choose(docs: list[Document], process_id: str | None) -> tuple[str | None, li
         ]
     names = ", ".join(p.get("id") for _, p in candidates)
     return None, [
-        _problem(
-            candidates[0][0].name,
+        at(
+            doc,
+            process,
+            ERROR,
             "several-processes",
             f"มีกระบวนงานหลักได้หลายกระบวนงาน ({names}) โปรดระบุว่าจะติดตั้งกระบวนงานใด",
             f"Several processes could be the one to deploy ({names}); name one.",
         )
+        for doc, process in candidates
     ]
 
 
@@ -171,7 +175,7 @@ def parse(
 
 def parse_error(exc: Exception, docs: list[Document]) -> Finding:
     """A parse error as a finding, keeping the element, name, line and file SpiffWorkflow gave."""
-    element = getattr(exc, "id", None) or None
+    element = getattr(exc, "id", None) or _named_in(str(exc), docs)
     located = find([d for d in docs if d.name == getattr(exc, "file_name", None)] or docs, element)
     line = getattr(exc, "line_number", None)
     if not isinstance(line, int):
@@ -195,3 +199,17 @@ def parse_error(exc: Exception, docs: list[Document]) -> Finding:
         message_th=f"{where}SpiffWorkflow อ่านแผนภาพนี้ไม่ได้: {detail}",
         message_en=f"{where}SpiffWorkflow cannot read this diagram: {detail}",
     )
+
+
+def _named_in(message: str, docs: list[Document]) -> str | None:
+    """The id of the element a message names ("Data Store with name X …") when SpiffWorkflow
+    gave no id: the finding then points at it and its line."""
+    match = re.search(r"with name (.+?) has\b", message)
+    if not match:
+        return None
+    wanted = " ".join(match.group(1).split())
+    for doc in docs:
+        for node_id, node in doc.ids.items():
+            if " ".join((node.get("name") or "").split()) == wanted:
+                return node_id
+    return None
