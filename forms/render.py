@@ -131,7 +131,10 @@ def render_custom(built: Field, lang: str = "th") -> Markup:
 
 
 def error_summary(
-    form_name: str | dict, errors: object, lang: str = "th", anchors: Mapping[str, str] | None = None
+    form_name: str | dict,
+    errors: object,
+    lang: str = "th",
+    anchors: Mapping[str, str] | None = None,
 ) -> Markup:
     """The summary of errors that heads a form, each linking to its field (or to `anchors`)."""
     lang = "en" if lang == "en" else "th"

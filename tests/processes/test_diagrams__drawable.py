@@ -4,8 +4,6 @@ SpiffWorkflow needs to run them (Python expressions, properties, forms, initiali
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from dataclasses import dataclass
 
 import pytest

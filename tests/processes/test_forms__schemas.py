@@ -1,5 +1,6 @@
-"""processes/forms (one JSON Schema per user task) and forms/schemas (the intake form), written to the conventions
-the shared validator and renderer rely on, and agreeing with the diagrams' conditions."""
+"""processes/forms (one JSON Schema per user task) and forms/schemas (the intake form), written
+to the conventions the shared validator and renderer rely on, and agreeing with the diagrams'
+conditions."""
 
 from __future__ import annotations
 
