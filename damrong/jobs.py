@@ -15,6 +15,7 @@ from engine.access.throttle import prune_rate_limits
 from engine.cases.searchindex import reindex_stale
 from engine.clock import Clock
 from engine.sla.deadlines import sweep_deadlines
+from engine.workflow.approvals import activate_due
 from engine.workflow.timers import fire_due_timers
 from notifications.digest import send_daily_digests
 from notifications.dispatcher import dispatch_outbox
@@ -41,6 +42,7 @@ def job_list(sweep_seconds: int) -> list[Job]:
         Job("rate_limit_prune", prune_rate_limits, 600),
         Job("sign_in_prune", prune_sign_in_records, 3600),
         Job("search_reindex", reindex_stale, 600),  # after the identity filter's rules change
+        Job("scheduled_activation", activate_due, 60),  # approved versions going live at a time
     ]
 
 

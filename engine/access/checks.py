@@ -313,3 +313,48 @@ def check_is_staff_user(actor: Actor) -> int:
     if actor.kind != "staff" or actor.user_id is None:
         raise PermissionDenied("Staff only.", "เฉพาะเจ้าหน้าที่")
     return actor.user_id
+
+
+# --- Four eyes on making a process version live ---
+
+
+def may_approve_activation(actor: Actor, request: Any) -> bool:
+    """Whether the actor may approve or reject a request to make a version live: a designer or
+    administrator who is not the one who asked (for showing the buttons)."""
+    if actor.kind != "staff" or not actor.roles & PROCESS_ROLES:
+        return False
+    asked_by_them = actor.user_id is not None and actor.user_id == request.requested_by_id
+    return not asked_by_them and actor.label != request.requested_by
+
+
+def check_may_approve_activation(actor: Actor, request: Any) -> None:
+    """Raise PermissionDenied unless a second person (another designer, or an administrator)
+    decides a request to make a version live; the one who asked never decides it."""
+    if actor.kind != "staff" or not actor.roles & PROCESS_ROLES:
+        raise PermissionDenied(
+            "Only process designers and administrators decide which version goes live.",
+            "เฉพาะผู้ออกแบบกระบวนงานและผู้ดูแลระบบเท่านั้นที่อนุมัติการเปิดใช้รุ่นได้",
+        )
+    if not may_approve_activation(actor, request):
+        raise PermissionDenied(
+            "You asked for this version to go live: another designer or an administrator "
+            "must approve it (four eyes).",
+            "ท่านเป็นผู้ขอเปิดใช้รุ่นนี้เอง ต้องให้ผู้ออกแบบกระบวนงานคนอื่นหรือผู้ดูแลระบบเป็นผู้อนุมัติ",
+        )
+
+
+def may_cancel_activation(actor: Actor, request: Any) -> bool:
+    """Whether the actor may withdraw a request: the one who asked, or an administrator."""
+    if actor.kind != "staff":
+        return False
+    own = actor.user_id is not None and actor.user_id == request.requested_by_id
+    return own or actor.has("admin")
+
+
+def check_may_cancel_activation(actor: Actor, request: Any) -> None:
+    """Raise PermissionDenied unless the one who asked (or an administrator) withdraws it."""
+    if not may_cancel_activation(actor, request):
+        raise PermissionDenied(
+            "Only the designer who asked, or an administrator, withdraws this request.",
+            "เฉพาะผู้ขอเปิดใช้รุ่นหรือผู้ดูแลระบบเท่านั้นที่ยกเลิกคำขอนี้ได้",
+        )

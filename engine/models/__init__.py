@@ -18,7 +18,14 @@ from engine.models.cases import (
 )
 from engine.models.files import CaseAttachment, CaseRedaction
 from engine.models.privacy import AgencyCaseText, IdentityView
-from engine.models.processes import ROLE_UNITS, Process, WorkflowRole
+from engine.models.processes import (
+    ACTIVATION_STATES,
+    ROLE_UNITS,
+    ActivationRequest,
+    Process,
+    ProcessDraft,
+    WorkflowRole,
+)
 from engine.models.reference import ROLES, ApiToken, Area, Category, DirectoryEntry, OrgUnit, User
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
 from engine.models.work import AuditEvent, AuditHead, OutboxMessage, Task, Timer
@@ -58,4 +65,7 @@ __all__ = [
     "User",
     "WorkflowInstance",
     "WorkflowRole",
+    "ACTIVATION_STATES",
+    "ActivationRequest",
+    "ProcessDraft",
 ]

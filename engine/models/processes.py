@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, true
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, JSONType, UTCDateTime
@@ -49,3 +49,57 @@ class WorkflowRole(Base):
     escalates: Mapped[bool] = mapped_column(Boolean, default=False)
     default_status: Mapped[str | None] = mapped_column(String(24))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class ProcessDraft(Base):
+    """A designer's work in progress on a process: its files and forms, saved on the server.
+
+    Not a version: nothing runs on it. `lock` rises on every save, so a save from a stale
+    editor (another tab, another designer) is refused instead of overwriting newer work."""
+
+    __tablename__ = "process_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The process the draft deploys as; a new process has no row in `processes` yet.
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    base_version: Mapped[int | None] = mapped_column(Integer)  # the version it was copied from
+    files: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)  # name -> BPMN/DMN XML
+    forms: Mapped[dict[str, dict]] = mapped_column(JSONType, default=dict)  # name -> JSON Schema
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+# What becomes of a request to make a version live (four eyes: someone else decides).
+ACTIVATION_STATES = ("pending", "approved", "rejected", "cancelled", "failed")
+
+
+class ActivationRequest(Base):
+    """A request to make a stored version live (a new version or a rollback), decided by a
+    second designer or an administrator; approved with `activate_at` it waits for that time."""
+
+    __tablename__ = "activation_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    definition_id: Mapped[int] = mapped_column(
+        ForeignKey("process_definitions.id", ondelete="CASCADE")
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    activate_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # scheduled; None: at once
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why rejected, cancelled or failed
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock}
