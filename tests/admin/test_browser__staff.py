@@ -40,7 +40,8 @@ def sign_in(page, server: str, username: str, password: str = PASSWORD) -> None:
     page.click("a[href='/staff/']")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit].primary")
+    with page.expect_navigation(wait_until="load"):  # the next page with its stylesheet applied
+        page.click("button[type=submit].primary")
 
 
 def test_a_screener_claims_a_task_fixes_an_error_and_the_case_moves_on(
