@@ -14,12 +14,19 @@ $(BIN)/damrong: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(BIN)/damrong
 
-# Front-end files (the Thai web font) come from npm, pinned in package-lock.json, served locally.
+# Front-end files (the Thai web font, bpmn-js) come from npm, pinned in package-lock.json, served
+# locally; the BPMN designer and the case diagram are bundled from frontend/ into
+# admin/static/build/ (generated, not in git) by esbuild: frontend/build.mjs.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+	node frontend/build.mjs
 
-install: $(BIN)/damrong node_modules/.package-lock.json
+FRONTEND_SOURCES := $(shell find frontend -type f -not -name '*.md')
+admin/static/build/designer.js: node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	node frontend/build.mjs
+
+install: $(BIN)/damrong node_modules/.package-lock.json admin/static/build/designer.js
 
 run: install
 	mkdir -p var
