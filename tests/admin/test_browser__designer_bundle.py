@@ -45,6 +45,7 @@ class FakeDesignerServer:
         self.saves: list[dict] = []
         self.validations: list[dict] = []
         self.conflict = False
+        self.reference = True
         self.changed = threading.Event()
 
     def install(self, app) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +59,7 @@ class FakeDesignerServer:
                 load_url="/_test/designer/load",
                 save_url="/_test/designer/save",
                 validate_url="/_test/designer/validate",
-                reference_url="/_test/designer/reference",
+                reference_url="/_test/designer/reference" if self.reference else None,
                 lock=self.lock,
                 back_url="/staff/",
             )
@@ -300,5 +301,25 @@ def test_on_a_phone_the_panel_stacks_under_the_diagram(browser, server, people, 
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "designer-390x844.png"))
     page.screenshot(path=str(SHOTS / "designer-390x844-full.png"), full_page=True)
+    assert problems == [], problems
+    context.close()
+
+
+def test_without_reference_lists_a_lanes_role_is_free_text(browser, server, people, fake) -> None:  # type: ignore[no-untyped-def]
+    fake.reference = False
+    context, page, problems = open_designer(browser, server, 1440, 900)
+    designer(
+        page, "m.get('selection').select(m.get('elementRegistry').get('lane_agency_officer'));"
+    )
+    role = page.locator("#bio-properties-panel-damrong-role")
+    assert role.evaluate("e => e.tagName") == "INPUT"
+    role.fill("agency_officer")
+    saved = fake.wait_for_save(1)["files"]["complaint.bpmn"]
+    lane = saved[saved.index('<bpmn:lane id="lane_agency_officer"') :]
+    lane = lane[: lane.index("</bpmn:lane>")]
+    assert '<spiffworkflow:property name="role" value="agency_officer" />' in lane
+    status = page.locator("select[name=damrong-status]")  # statuses keep their vocabulary
+    designer(page, "m.get('selection').select(m.get('elementRegistry').get('closed'));")
+    assert status.input_value() == "closed"
     assert problems == [], problems
     context.close()
