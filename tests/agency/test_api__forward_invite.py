@@ -85,9 +85,9 @@ def test_without_the_setting_a_forward_moves_the_lead_at_once(client, tokens, ca
     # ... by webhook too, and may no longer read or act on it.
     with factory() as session:
         hooks = session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.recipient == "agency:mol", OutboxMessage.event == "case_updated"
-            )
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == "agency:mol", OutboxMessage.event == "case_updated")
+            .order_by(OutboxMessage.id)
         ).all()
     assert "referral_ended" in hooks[-1].payload["events"]
     assert (
