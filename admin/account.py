@@ -78,7 +78,7 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
 @blueprint.get("/")
 def home():  # type: ignore[no-untyped-def]
     """Where a signed-in official starts: the first page of their menu (the inbox if their roles
-    have one); a role with no page here (a designer's) starts at their account."""
+    have one; a designer's, the process library)."""
     menu = [endpoint for endpoint, _th, _en in nav_items()]
     return redirect(url_for(menu[0]))
 

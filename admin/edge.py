@@ -14,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from admin import staffsession
 from engine import errors
-from engine.access.rules import CASE_READER_ROLES, TASK_ROLES, Actor
+from engine.access.rules import CASE_READER_ROLES, PROCESS_ROLES, TASK_ROLES, Actor
 from engine.models import User
 from web import i18n
 
@@ -193,6 +193,8 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("staff.console", "งานเกินกำหนด", "Overdue"))
     if user.roles & CASE_READER_ROLES:
         items.append(("staff.cases", "เรื่องร้องเรียน", "Cases"))
+    if user.roles & PROCESS_ROLES:  # a designer's only page: where they start (staff.home)
+        items.append(("staff.designer", "กระบวนงาน", "Processes"))
     if "admin" in user.roles:
         items.append(("admin.index", "ผู้ดูแลระบบ", "Administration"))
     items.append(("staff.account", "บัญชีของฉัน", "My account"))

@@ -178,10 +178,16 @@ def bundle(draft: ProcessDraft) -> dict[str, str]:
     return files
 
 
-def validate(session: Session, actor: Actor, draft_id: int) -> list[Finding]:
-    """Every finding a deploy of the draft would report now (nothing is stored)."""
+def validate(session: Session, actor: Actor, draft_id: int, files: object = None) -> list[Finding]:
+    """Every finding a deploy of the draft would report now, or of the files the modeler holds
+    (not saved yet) with the draft's forms; nothing is stored."""
     draft = get(session, actor, draft_id)
-    result, _resolved, _pins, _files = versions.check(session, bundle(draft), draft.process_id)
+    given = bundle(draft)
+    if files is not None:
+        checked = _files(files)
+        _bounded(checked, draft.forms or {})
+        given = {**{k: v for k, v in given.items() if k.startswith("forms/")}, **checked}
+    result, _resolved, _pins, _files_ = versions.check(session, given, draft.process_id)
     return list(result.findings)
 
 
@@ -259,7 +265,10 @@ def reference(session: Session, actor: Actor) -> dict[str, list]:
         "statuses": [
             {"code": s.code, "name_th": s.name_th, "name_en": s.name_en} for s in STATUSES.values()
         ],
-        "processes": sorted(session.scalars(select(Process.process_id))),
+        "processes": [
+            {"code": p.process_id, "name_th": p.name_th, "name_en": p.name_en}
+            for p in session.scalars(select(Process).order_by(Process.process_id))
+        ],
     }
 
 

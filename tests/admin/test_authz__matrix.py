@@ -53,6 +53,7 @@ from notifications.models import NotificationTemplate
 from open311 import keys
 from open311.models import Open311Key
 from tests.admin.conftest import PASSWORD, add_official, csrf_of, password_hash, sign_in
+from tests.admin.test_designer__pages import designer_world
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.conftest import intake_data, make_user
 
@@ -121,6 +122,12 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.supervise", "referred"):         "in  403 403 200 200 403 403 403 403 403 403",
     ("staff.task", "bangkok_task"):          "in  403 403 403 403 403 403 403 403 403 403",
     ("staff.task", "missing_task"):          "in  404 404 404 404 404 404 404 404 404 404",
+    ("staff.designer", "-"):                 "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_process", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_draft", "draft"):       "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_content", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_reference", "-"):       "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_migrate", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
     ("admin.index", "-"):                    "in  403 403 403 403 403 403 403 403 403 200",
     ("admin.static", "-"):                   "200 200 200 200 200 200 200 200 200 200 200",
     ("dead_letters.index", "-"):             "in  403 403 403 403 403 403 403 403 403 200",
@@ -163,6 +170,19 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("partner_keys.issue", "-",              "in  403 403 403 403 403 403 403 403 403 ok "),
     ("partner_keys.change_limit", "partner_key", "in  403 403 403 403 403 403 403 403 403 ok "),
     ("partner_keys.revoke", "partner_key",   "in  403 403 403 403 403 403 403 403 403 ok "),
+    # The process designer: designers and admins only. `activation` was asked for by the
+    # designer, `activation3` by the admin: nobody decides their own (four eyes).
+    ("staff.designer_new_process", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_new_draft", "-",        "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_validate", "draft",     "in  403 403 403 403 403 403 403 403 200 200"),
+    ("staff.designer_deploy", "draft",       "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_discard", "spare_draft", "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_approve", "activation", "in  403 403 403 403 403 403 403 403 403 ok "),
+    ("staff.designer_reject", "activation3", "in  403 403 403 403 403 403 403 403 ok  403"),
+    ("staff.designer_cancel", "activation3", "in  403 403 403 403 403 403 403 403 403 ok "),
+    ("staff.designer_request", "-",          "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_retire", "-",           "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_migrate_run", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.change_password", "-",           "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
     ("staff.signout", "-",                   "in  in  in  in  in  in  in  in  in  in  in "),
 ]
@@ -200,6 +220,8 @@ ADMIN_ROUTES = {  # route of each view -> (method, the admin's outcome by kind o
 # Routes whose rows are elsewhere, with the reason.
 EXEMPT = {
     ("staff.signin", "POST"): "sign-in itself: tests/admin/test_signin__sessions.py",
+    ("staff.designer_save", "PUT"): "the modeler's JSON save, per role in "
+    "tests/admin/test_designer__pages.py",
 }
 
 
@@ -306,6 +328,11 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
                 AuditEvent.id,
             )
         }
+        designer, admin = (
+            Actor.for_user(session.scalar(select(User).where(User.username == name)))
+            for name in ("designer", "admin")
+        )
+        ids |= designer_world(session, clock, designer, admin)
     yield World(ids, admin_ids)
     with factory.begin() as session:  # reference tables are not emptied between tests
         session.execute(delete(HolidayOverride).where(HolidayOverride.day == HOLIDAY))
@@ -366,6 +393,8 @@ def url(app, endpoint: str, target: str, world: World, role: str) -> str:  # typ
         args["task_id"] = ids[target]
     elif target.endswith("_file"):
         args.update(case_id=ids[target.removesuffix("_file")], file_id=ids[target])
+    elif target in DESIGNER_TARGETS:
+        args[DESIGNER_TARGETS[target]] = ids[target]
     elif target == "partner_key":
         args["key_id"] = ids[target]
     elif endpoint == "dead_letters.retry":
@@ -387,6 +416,18 @@ STATIC_ARGS = {
     "staff.set_language": {"code": "en"},
     "admin.static": {"filename": "admin/css/bootstrap4/admin.css"},
     "staff.decide_forward": {"request_id": 999_999, "decision": "approve"},  # no such request
+    **{
+        f"staff.designer_{name}": {"process_id": "complaint"}
+        for name in ("process", "new_draft", "migrate", "migrate_run")
+    },
+    "staff.designer_request": {"process_id": "complaint", "version": 3},
+    "staff.designer_retire": {"process_id": "complaint", "version": 3},
+}
+DESIGNER_TARGETS = {  # tests/admin/test_designer__pages.py designer_world
+    "draft": "draft_id",
+    "spare_draft": "draft_id",
+    "activation": "request_id",
+    "activation3": "request_id",
 }
 HOLIDAY = date(2099, 12, 30)
 UNSIGNED = "no form token"
@@ -437,6 +478,12 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "partner_keys.issue": {"name": "แอปใหม่", "per_minute": "30"} | issue_form(client),
         "partner_keys.change_limit": {"per_minute": "7"} | signed(client),
         "partner_keys.revoke": signed(client),
+        "staff.designer_new_process": {"process_id": "water_supply", "note": "ทดสอบสิทธิ์"},
+        "staff.designer_new_draft": {"version": "1"},
+        "staff.designer_deploy": {"note": "ทดสอบสิทธิ์"},
+        "staff.designer_reject": {"reason": "ยังไม่พร้อม"},
+        "staff.designer_request": {"note": "ขอเปิดใช้"},
+        "staff.designer_migrate_run": {"from": "1", "to": "2"},
     }
     return forms.get(endpoint, {})
 
@@ -533,8 +580,8 @@ NAV = {
     "labour": ["/staff/inbox", CASES, ACCOUNT],
     "local": ["/staff/inbox", CASES, ACCOUNT],
     "executive": [CASES, ACCOUNT],
-    "designer": [ACCOUNT],
-    "admin": [CASES, "/staff/admin/", ACCOUNT],
+    "designer": ["/staff/designer/", ACCOUNT],
+    "admin": [CASES, "/staff/designer/", "/staff/admin/", ACCOUNT],
 }
 MENU = re.compile(r'<nav aria-label="เมนูหลัก">(.*?)</nav>', re.S)
 

@@ -91,6 +91,12 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "api.get_versions": "designers' process versions: who deployed, notes, counts",
     "api.get_version": "a process version's diagrams and forms: no case text",
     "api.diff_versions": "elements changed between two versions: no case text",
+    "staff.designer": "the process library: process ids, versions, notes, drafts, requests",
+    "staff.designer_process": "a process's versions, requests and diff: no case text",
+    "staff.designer_draft": "a draft's diagrams and forms: no case text",
+    "staff.designer_content": "a draft's diagrams and forms as JSON: no case text",
+    "staff.designer_reference": "roles, forms, policies, statuses, process ids",
+    "staff.designer_migrate": "moving cases between versions: case ids, statuses, element ids",
 }
 NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms only
     "index", "static", "directory_page", "api.get_areas", "api.get_categories",

@@ -282,5 +282,18 @@ def test_the_reference_lists_what_a_diagram_may_name(factory, designers):
     assert {"screener", "agency_officer"} <= {r["code"] for r in found["roles"]}
     assert {"screen", "review", "agency_handle"} <= set(found["forms"])
     assert {"received", "closed"} <= {s["code"] for s in found["statuses"]}
-    assert {"complaint", "agency_handling"} <= set(found["processes"])
+    assert {"complaint", "agency_handling"} <= {p["code"] for p in found["processes"]}
     assert all(isinstance(name, str) and name != "*" for name in found["sla_policies"])
+
+
+def test_the_modelers_unsaved_files_are_validated_with_the_drafts_forms(factory, clock, designers):
+    draft_id, _ = new_draft(factory, clock, designers["designer1"])
+    files = renamed_files(factory, designers["designer1"], draft_id)
+    files["complaint.bpmn"] = files["complaint.bpmn"].replace('id="screen"', 'id="1bad"', 1)
+    with factory() as session:
+        given = drafts.validate(session, designers["designer1"], draft_id, files)
+        stored = drafts.validate(session, designers["designer1"], draft_id)
+        with pytest.raises(ValidationFailed):
+            drafts.validate(session, designers["designer1"], draft_id, {"x.txt": "no"})
+    assert any(f.severity == "error" for f in given)
+    assert not any(f.severity == "error" for f in stored)  # the stored draft is untouched
