@@ -325,6 +325,20 @@ def test_other_roles_get_no_designer_json(app, designers, factory, role):
         assert session.get(ProcessDraft, draft_id).lock == lock
 
 
+def test_a_new_process_starts_as_a_blank_draft(app, designers):
+    client, token = signed_in(app, "designer1")
+    made = client.post(
+        "/staff/designer/drafts", data={"csrf_token": token, "process_id": "water_supply"}
+    )
+    draft_id = int(DRAFT_URL.search(made.headers["Location"]).group(1))
+    page = client.get(f"/staff/designer/drafts/{draft_id}")
+    assert page.status_code == 200 and "water_supply (ร่าง #" in page.text
+    loaded = client.get(f"/staff/designer/drafts/{draft_id}/content").get_json()
+    assert list(loaded["files"]) == ["water_supply.bpmn"] and loaded["process_id"] == "water_supply"
+    bad = client.post("/staff/designer/drafts", data={"csrf_token": token, "process_id": "<x>"})
+    assert bad.status_code == 422 and "รหัสกระบวนงาน" in bad.text
+
+
 def test_the_reference_lists_what_a_diagram_may_name(app, designers):
     client, _ = signed_in(app, "designer1")
     found = client.get("/staff/designer/reference").get_json()
