@@ -5,7 +5,6 @@ and deploys it as a version waiting for a second person. Screenshots in /tmp/des
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,7 +118,8 @@ def test_a_draft_is_drawn_saved_validated_and_deployed_for_approval(
 
     # The modeler loaded the draft from the server; renaming a task saves it back.
     page.locator("[data-element-id=screen]").click()
-    page.locator("#bio-properties-panel-name").fill("กลั่นกรองและคัดแยกเรื่อง")
+    with page.expect_response(lambda r: r.request.method == "PUT" and r.ok):
+        page.locator("#bio-properties-panel-name").fill("กลั่นกรองและคัดแยกเรื่อง")
     page.wait_for_selector("[data-designer=status][data-state=saved]")
     saved = _saved(factory, draft_id, lock)
     assert 'name="กลั่นกรองและคัดแยกเรื่อง"' in saved.files["complaint.bpmn"]
@@ -148,12 +148,9 @@ def test_a_draft_is_drawn_saved_validated_and_deployed_for_approval(
 
 
 def _saved(factory, draft_id: int, lock: int) -> ProcessDraft:  # type: ignore[no-untyped-def]
-    """The draft once the page's save reached the server (its lock moved on)."""
-    for _ in range(100):
-        with factory() as session:
-            draft = session.scalar(select(ProcessDraft).where(ProcessDraft.id == draft_id))
-            if draft.lock > lock:
-                session.expunge(draft)
-                return draft
-        time.sleep(0.1)
-    raise AssertionError("the page's save never reached the server")
+    """The draft as the page's save left it (the caller waited for the PUT's answer)."""
+    with factory() as session:
+        draft = session.scalar(select(ProcessDraft).where(ProcessDraft.id == draft_id))
+        assert draft.lock > lock, "the page said saved but the server kept the old lock"
+        session.expunge(draft)
+        return draft
