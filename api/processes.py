@@ -3,21 +3,18 @@ retire, diff, migrate running cases, and bind a category to a process."""
 
 from __future__ import annotations
 
-import json
 import zipfile
 import zlib
 from io import BytesIO
 from pathlib import PurePosixPath
 
 from flask import jsonify, request
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 
 from api.edge import blueprint, current_actor, json_body, lang, reading, services, writing
 from engine.access.checks import check_may_design
 from engine.errors import DefinitionInvalid, ValidationFailed
 from engine.statuses import STATUSES
-from engine.workflow import catalog, versions
+from engine.workflow import catalog, definitions, versions
 
 MAX_FILES = 50
 # Version numbers and case ids are 32-bit columns: a larger number is no row, not an overflow.
@@ -112,17 +109,13 @@ def _text(name: str, raw: bytes) -> str:
 
 def _check_form(name: str, text: str) -> None:
     """A form file is a JSON Schema object (the deploy reads it; a task renders it)."""
-    try:
-        schema = json.loads(text)
-        if not isinstance(schema, dict):
-            raise ValueError("not an object")
-        Draft202012Validator.check_schema(schema)
-    except (ValueError, RecursionError, SchemaError) as exc:
+    _schema, problem = definitions.read_form(name, text)
+    if problem is not None:
         raise ValidationFailed.one(
             "files",
             f"ไฟล์ «{name[:80]}» ไม่ใช่แบบฟอร์ม JSON Schema ที่ถูกต้อง",
             f"The file «{name[:80]}» is not a valid JSON Schema form.",
-        ) from exc
+        )
 
 
 def _process_id() -> str | None:

@@ -43,35 +43,42 @@ def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
     return out
 
 
+def read_form(name: str, text: str) -> tuple[dict | None, Finding | None]:
+    """A task form file as its schema, or the finding that says why it is no JSON Schema
+    object (it would break every task showing it)."""
+    try:
+        schema = json.loads(text)
+        if not isinstance(schema, dict):
+            raise ValueError("not a JSON object")
+        Draft202012Validator.check_schema(schema)
+    except (ValueError, RecursionError, SchemaError) as exc:
+        detail = (getattr(exc, "message", None) or str(exc))[:200]
+        stem = Path(name).stem
+        return None, Finding(
+            name,
+            getattr(exc, "lineno", None),
+            stem,
+            None,
+            ERROR,
+            "form-invalid",
+            f"แบบฟอร์ม {stem} ไม่ใช่ JSON Schema ที่ถูกต้อง: {detail}",
+            f"The form {stem} is not a valid JSON Schema object: {detail}",
+        )
+    return schema, None
+
+
 def forms_in(files: dict[str, str]) -> tuple[dict[str, dict], list[Finding]]:
     """The task forms given among a deploy's files (`forms/<name>.json` or `<name>.json`), and a
-    finding for each that is not a JSON Schema object (it would break every task showing it)."""
+    finding for each that cannot be one."""
     out: dict[str, dict] = {}
     problems: list[Finding] = []
     for name, text in files.items():
-        if not name.endswith(".json"):
-            continue
-        try:
-            schema = json.loads(text)
-            if not isinstance(schema, dict):
-                raise ValueError("not a JSON object")
-            Draft202012Validator.check_schema(schema)
-        except (ValueError, SchemaError) as exc:
-            detail = getattr(exc, "message", None) or str(exc)
-            problems.append(
-                Finding(
-                    name,
-                    getattr(exc, "lineno", None),
-                    Path(name).stem,
-                    None,
-                    ERROR,
-                    "form-invalid",
-                    f"แบบฟอร์ม {Path(name).stem} ไม่ใช่ JSON Schema ที่ถูกต้อง: {detail[:200]}",
-                    f"The form {Path(name).stem} is not a valid JSON Schema object: {detail[:200]}",
-                )
-            )
-            continue
-        out[Path(name).stem] = schema
+        if name.endswith(".json"):
+            schema, problem = read_form(name, text)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                out[Path(name).stem] = schema
     return out, problems
 
 
