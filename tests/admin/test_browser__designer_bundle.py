@@ -123,6 +123,9 @@ class FakeDesignerServer:
         app.add_url_rule("/_test/designer/save", view_func=save, methods=["PUT"])
         app.add_url_rule("/_test/designer/validate", view_func=validate, methods=["POST"])
         app.add_url_rule("/_test/designer/reference", view_func=reference)
+        # Chromium asks for /favicon.ico on its own schedule and logs its 404 as a console error
+        # with no response event; the app serves no icon (see the closing note).
+        app.add_url_rule("/favicon.ico", endpoint="_test_favicon", view_func=lambda: ("", 204))
 
     def wait_for_save(self, count: int, timeout: float = 10) -> dict:
         """The `count`-th save the page sent (waiting for it)."""
