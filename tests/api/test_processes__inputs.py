@@ -200,7 +200,9 @@ def test_two_designers_deploying_at_once_one_wins_the_other_gets_409(
     def check_then_meet(session, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Both requests have read the process row before either writes: a true race.
         result = original(session, *args, **kwargs)
-        session.get(Process, "plain_complaint")
+        # Held on the session: its identity map is weak, and a dropped row would be read
+        # afresh after the other commit, making the two deploys merely sequential.
+        session.info["seen"] = session.get(Process, "plain_complaint")
         barrier.wait(timeout=20)
         return result
 
