@@ -54,6 +54,11 @@ class ProcessDefinition(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Test-run scenarios by name (engine/workflow/scenarios.py): kept with the version, outside
+    # its content hash (a scenario is a test of the version, not part of its behaviour).
+    scenarios: Mapped[dict[str, dict]] = mapped_column(
+        JSONType, default=dict, server_default="{}", deferred=True
+    )
 
 
 class Case(Base):

@@ -64,6 +64,8 @@ class ProcessDraft(Base):
     base_version: Mapped[int | None] = mapped_column(Integer)  # the version it was copied from
     files: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)  # name -> BPMN/DMN XML
     forms: Mapped[dict[str, dict]] = mapped_column(JSONType, default=dict)  # name -> JSON Schema
+    # Test-run scenarios by name, deployed with the draft onto its version.
+    scenarios: Mapped[dict[str, dict]] = mapped_column(JSONType, default=dict, server_default="{}")
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(64))
     updated_by: Mapped[str] = mapped_column(String(64))
