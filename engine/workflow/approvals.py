@@ -3,6 +3,10 @@ an earlier one) is asked for by one designer and approved by a second person —
 or an administrator; the one who asked never approves their own request, administrators
 included. Approved, the version is activated at once, or at the requested time by the scheduler
 (`activate_due`). Every step is audited (case None).
+
+Every way to make a version live goes through here: the staff web, the REST API (`ask_or_approve`,
+`deploy_for_approval`) and the command line, which files a request too unless its operator says
+`--without-approval` (`activate_without_approval`: the server's console only, audited as such).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from engine.access.checks import (
     check_may_approve_activation,
     check_may_cancel_activation,
     check_may_design,
+    may_approve_activation,
 )
 from engine.access.rules import Actor
 from engine.clock import Clock
-from engine.errors import Conflict, DamrongError, NotFound, ValidationFailed
+from engine.errors import Conflict, DamrongError, NotFound, PermissionDenied, ValidationFailed
 from engine.models import ActivationRequest, Process
 from engine.workflow import catalog, versions
 
@@ -96,6 +101,128 @@ def request_activation(
     rollback = definition.activated_at is not None  # it was live once: going back to it
     _record(session, now, actor, "process_activation_requested", row, rollback=rollback)
     return row
+
+
+def waiting_for(session: Session, process_id: str, version: int) -> ActivationRequest | None:
+    """The request still waiting (pending, or approved for a later time) for a version."""
+    definition = versions.find(session, process_id, version)
+    return session.scalar(
+        select(ActivationRequest).where(
+            ActivationRequest.definition_id == definition.id,
+            ActivationRequest.state.in_((PENDING, APPROVED)),
+            ActivationRequest.activated_at.is_(None),
+        )
+    )
+
+
+def ask_or_approve(
+    session: Session,
+    now: datetime,
+    actor: Actor,
+    process_id: str,
+    version: int,
+    note: str = "",
+    activate_at: datetime | None = None,
+) -> tuple[ActivationRequest, bool]:
+    """ "Make this version live" from the API: approve someone else's pending request for it, or
+    else file a request. (request, True when this call decided it)."""
+    check_may_design(actor)
+    waiting = waiting_for(session, process_id, version)
+    if waiting is not None and waiting.state == PENDING and may_approve_activation(actor, waiting):
+        return approve(session, now, actor, waiting.id, note), True
+    if waiting is not None and waiting.state == PENDING:
+        raise Conflict(
+            f"You asked for {process_id} v{version} to go live already (request {waiting.id}); "
+            "another designer or an administrator must approve it.",
+            f"ท่านขอเปิดใช้ {process_id} รุ่น {version} ไว้แล้ว (คำขอหมายเลข {waiting.id}) "
+            "ต้องให้ผู้ออกแบบกระบวนงานคนอื่นหรือผู้ดูแลระบบอนุมัติ",
+        )
+    return request_activation(session, now, actor, process_id, version, note, activate_at), False
+
+
+def deploy_for_approval(
+    session: Session,
+    now: datetime,
+    actor: Actor,
+    files: dict[str, str],
+    *,
+    process_id: str | None = None,
+    note: str = "",
+    apply_rewrites: bool = False,
+) -> tuple[versions.Deployed, ActivationRequest | None]:
+    """A deploy meant to go live: the version is stored (not live) and its activation is asked
+    for; content that is live already asks nothing, and a request already waiting is reused."""
+    deployed = catalog.deploy(
+        session,
+        now,
+        actor,
+        files,
+        process_id=process_id,
+        note=note,
+        draft=True,
+        apply_rewrites=apply_rewrites,
+    )
+    definition = deployed.definition
+    assert definition is not None
+    if deployed.live:
+        return deployed, None
+    asked = waiting_for(session, definition.process_id, definition.version)
+    if asked is None:
+        asked = request_activation(
+            session, now, actor, definition.process_id, definition.version, note
+        )
+    return deployed, asked
+
+
+def activate_without_approval(
+    session: Session, now: datetime, actor: Actor, process_id: str, version: int, operator: str
+) -> dict:
+    """The server's console only (a system actor, never a staff member's token or page): make
+    a version live at once, audited as a direct activation by `operator`; requests still
+    waiting for that version are withdrawn, saying so."""
+    if actor.kind != "system":
+        raise PermissionDenied(
+            "Only the server's command line may make a version live without a second person.",
+            "เฉพาะคำสั่งบนเครื่องแม่ข่ายเท่านั้นที่เปิดใช้รุ่นได้โดยไม่ต้องมีผู้อนุมัติคนที่สอง",
+        )
+    done = catalog.activate(session, now, actor, process_id, version)
+    journal.record(
+        session,
+        None,
+        actor,
+        "process_activated_without_approval",
+        now,
+        detail={"process_id": process_id, "version": version, "operator": operator[:64]},
+    )
+    waiting = waiting_for(session, process_id, version)
+    if waiting is not None:
+        waiting.state, waiting.reason = CANCELLED, f"activated directly by {operator[:64]}"
+        waiting.decided_by, waiting.decided_at = actor.label, now
+        _flush(session, waiting)
+        _record(session, now, actor, "process_activation_cancelled", waiting)
+    return done
+
+
+def request_json(row: ActivationRequest) -> dict:
+    """A request as the API shows it."""
+
+    def instant(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "id": row.id,
+        "process_id": row.process_id,
+        "version": row.version,
+        "state": state_label(row),
+        "note": row.note,
+        "requested_by": row.requested_by,
+        "requested_at": instant(row.requested_at),
+        "activate_at": instant(row.activate_at),
+        "decided_by": row.decided_by,
+        "decided_at": instant(row.decided_at),
+        "reason": row.reason,
+        "activated_at": instant(row.activated_at),
+    }
 
 
 def find(session: Session, request_id: int) -> ActivationRequest:
