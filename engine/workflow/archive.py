@@ -220,7 +220,7 @@ def _read_entry(archive, info, name, max_entry, max_total, spent) -> bytes:  # t
             if size > max_entry:
                 raise _too_big(name, max_entry)
             if spent[0] > max_total:
-                mb = max_total // (1024 * 1024)
+                mb = f"{max_total / (1024 * 1024):.3g}"
                 raise refused(
                     f"เนื้อหาในไฟล์ zip รวมกันเกิน {mb} MB เมื่อแตกไฟล์",
                     f"The zip's content is over {mb} MB in all once unpacked.",
