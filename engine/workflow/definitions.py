@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -32,6 +35,33 @@ _parsed: dict[int, spiff.ParsedDefinition] = {}  # a stored version never change
 _forms: dict[int, dict[str, dict]] = {}
 _live: dict[str, tuple[int, float]] = {}
 _bound: dict[str, tuple[str, float]] = {}
+
+
+@dataclass
+class Trial:
+    """A test-run (engine/workflow/testrun.py): new cases start on `definition_id` whatever their
+    category, and versions in `own_ids` (stored in its rolled-back transaction, so their ids may
+    be reused) are cached here for the run only, never in the process-wide caches."""
+
+    process_id: str
+    definition_id: int
+    own_ids: frozenset[int] = frozenset()
+    parsed: dict[int, spiff.ParsedDefinition] = field(default_factory=dict)
+    forms: dict[int, dict[str, dict]] = field(default_factory=dict)
+
+
+_trial: ContextVar[Trial | None] = ContextVar("damrong_trial", default=None)
+
+
+@contextmanager
+def trial(process_id: str, definition_id: int, own_ids: frozenset[int]) -> Iterator[Trial]:
+    """Run the body as a test-run of one version (this context only: other requests and
+    threads see nothing of it)."""
+    token = _trial.set(Trial(process_id, definition_id, own_ids))
+    try:
+        yield _trial.get()  # type: ignore[misc]
+    finally:
+        _trial.reset(token)
 
 
 def read_process_files(directory: Path = PROCESSES_DIR) -> dict[str, str]:
@@ -137,6 +167,8 @@ def shipped_bundles(directory: Path = PROCESSES_DIR) -> list[tuple[str, dict[str
 
 def process_of_category(session: Session, category: str) -> str:
     """The process a new case of a category starts on (cached a few seconds)."""
+    if (running := _trial.get()) is not None:
+        return running.process_id
     cached = _bound.get(category)
     if cached is not None and time.monotonic() - cached[1] < CURRENT_TTL_S:
         return cached[0]
@@ -148,6 +180,9 @@ def process_of_category(session: Session, category: str) -> str:
 
 def live(session: Session, process_id: str = MAIN_PROCESS) -> int:
     """The id of the live version of a process: new cases start on it."""
+    running = _trial.get()
+    if running is not None and running.process_id == process_id:
+        return running.definition_id
     cached = _live.get(process_id)
     if cached is not None and time.monotonic() - cached[1] < CURRENT_TTL_S:
         return cached[0]
@@ -189,26 +224,32 @@ def parsed_for(
     session: Session, definition_id: int, content_hash: str | None = None
 ) -> spiff.ParsedDefinition:
     """The parsed specs of a stored version with its task settings, restored once and kept."""
-    found = _parsed.get(definition_id)
+    running = _trial.get()
+    own = running is not None and definition_id in running.own_ids
+    cache = running.parsed if own else _parsed  # type: ignore[union-attr]
+    found = cache.get(definition_id)
     if found is None:
         definition = session.get(ProcessDefinition, definition_id)
         if definition is None:
             raise DefinitionInvalid([f"process version {definition_id} does not exist"])
-        specs = spiff.load_spec(definition.content_hash, definition.spec, definition.process_id)
+        load = spiff.load_spec.__wrapped__ if own else spiff.load_spec  # a trial's: uncached
+        specs = load(definition.content_hash, definition.spec, definition.process_id)
         found = replace(specs, tasks=dict(definition.tasks or {}))
-        _parsed[definition_id] = found
+        cache[definition_id] = found
     return found
 
 
 def forms_of(session: Session, definition_id: int) -> dict[str, dict]:
     """The task forms a stored version carries (never to be modified by the caller)."""
-    found = _forms.get(definition_id)
+    running = _trial.get()
+    cache = running.forms if running and definition_id in running.own_ids else _forms
+    found = cache.get(definition_id)
     if found is None:
         found = session.scalar(
             select(ProcessDefinition.forms).where(ProcessDefinition.id == definition_id)
         )
         found = dict(found or {})
-        _forms[definition_id] = found
+        cache[definition_id] = found
     return found
 
 

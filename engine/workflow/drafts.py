@@ -87,13 +87,16 @@ def create(
     if from_version is not None:
         definition = versions.find(session, process_id, from_version)
         files, forms = dict(definition.files or {}), dict(definition.forms or {})
+        kept = dict(definition.scenarios or {})
     else:
         files, forms = {f"{process_id}.bpmn": BLANK.format(pid=process_id)}, {}
+        kept = {}
     draft = ProcessDraft(
         process_id=process_id,
         base_version=from_version,
         files=files,
         forms=forms,
+        scenarios=kept,
         note=_note(note),
         created_by=actor.label,
         updated_by=actor.label,
@@ -228,6 +231,7 @@ def deploy(
             f"ร่างนี้เหมือนกับ {definition.process_id} รุ่น {definition.version} ทุกประการ "
             "ไม่มีรุ่นใหม่ให้ติดตั้ง (ขอเปิดใช้รุ่นนั้นได้ที่หน้ากระบวนงาน)",
         )
+    definition.scenarios = dict(draft.scenarios or {})  # the draft's test-runs go with it
     request = approvals.request_activation(
         session, now, actor, definition.process_id, definition.version, note, activate_at
     )

@@ -28,6 +28,7 @@ from engine.workflow import (
     conditionvars,
     definitions,
     hooks,
+    scenarios,
     spiff,
     tasktable,
     validation,
@@ -260,6 +261,9 @@ def install_shipped(session: Session, now: datetime) -> list[tuple[str, int, str
             draft=has_one,
         )
         assert deployed.definition is not None
+        shipped = scenarios.read_shipped(process_id)  # processes/scenarios/<process id>/
+        if shipped and (deployed.created or not deployed.definition.scenarios):
+            deployed.definition.scenarios = shipped
         state = "unchanged" if not deployed.created else ("live" if deployed.live else "draft")
         done.append((process_id, deployed.definition.version, state))
     return done
