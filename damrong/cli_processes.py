@@ -19,6 +19,7 @@ import os
 import sys
 from pathlib import Path
 
+from damrong import cli_scenarios
 from damrong.config import Config
 from damrong.wiring import make_sessionmaker
 from engine.access.rules import Actor
@@ -417,4 +418,5 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     m.add_argument("--status", action="append", help="only cases in this status")
     m.add_argument("--element", action="append", help="only cases waiting at this element")
     m.add_argument("--dry-run", action="store_true")
+    cli_scenarios.add_parser(acts, both)  # damrong/cli_scenarios.py
     procs.set_defaults(fn=cmd_processes)
