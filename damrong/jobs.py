@@ -16,6 +16,7 @@ from engine.cases.searchindex import reindex_stale
 from engine.clock import Clock
 from engine.sla.deadlines import sweep_deadlines
 from engine.workflow.approvals import activate_due
+from engine.workflow.migrationruns import run_pending as carry_on_migrations
 from engine.workflow.timers import fire_due_timers
 from notifications.digest import send_daily_digests
 from notifications.dispatcher import dispatch_outbox
@@ -43,6 +44,7 @@ def job_list(sweep_seconds: int) -> list[Job]:
         Job("sign_in_prune", prune_sign_in_records, 3600),
         Job("search_reindex", reindex_stale, 600),  # after the identity filter's rules change
         Job("scheduled_activation", activate_due, 60),  # approved versions going live at a time
+        Job("migration_runs", carry_on_migrations, 10),  # cases moving between versions
     ]
 
 

@@ -20,8 +20,11 @@ from engine.models.files import CaseAttachment, CaseRedaction
 from engine.models.privacy import AgencyCaseText, IdentityView
 from engine.models.processes import (
     ACTIVATION_STATES,
+    MIGRATION_RUN_STATES,
     ROLE_UNITS,
     ActivationRequest,
+    MigrationRun,
+    MigrationRunCase,
     Process,
     ProcessDraft,
     WorkflowRole,
@@ -68,4 +71,7 @@ __all__ = [
     "ACTIVATION_STATES",
     "ActivationRequest",
     "ProcessDraft",
+    "MigrationRun",
+    "MigrationRunCase",
+    "MIGRATION_RUN_STATES",
 ]

@@ -105,3 +105,60 @@ class ActivationRequest(Base):
     lock: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": lock}
+
+
+# Where a migration run stands: its batches go on until every planned case is done.
+MIGRATION_RUN_STATES = ("running", "done", "cancelled")
+
+
+class MigrationRun(Base):
+    """Moving a planned list of running cases from one version to another (or, dry, checking
+    each), in batches: by the request that starts it, then by the scheduler's job, so a large
+    move shows its progress and survives the page being closed. `undo_of` names the run whose
+    moved cases this one takes back."""
+
+    __tablename__ = "migration_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    from_version: Mapped[int] = mapped_column(Integer)
+    to_version: Mapped[int] = mapped_column(Integer)
+    from_definition_id: Mapped[int] = mapped_column(
+        ForeignKey("process_definitions.id", ondelete="CASCADE")
+    )
+    to_definition_id: Mapped[int] = mapped_column(
+        ForeignKey("process_definitions.id", ondelete="CASCADE")
+    )
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What was asked: {"statuses": [...], "elements": [...]} (empty: every running case).
+    filters: Mapped[dict] = mapped_column(JSONType, default=dict)
+    case_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)  # planned, in order
+    position: Mapped[int] = mapped_column(Integer, default=0)  # how many are done
+    migratable: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+    migrated: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    undo_of: Mapped[int | None] = mapped_column(
+        ForeignKey("migration_runs.id", ondelete="SET NULL")
+    )
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class MigrationRunCase(Base):
+    """One case's outcome in a migration run: could it move (dry), did it move, and why not."""
+
+    __tablename__ = "migration_run_cases"
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("migration_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    migratable: Mapped[bool] = mapped_column(Boolean)
+    migrated: Mapped[bool] = mapped_column(Boolean)
+    elements: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    reasons: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    reasons_th: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -104,14 +104,39 @@ def migrate_cases(
         try:
             with session_factory.begin() as session:  # type: ignore[attr-defined]
                 old, new = _versions(session, None, from_definition_id, to_definition_id)
-                for case_id in batch:
-                    done.append(_guarded(session, clock, actor, old, new, case_id, dry_run))
+                move_batch(session, clock, actor, old, new, batch, dry_run, into=done)
         except Exception as exc:  # the batch's commit failed: nothing of it was saved
             log.warning("a migration batch failed to commit: %s", type(exc).__name__)
             done = [_failed(e["case_id"], exc) if e["migrated"] else e for e in done]  # type: ignore[arg-type]
             done += [_failed(case_id, exc) for case_id in batch[len(done) :]]
         report.extend(done)
     return report
+
+
+def move_batch(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    old: ProcessDefinition,
+    new: ProcessDefinition,
+    case_ids: list[int],
+    dry_run: bool,
+    *,
+    into: list[dict[str, object]] | None = None,
+) -> list[dict[str, object]]:
+    """Move (or check) some cases inside the caller's transaction, a savepoint each; one entry
+    per case as migrate_cases gives them. Nothing is committed here."""
+    done = [] if into is None else into
+    for case_id in case_ids:
+        done.append(_guarded(session, clock, actor, old, new, case_id, dry_run))
+    return done
+
+
+def versions_of(
+    session: Session, process_id: str | None, from_id: int, to_id: int
+) -> tuple[ProcessDefinition, ProcessDefinition]:
+    """Both versions of a move, checked to exist and to be of one process (NotFound else)."""
+    return _versions(session, process_id, from_id, to_id)
 
 
 def _entry(case_id: int, check: migration.Check, migrated: bool) -> dict[str, object]:

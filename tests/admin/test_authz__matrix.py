@@ -41,6 +41,7 @@ from engine.models import (
     Category,
     DirectoryEntry,
     HolidayOverride,
+    MigrationRun,
     OrgUnit,
     OutboxMessage,
     ProcessDefinition,
@@ -53,6 +54,7 @@ from notifications.models import NotificationTemplate
 from open311 import keys
 from open311.models import Open311Key
 from tests.admin.conftest import PASSWORD, add_official, csrf_of, password_hash, sign_in
+from tests.admin.test_designer__forms import state_of
 from tests.admin.test_designer__pages import designer_world
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.conftest import intake_data, make_user
@@ -128,6 +130,10 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.designer_content", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_reference", "-"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_migrate", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_forms", "draft"):       "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_form", "draft"):        "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_compare", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_migration", "dry_run"): "in  403 403 403 403 403 403 403 403 200 200",
     ("admin.index", "-"):                    "in  403 403 403 403 403 403 403 403 403 200",
     ("admin.static", "-"):                   "200 200 200 200 200 200 200 200 200 200 200",
     ("dead_letters.index", "-"):             "in  403 403 403 403 403 403 403 403 403 200",
@@ -175,6 +181,8 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("staff.designer_new_process", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_new_draft", "-",        "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_validate", "draft",     "in  403 403 403 403 403 403 403 403 200 200"),
+    ("staff.designer_form_preview", "draft", "in  403 403 403 403 403 403 403 403 200 200"),
+    ("staff.designer_form_post", "draft",    "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_deploy", "draft",       "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_discard", "spare_draft", "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_approve", "activation", "in  403 403 403 403 403 403 403 403 403 ok "),
@@ -183,6 +191,10 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("staff.designer_request", "-",          "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_retire", "-",           "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_migrate_run", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_migration_move", "dry_run", "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_migration_undo", "move_run", "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_migration_cancel", "run1", "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_migration_continue", "run2", "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.change_password", "-",           "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
     ("staff.signout", "-",                   "in  in  in  in  in  in  in  in  in  in  in "),
 ]
@@ -368,6 +380,7 @@ def snapshot(factory) -> dict:  # type: ignore[no-untyped-def]
                 model.__tablename__: count(model)
                 for model in (AuditEvent, CaseNote, CaseAttachment, CaseRedaction, OutboxMessage)
             },
+            "migration_runs": rows(MigrationRun.id, MigrationRun.state, MigrationRun.position),
         }
 
 
@@ -420,14 +433,20 @@ STATIC_ARGS = {
         f"staff.designer_{name}": {"process_id": "complaint"}
         for name in ("process", "new_draft", "migrate", "migrate_run")
     },
+    "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_request": {"process_id": "complaint", "version": 3},
     "staff.designer_retire": {"process_id": "complaint", "version": 3},
+    **{f"staff.designer_{name}": {"name": "review"} for name in ("form", "form_post", "form_preview")},
 }
 DESIGNER_TARGETS = {  # tests/admin/test_designer__pages.py designer_world
     "draft": "draft_id",
     "spare_draft": "draft_id",
     "activation": "request_id",
     "activation3": "request_id",
+    "dry_run": "run_id",
+    "move_run": "run_id",
+    "run1": "run_id",
+    "run2": "run_id",
 }
 HOLIDAY = date(2099, 12, 30)
 UNSIGNED = "no form token"
@@ -485,7 +504,16 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "staff.designer_request": {"note": "ขอเปิดใช้"},
         "staff.designer_migrate_run": {"from": "1", "to": "2"},
     }
+    if endpoint in ("staff.designer_form_post", "staff.designer_form_preview"):
+        return builder_state(client, url(client.application, "staff.designer_form", target, world, ""))
     return forms.get(endpoint, {})
+
+
+def builder_state(client, address: str) -> dict:  # type: ignore[no-untyped-def]
+    """The form builder's fields as its page shows them to this session (empty if refused),
+    pressing «save» (tests/admin/test_designer__forms.py)."""
+    page = client.get(address)
+    return state_of(page.text).to_dict() | {"_do": "save"} if page.status_code == 200 else {}
 
 
 def admin_token(client) -> str:  # type: ignore[no-untyped-def]

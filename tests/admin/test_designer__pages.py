@@ -269,15 +269,30 @@ def test_running_cases_move_after_a_dry_run_and_can_move_back(app, designers, fa
     _client, _token, request_id = v2_waiting(app, factory)
     admin, admin_token = signed_in(app, "admin")
     admin.post(f"/staff/designer/approvals/{request_id}/approve", data={"csrf_token": admin_token})
-    dry = admin.get("/staff/designer/processes/complaint/migrate?from=1&to=2")
-    assert dry.status_code == 200 and "ผลการทดลอง" in dry.text and "ย้ายได้ 2 เรื่อง" in dry.text
-    assert all(f'data-case="{c}"' in dry.text for c in case_ids)
-    moved = admin.post(
+    form = admin.get("/staff/designer/processes/complaint/migrate")
+    assert form.status_code == 200 and "ทดลองย้าย" in form.text
+    dry = admin.post(
         "/staff/designer/processes/complaint/migrate",
         data={"csrf_token": admin_token, "from": "1", "to": "2", "status": "", "element": ""},
+        follow_redirects=True,
+    )
+    assert dry.status_code == 200 and "ทดลองย้าย: รุ่น 1 → รุ่น 2" in dry.text
+    assert "ย้ายได้ 2 เรื่อง" in dry.text and "เสร็จแล้ว" in dry.text
+    assert all(f'data-case="{c}"' in dry.text for c in case_ids)
+    with factory() as session:  # a dry run moves nothing
+        on = {
+            session.get(ProcessDefinition, w.definition_id).version
+            for w in session.scalars(select(WorkflowInstance))
+        }
+        assert on == {1}
+    dry_id = int(dry.request.path.rsplit("/", 1)[1])
+    moved = admin.post(
+        f"/staff/designer/migrations/{dry_id}/move",
+        data={"csrf_token": admin_token},
+        follow_redirects=True,
     )
     assert moved.status_code == 200 and "ย้ายแล้ว 2 เรื่อง" in moved.text
-    assert "/staff/designer/processes/complaint/migrate?from=2&amp;to=1" in moved.text
+    assert "ย้าย 2 เรื่องกลับไปรุ่น 1" in moved.text
     with factory() as session:
         on = {
             session.get(ProcessDefinition, w.definition_id).version
@@ -285,8 +300,30 @@ def test_running_cases_move_after_a_dry_run_and_can_move_back(app, designers, fa
         }
         assert on == {2}
         assert session.scalar(select(func.count()).where(AuditEvent.action == "process_migration"))
-    bad = admin.get("/staff/designer/processes/complaint/migrate?from=1&to=2&status=nope")
-    assert bad.status_code == 422
+    again = admin.post(
+        f"/staff/designer/migrations/{dry_id}/move", data={"csrf_token": admin_token}
+    )
+    assert again.status_code == 302 and "ย้ายแล้ว 0 เรื่อง" in admin.get(again.location).text
+    move_id = int(moved.request.path.rsplit("/", 1)[1])
+    back = admin.post(
+        f"/staff/designer/migrations/{move_id}/undo",
+        data={"csrf_token": admin_token},
+        follow_redirects=True,
+    )
+    assert "ทดลองย้าย: รุ่น 2 → รุ่น 1" in back.text and "ย้ายได้ 2 เรื่อง" in back.text
+    back_id = int(back.request.path.rsplit("/", 1)[1])
+    admin.post(f"/staff/designer/migrations/{back_id}/move", data={"csrf_token": admin_token})
+    with factory() as session:
+        on = {
+            session.get(ProcessDefinition, w.definition_id).version
+            for w in session.scalars(select(WorkflowInstance))
+        }
+        assert on == {1}
+    bad = admin.post(
+        "/staff/designer/processes/complaint/migrate",
+        data={"csrf_token": admin_token, "from": "1", "to": "2", "status": "nope"},
+    )
+    assert bad.status_code == 422 and "ไม่มีสถานะนี้" in bad.text
 
 
 def test_what_designers_write_is_escaped(app, designers, factory):
@@ -382,4 +419,70 @@ def designer_world(session, clock, designer, admin) -> dict[str, int]:  # type: 
         "spare_draft": spare.id,
         "activation": asked.id,
         "activation3": asked3.id,
+        **migration_runs(session, clock, designer),
     }
+
+
+def migration_runs(session, clock, designer) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """`dry_run`: a finished dry run of complaint v1 → v2 that found every running case movable;
+    `move_run`: a finished move of those cases (as if done; the undo's dry run then finds them
+    still on v1); `run1`, `run2`: dry runs with their cases still to check."""
+    from engine.models import MigrationRun, MigrationRunCase
+
+    v1, v2 = (
+        session.scalar(
+            select(ProcessDefinition.id).where(
+                ProcessDefinition.process_id == "complaint", ProcessDefinition.version == n
+            )
+        )
+        for n in (1, 2)
+    )
+    running = list(
+        session.scalars(
+            select(WorkflowInstance.case_id).where(
+                WorkflowInstance.definition_id == v1, WorkflowInstance.completed.is_(False)
+            )
+        )
+    )
+    now = clock()
+    ids = {}
+    for name, dry, state, position in (
+        ("dry_run", True, "done", len(running)),
+        ("move_run", False, "done", len(running)),
+        ("run1", True, "running", 0),
+        ("run2", True, "running", 0),
+    ):
+        run = MigrationRun(
+            process_id="complaint",
+            from_version=1,
+            to_version=2,
+            from_definition_id=v1,
+            to_definition_id=v2,
+            dry_run=dry,
+            filters={},
+            case_ids=running,
+            position=position,
+            migratable=position,
+            blocked=0,
+            migrated=0 if dry else position,
+            state=state,
+            created_by=designer.label,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(run)
+        session.flush()
+        session.add_all(
+            MigrationRunCase(
+                run_id=run.id,
+                case_id=case_id,
+                migratable=True,
+                migrated=not dry,
+                elements=[],
+                reasons=[],
+                reasons_th=[],
+            )
+            for case_id in (running if position else [])
+        )
+        ids[name] = run.id
+    return ids
