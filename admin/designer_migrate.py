@@ -113,6 +113,7 @@ def designer_migration(run_id: int):  # type: ignore[no-untyped-def]
             rows, total = migrationruns.outcomes(
                 db, me, run_id, only=only, page=page, per_page=PER_PAGE
             )
+            now = migrationruns.where_now(db, [r.case_id for r in rows])
     except ValidationFailed as exc:
         return refusal(exc)
     pages = max(1, -(-total // PER_PAGE))
@@ -125,6 +126,8 @@ def designer_migration(run_id: int):  # type: ignore[no-untyped-def]
         pages=pages,
         only=only,
         filters=migrationruns.OUTCOMES,
+        now=now,
+        statuses=STATUSES,
         case_links="admin" in me.roles,  # designers do not read cases
     )
 

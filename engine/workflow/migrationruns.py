@@ -24,7 +24,7 @@ from engine.access.checks import check_may_design
 from engine.access.rules import Actor
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.models import MigrationRun, MigrationRunCase, User
+from engine.models import Case, MigrationRun, MigrationRunCase, Task, User
 from engine.workflow import moving, versions
 
 log = logging.getLogger(__name__)
@@ -315,6 +315,25 @@ def outcomes(
         query.order_by(MigrationRunCase.case_id).offset((page - 1) * per_page).limit(per_page)
     )
     return list(rows), total
+
+
+def where_now(session: Session, case_ids: list[int]) -> dict[int, dict]:
+    """Where each case stands now: its status and the steps its open tasks wait at (names only,
+    no case text: designers do not read cases)."""
+    found: dict[int, dict] = {
+        case_id: {"status": status, "steps": []}
+        for case_id, status in session.execute(
+            select(Case.id, Case.status).where(Case.id.in_(case_ids))
+        ).tuples()
+    }
+    rows = session.execute(
+        select(Task.case_id, Task.step, Task.name_th, Task.name_en)
+        .where(Task.case_id.in_(case_ids))
+        .order_by(Task.id)
+    ).tuples()
+    for case_id, step_id, name_th, name_en in rows:
+        found[case_id]["steps"].append({"id": step_id, "name_th": name_th, "name_en": name_en})
+    return found
 
 
 def recent(session: Session, actor: Actor, process_id: str, limit: int = 20) -> list[dict]:

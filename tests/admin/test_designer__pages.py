@@ -279,6 +279,7 @@ def test_running_cases_move_after_a_dry_run_and_can_move_back(app, designers, fa
     assert dry.status_code == 200 and "ทดลองย้าย: รุ่น 1 → รุ่น 2" in dry.text
     assert "ย้ายได้ 2 เรื่อง" in dry.text and "เสร็จแล้ว" in dry.text
     assert all(f'data-case="{c}"' in dry.text for c in case_ids)
+    assert dry.text.count('<span class="code">screen</span>') == 2, "where each case waits now"
     with factory() as session:  # a dry run moves nothing
         on = {
             session.get(ProcessDefinition, w.definition_id).version
