@@ -1,5 +1,6 @@
 """OpenAPI paths of the process catalog (api/processes.py; merged by api/openapi.py): validate
-and deploy uploaded diagrams, versions, activate, retire, diff, migrate, bind a category."""
+and deploy uploaded diagrams, versions, ask for or approve an activation (four eyes), retire,
+diff, migrate, bind a category, export a version as a zip and import one as a draft."""
 
 from __future__ import annotations
 
@@ -239,6 +240,86 @@ MIGRATION_REPORT = {
         "migrated": {"type": "integer"},
     },
 }
+ACTIVATION_REQUEST = {
+    "type": "object",
+    "description": "A request to make a version live: a second person (another designer or an "
+    "administrator, never the one who asked) approves or rejects it.",
+    "required": ["id", "process_id", "version", "state", "requested_by", "requested_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "process_id": {"type": "string"},
+        "version": {"type": "integer"},
+        "state": {
+            "enum": ["pending", "scheduled", "activated", "rejected", "cancelled", "failed"],
+            "description": "scheduled: approved, to go live at activate_at",
+        },
+        "note": {"type": "string"},
+        "requested_by": {"type": "string"},
+        "requested_at": INSTANT,
+        "activate_at": MAYBE_INSTANT,
+        "decided_by": NULL_STR,
+        "decided_at": MAYBE_INSTANT,
+        "reason": {"type": "string", "description": "Why rejected, cancelled or failed"},
+        "activated_at": MAYBE_INSTANT,
+    },
+}
+ACTIVATE_BODY = {
+    "type": "object",
+    "properties": {
+        "note": {"type": "string", "maxLength": 2000},
+        "activate_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "Go live at this later time once approved (with its offset)",
+        },
+    },
+}
+DECISION_BODY = {
+    "type": "object",
+    "properties": {
+        "note": {"type": "string", "maxLength": 2000, "description": "approve: a remark"},
+        "reason": {"type": "string", "maxLength": 2000, "description": "reject: why (required)"},
+    },
+}
+REQUEST_ID = parameter("request_id", "path", {"type": "integer", "minimum": 0})
+IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["archive"],
+                "properties": {
+                    "archive": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A zip exported by Damrong: process.json, .bpmn/.dmn, "
+                        "forms/<name>.json, scenarios/<name>.json; at most 200 entries, 5 MB "
+                        "each and 20 MB in all unpacked, JSON nested 32 deep at most",
+                    }
+                },
+            }
+        }
+    },
+}
+IMPORTED = {
+    "type": "object",
+    "required": ["draft_id", "process_id", "lock", "files", "forms", "scenarios"],
+    "properties": {
+        "draft_id": {"type": "integer", "description": "Open it at /staff/designer/drafts/{id}"},
+        "process_id": {"type": "string"},
+        "lock": {"type": "integer"},
+        "files": {"type": "array", "items": {"type": "string"}},
+        "forms": {"type": "array", "items": {"type": "string"}},
+        "scenarios": {"type": "array", "items": {"type": "string"}},
+    },
+}
+ZIP = {
+    "description": "The version as a zip: process.json (process id, version, note, deployed by "
+    "and at, pins by version number, content hash), the diagrams, forms/ and scenarios/; the "
+    "same bytes on every export",
+    "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+}
 BINDING = {
     "type": "object",
     "required": ["process_id"],
@@ -251,6 +332,66 @@ def _upload(summary: str, ok: dict, *errors: int, code: str = "200") -> dict:
     op["requestBody"] = UPLOAD_BODY
     op["responses"]["422"] = json_response(REFUSED, "The upload or the diagram is refused")
     return op
+
+
+def _activate_op() -> dict:
+    asked = json_response(ACTIVATION_REQUEST, "Asked: a second person must approve it")
+    op = operation(
+        "Make a version live, four eyes: ask for it (202), or approve someone else's pending "
+        "request for it (200: live now, or scheduled for its time)",
+        json_response(ACTIVATION_REQUEST, "Approved: the request after the decision"),
+        400,
+        401,
+        403,
+        404,
+        409,
+        413,
+        422,
+        params=[PROCESS_ID, VERSION],
+    )
+    op["responses"]["202"] = asked
+    op["requestBody"] = {
+        "required": False,
+        "content": {"application/json": {"schema": ACTIVATE_BODY}},
+    }
+    return {"post": op}
+
+
+def _decision_op(summary: str) -> dict:
+    op = operation(
+        summary,
+        json_response(ACTIVATION_REQUEST),
+        400,
+        401,
+        403,
+        404,
+        409,
+        413,
+        422,
+        params=[REQUEST_ID],
+    )
+    op["requestBody"] = {
+        "required": False,
+        "content": {"application/json": {"schema": DECISION_BODY}},
+    }
+    return {"post": op}
+
+
+def _import_op(summary: str, params: list) -> dict:
+    op = operation(
+        summary,
+        json_response(IMPORTED, "Created"),
+        400,
+        401,
+        403,
+        404,
+        413,
+        422,
+        code="201",
+        params=params,
+    )
+    op["requestBody"] = IMPORT_BODY
+    return {"post": op}
 
 
 def _version_op(summary: str) -> dict:
@@ -277,6 +418,17 @@ def process_paths() -> dict:
         code="201",
     )
     deploy["responses"]["200"] = json_response(DEPLOYED, "The same content is stored already")
+    deploy["responses"]["202"] = json_response(
+        {
+            **DEPLOYED,
+            "properties": {**DEPLOYED["properties"], "activation_request": ACTIVATION_REQUEST},
+        },
+        "Stored, not live: its activation is asked for (a second person approves it)",
+    )
+    deploy["summary"] = (
+        "Deploy uploaded diagrams as a new version: a draft, or meant to go live (stored, and "
+        "its activation asked for: four eyes)"
+    )
     return {
         "/processes/validate": {
             "post": _upload(
@@ -328,8 +480,53 @@ def process_paths() -> dict:
                 params=[PROCESS_ID, VERSION],
             )
         },
-        "/processes/{process_id}/versions/{version}/activate": _version_op(
-            "Make a version live: a draft, or a rollback to an earlier one"
+        "/processes/{process_id}/versions/{version}/activate": _activate_op(),
+        "/processes/{process_id}/versions/{version}/export": {
+            "get": operation(
+                "The version as a zip for review in git",
+                ZIP,
+                400,
+                401,
+                403,
+                404,
+                params=[PROCESS_ID, VERSION],
+            )
+        },
+        "/processes/import": _import_op(
+            "A new draft from an exported zip (a refused archive stores nothing)", []
+        ),
+        "/processes/{process_id}/import": _import_op(
+            "A new draft of this process from an exported zip (of this process only)",
+            [PROCESS_ID],
+        ),
+        "/processes/activation-requests": {
+            "get": operation(
+                "Requests to make a version live, newest first",
+                json_response(
+                    {
+                        "type": "object",
+                        "required": ["requests"],
+                        "properties": {"requests": {"type": "array", "items": ACTIVATION_REQUEST}},
+                    }
+                ),
+                400,
+                401,
+                403,
+                422,
+                params=[
+                    parameter("process_id", schema={"type": "string", "maxLength": 64}),
+                    parameter("open", schema={**FLAG, "type": "string"}),
+                ],
+            )
+        },
+        "/processes/activation-requests/{request_id}/approve": _decision_op(
+            "Approve (another designer or an administrator; never the one who asked)"
+        ),
+        "/processes/activation-requests/{request_id}/reject": _decision_op(
+            "Reject, saying why («reason»)"
+        ),
+        "/processes/activation-requests/{request_id}/cancel": _decision_op(
+            "Withdraw a waiting request (the one who asked, or an administrator)"
         ),
         "/processes/{process_id}/versions/{version}/retire": _version_op(
             "Start no new case on a version (409 for the live one)"

@@ -3,35 +3,22 @@ retire, diff, migrate running cases, and bind a category to a process."""
 
 from __future__ import annotations
 
-import zipfile
-import zlib
-from io import BytesIO
+from datetime import datetime
 from pathlib import PurePosixPath
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
 from api.edge import blueprint, current_actor, json_body, lang, reading, services, writing
 from engine.access.checks import check_may_design
 from engine.errors import DefinitionInvalid, ValidationFailed
 from engine.statuses import STATUSES
-from engine.workflow import catalog, definitions, versions
+from engine.workflow import approvals, archive, catalog, definitions, versions
 
 MAX_FILES = 50
 # Version numbers and case ids are 32-bit columns: a larger number is no row, not an overflow.
 MAX_ID = 2**31 - 1
 MAX_UNZIPPED = 20_000_000  # bytes unpacked from every zip of one upload together
 _TRUE = {"1", "true", "yes", "on"}
-# What a damaged or unusual zip raises while it is read: encrypted entries (RuntimeError), an
-# unknown compression method (NotImplementedError), a broken deflate or bzip2 stream.
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    RuntimeError,
-    NotImplementedError,
-    OSError,
-    EOFError,
-    ValueError,
-)
 
 
 def _flag(name: str) -> bool:
@@ -76,20 +63,24 @@ def _key(name: str) -> str:
 
 
 def _unzip(raw: bytes, unzipped: list[int]) -> dict[str, str]:
-    out = {}
+    """The diagrams and forms of an uploaded zip, read by the archive's safe reader (paths,
+    links, nested zips, sizes counted as they unpack); the 20 MB hold for all zips together."""
     try:
-        with zipfile.ZipFile(BytesIO(raw)) as archive:
-            entries = [i for i in archive.infolist() if not i.is_dir()][:MAX_FILES]
-            # Declared sizes: zipfile stops (bad CRC) at the declared size of an entry that lies.
-            unzipped[0] += sum(i.file_size for i in entries)
-            if unzipped[0] > MAX_UNZIPPED:
-                raise ValidationFailed.one("files", "ไฟล์ zip ใหญ่เกินไป", "The zip is too large.")
-            for info in entries:
-                name = PurePosixPath(info.filename).name
-                if name.endswith((".bpmn", ".dmn", ".json")):
-                    out[_key(name)] = _text(name, archive.read(info))
-    except _ZIP_ERRORS as exc:
-        raise ValidationFailed.one("files", "อ่านไฟล์ zip ไม่ได้", "The zip cannot be read.") from exc
+        entries = archive.read_zip(raw, max_total=MAX_UNZIPPED, spent=unzipped)
+    except ValidationFailed as exc:
+        th, en = exc.fields.get(archive.FIELD, (exc.message_th, exc.message_en))
+        raise ValidationFailed.one("files", th, en) from exc
+    out = {}
+    for path, data in entries.items():
+        name = PurePosixPath(path).name
+        if name.endswith((".bpmn", ".dmn", ".json")):
+            out[_key(name)] = _text(name, data)
+    if len(out) > MAX_FILES:
+        raise ValidationFailed.one(
+            "files",
+            f"ไฟล์ zip มีไฟล์ BPMN/DMN/แบบฟอร์มได้ไม่เกิน {MAX_FILES} ไฟล์ (มี {len(out)} ไฟล์)",
+            f"A zip may hold at most {MAX_FILES} BPMN, DMN or form files ({len(out)} found).",
+        )
     return out
 
 
@@ -154,39 +145,61 @@ def validate_process():  # type: ignore[no-untyped-def]
 
 @blueprint.post("/processes")
 def deploy_process():  # type: ignore[no-untyped-def]
-    """Deploy uploaded files as a new version: 201, or 422 with the findings."""
+    """Deploy uploaded files as a new version: as a draft (201), or meant to go live: stored and
+    its activation asked for (202 with the request; a second person approves). 422: findings."""
     actor = current_actor()
     check_may_design(actor)
     files = _uploaded()
     process_id = _process_id()
+    note = request.form.get("note", "")[:2000]
+    asked = None
     try:
         with writing() as session:
-            deployed = catalog.deploy(
-                session,
-                services().clock(),
-                actor,
-                files,
-                process_id=process_id,
-                note=request.form.get("note", "")[:2000],
-                draft=_flag("draft"),
-                apply_rewrites=_flag("apply_rewrites"),
-            )
-            definition = deployed.definition
-            assert definition is not None
-            body = {
-                "process_id": definition.process_id,
-                "version": definition.version,
-                "live": deployed.live,
-                "created": deployed.created,
-                "findings": [f.as_json(lang()) for f in deployed.findings],
-            }
-            if definition.process_id:
-                body["stale_callers"] = (
-                    versions.stale_callers(session, definition.process_id) if deployed.live else []
+            now = services().clock()
+            if _flag("draft"):
+                deployed = catalog.deploy(
+                    session,
+                    now,
+                    actor,
+                    files,
+                    process_id=process_id,
+                    note=note,
+                    draft=True,
+                    apply_rewrites=_flag("apply_rewrites"),
                 )
+            else:
+                deployed, asked = approvals.deploy_for_approval(
+                    session,
+                    now,
+                    actor,
+                    files,
+                    process_id=process_id,
+                    note=note,
+                    apply_rewrites=_flag("apply_rewrites"),
+                )
+            body = _deployed(session, deployed)
+            if asked is not None:
+                body["activation_request"] = approvals.request_json(asked)
     except DefinitionInvalid as exc:
         return _refused(exc)
+    if asked is not None:
+        return body, 202
     return body, 201 if deployed.created else 200
+
+
+def _deployed(session, deployed: versions.Deployed) -> dict:  # type: ignore[no-untyped-def]
+    definition = deployed.definition
+    assert definition is not None
+    return {
+        "process_id": definition.process_id,
+        "version": definition.version,
+        "live": deployed.live,
+        "created": deployed.created,
+        "findings": [f.as_json(lang()) for f in deployed.findings],
+        "stale_callers": versions.stale_callers(session, definition.process_id)
+        if deployed.live
+        else [],
+    }
 
 
 @blueprint.get("/processes")
@@ -212,10 +225,149 @@ def get_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post(f"/processes/<process_id>/versions/<int(max={MAX_ID}):version>/activate")
 def activate_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
-    """Make a version live (a draft, or a rollback)."""
+    """Ask for a version to go live (202 with the request), or approve someone else's pending
+    request for it (200: live now, or at the time asked for). Four eyes: never one person."""
     actor = current_actor()
+    check_may_design(actor)
+    note, activate_at = _request_fields()
     with writing() as session:
-        return catalog.activate(session, services().clock(), actor, process_id, version)
+        row, decided = approvals.ask_or_approve(
+            session, services().clock(), actor, process_id, version, note, activate_at
+        )
+        body = approvals.request_json(row)
+    return body, 200 if decided else 202
+
+
+def _request_fields() -> tuple[str, datetime | None]:
+    """The optional JSON body of an activation: a note and a later time to go live."""
+    if not request.get_data():
+        return "", None
+    data = json_body()
+    note = data.get("note", "")
+    if not isinstance(note, str) or len(note) > approvals.MAX_TEXT:
+        raise ValidationFailed.one(
+            "note",
+            f"«note» ต้องเป็นข้อความไม่เกิน {approvals.MAX_TEXT} ตัวอักษร",
+            f"«note» must be text of at most {approvals.MAX_TEXT} characters.",
+        )
+    raw = data.get("activate_at")
+    if raw is None:
+        return note, None
+    when = None
+    if isinstance(raw, str) and len(raw) <= 40:
+        try:
+            when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+    if when is None or when.tzinfo is None:
+        raise ValidationFailed.one(
+            "activate_at",
+            "«activate_at» ต้องเป็นเวลาแบบ ISO 8601 พร้อมเขตเวลา เช่น 2026-12-31T08:30:00+07:00",
+            "«activate_at» must be an ISO 8601 time with its offset, e.g. "
+            "2026-12-31T08:30:00+07:00.",
+        )
+    return note, when
+
+
+@blueprint.get("/processes/activation-requests")
+def get_activation_requests():  # type: ignore[no-untyped-def]
+    """Requests to make a version live, newest first (?process_id=, ?open=true: still waiting)."""
+    process_id = request.args.get("process_id") or None
+    if process_id is not None and len(process_id) > 64:
+        raise ValidationFailed.one(
+            "process_id",
+            "รหัสกระบวนงานยาวได้ไม่เกิน 64 ตัวอักษร",
+            "A process id has at most 64 characters.",
+        )
+    open_only = request.args.get("open", "").strip().lower() in _TRUE
+    with reading() as session:
+        rows = approvals.list_requests(
+            session, current_actor(session), process_id=process_id, open_only=open_only
+        )
+        return {"requests": [approvals.request_json(r) for r in rows]}
+
+
+REQUEST = f"/processes/activation-requests/<int(max={MAX_ID}):request_id>"
+
+
+@blueprint.post(f"{REQUEST}/approve")
+def approve_activation(request_id: int):  # type: ignore[no-untyped-def]
+    """Another designer or an administrator approves: live now (or at the time asked for)."""
+    return _decide(request_id, "approve")
+
+
+@blueprint.post(f"{REQUEST}/reject")
+def reject_activation(request_id: int):  # type: ignore[no-untyped-def]
+    """Another designer or an administrator refuses, with a reason («reason»)."""
+    return _decide(request_id, "reject")
+
+
+@blueprint.post(f"{REQUEST}/cancel")
+def cancel_activation(request_id: int):  # type: ignore[no-untyped-def]
+    """The one who asked (or an administrator) withdraws a request still waiting."""
+    return _decide(request_id, "cancel")
+
+
+def _decide(request_id: int, decision: str):  # type: ignore[no-untyped-def]
+    actor = current_actor()
+    check_may_design(actor)
+    data = json_body() if request.get_data() else {}
+    text = data.get("reason" if decision == "reject" else "note", "")
+    if not isinstance(text, str):
+        field = "reason" if decision == "reject" else "note"
+        raise ValidationFailed.one(field, f"«{field}» ต้องเป็นข้อความ", f"«{field}» must be text.")
+    with writing() as session:
+        now = services().clock()
+        if decision == "approve":
+            row = approvals.approve(session, now, actor, request_id, text)
+        elif decision == "reject":
+            row = approvals.reject(session, now, actor, request_id, text)
+        else:
+            row = approvals.cancel(session, now, actor, request_id)
+        return approvals.request_json(row)
+
+
+@blueprint.get(f"/processes/<process_id>/versions/<int(max={MAX_ID}):version>/export")
+def export_version(process_id: str, version: int):  # type: ignore[no-untyped-def]
+    """The version as a zip for review in git (process.json, diagrams, forms/, scenarios/)."""
+    actor = current_actor()
+    with writing() as session:  # the export is audited
+        name, data = archive.export_version(session, services().clock(), actor, process_id, version)
+    return _zip_response(name, data)
+
+
+def _zip_response(name: str, data: bytes):  # type: ignore[no-untyped-def]
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@blueprint.post("/processes/import")
+@blueprint.post("/processes/<process_id>/import")
+def import_archive(process_id: str | None = None):  # type: ignore[no-untyped-def]
+    """A draft from an exported zip (multipart field «archive»): 201 with the draft; a refused
+    archive is 422 naming what is wrong, and nothing is stored."""
+    actor = current_actor()
+    check_may_design(actor)
+    upload = request.files.get("archive")
+    if upload is None:
+        raise ValidationFailed.one(
+            "archive",
+            "ต้องแนบไฟล์ zip ที่ส่งออกจาก Damrong (multipart ชื่อ archive)",
+            "Attach a zip exported from Damrong (multipart field «archive»).",
+        )
+    raw = upload.read()
+    with writing() as session:
+        draft = archive.import_archive(session, services().clock(), actor, raw, process_id)
+        body = {
+            "draft_id": draft.id,
+            "process_id": draft.process_id,
+            "lock": draft.lock,
+            "files": sorted(draft.files or {}),
+            "forms": sorted(draft.forms or {}),
+            "scenarios": sorted(draft.scenarios or {}),
+        }
+    return body, 201
 
 
 @blueprint.post(f"/processes/<process_id>/versions/<int(max={MAX_ID}):version>/retire")

@@ -17,6 +17,7 @@ from tests.api.test_processes__support import (
     deploy,
     designer_headers,
     diagram,
+    go_live,
     inbox,
     upload,
     work,
@@ -40,15 +41,17 @@ def open_labour_case(client, tokens) -> int:  # type: ignore[no-untyped-def]
 
 def test_a_plain_bpmnio_diagram_runs_a_case_through_the_agency_to_closed(client, tokens, designer):
     deployed = upload(client, designer, (PLAIN, diagram(PLAIN)))
-    assert deployed.status_code == 201, deployed.get_json()
+    assert deployed.status_code == 202, deployed.get_json()  # stored; live on a second approval
     body = deployed.get_json()
     assert {k: body[k] for k in ("process_id", "version", "live", "created")} == {
         "process_id": "plain_complaint",
         "version": 1,
-        "live": True,
+        "live": False,
         "created": True,
     }
+    assert body["activation_request"]["state"] == "pending"
     assert {f["severity"] for f in body["findings"]} <= {"warning"}
+    go_live(client, designer, body)
     bound = bind(client, designer, "labour", "plain_complaint")
     assert bound.status_code == 200
     assert bound.get_json() == {"category": "labour", "process_id": "plain_complaint"}
@@ -151,9 +154,9 @@ def test_a_camunda_export_is_refused_with_findings_until_rewritten(client, desig
     assert client.get("/api/v1/processes", headers=designer).get_json() == before
 
     deployed = upload(client, designer, (CAMUNDA, diagram(CAMUNDA)), apply_rewrites="true")
-    assert deployed.status_code == 201, deployed.get_json()
+    assert deployed.status_code == 202, deployed.get_json()
     body = deployed.get_json()
-    assert (body["process_id"], body["version"], body["live"]) == ("camunda_complaint", 1, True)
+    assert (body["process_id"], body["version"], body["live"]) == ("camunda_complaint", 1, False)
     assert {f["element"] for f in body["findings"] if f["code"] == "rewritten"} == set(rewrites)
     files = client.get(
         "/api/v1/processes/camunda_complaint/versions/1", headers=designer

@@ -3,6 +3,7 @@ and Schemathesis, sending what the document allows, meets no server error."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from schemathesis.checks import (
 from tests.api.test_processes__support import (
     CAMUNDA,
     PLAIN,
+    colleague,
     deploy,
     designer_headers,
     diagram,
@@ -25,6 +27,7 @@ from tests.api.test_processes__support import (
     upload,
 )
 from tests.conftest import intake_data
+from tests.engine.workflow import test_archive__hostile as hostile
 
 BASE = "/api/v1/processes/plain_complaint"
 
@@ -124,9 +127,38 @@ def test_process_endpoints_answer_as_documented(client, tokens, designer):
             ),
         ),
     ]
+    requests = "/processes/activation-requests"
+    asked = client.get(f"/api/v1{requests}?open=true", headers=designer).get_json()["requests"]
+    decide = requests + "/{request_id}/"
+    own = f"/api/v1{requests}/{asked[0]['id']}"
+    archive = {"archive": (io.BytesIO(hostile.zipped(hostile.base_entries())), "a.zip")}
+    junk = {"archive": (io.BytesIO(b"not a zip"), "a.zip")}
+    multipart = {"content_type": "multipart/form-data"}
+    calls += [
+        (requests, "get", get(f"/api/v1{requests}", headers=designer)),
+        (requests, "get", get(f"/api/v1{requests}?process_id={'x' * 65}", headers=designer)),
+        (decide + "approve", "post", post(f"{own}/approve", headers=designer)),  # own: 403
+        (decide + "reject", "post", post(f"{own}/reject", json={}, headers=colleague(designer))),
+        (decide + "approve", "post", post(f"{own}/approve", headers=colleague(designer))),
+        (decide + "approve", "post", post(f"{own}/approve", headers=colleague(designer))),  # 409
+        (decide + "cancel", "post", post(f"/api/v1{requests}/999/cancel", headers=designer)),
+        (
+            "/processes/import",
+            "post",
+            post("/api/v1/processes/import", data=archive, headers=designer, **multipart),
+        ),
+        (
+            "/processes/import",
+            "post",
+            post("/api/v1/processes/import", data=junk, headers=designer, **multipart),
+        ),
+    ]
     for template, method, response in calls:
         check(doc, template, method, response)
-    assert {r.status_code for _, _, r in calls} >= {200, 201, 401, 403, 404, 409, 422}
+    assert {r.status_code for _, _, r in calls} >= {200, 201, 202, 401, 403, 404, 409, 422}
+    exported = get(f"{BASE}/versions/1/export", headers=designer)
+    assert exported.status_code == 200 and exported.mimetype == "application/zip"
+    assert "application/zip" in doc["paths"][one + "/export"]["get"]["responses"]["200"]["content"]
 
 
 def test_the_document_is_valid_openapi_and_schemathesis_meets_no_server_error(app, designer):
@@ -134,7 +166,7 @@ def test_the_document_is_valid_openapi_and_schemathesis_meets_no_server_error(ap
     schema.validate()  # the OpenAPI 3.1 meta-schema
     chosen = schema.include(path_regex=r"^/(processes|categories/\{code\}/process)")
     operations = [result.ok() for result in chosen.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 17
     checks = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
     for operation in operations:

@@ -41,11 +41,37 @@ def zipped(*entries: tuple[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+# Four eyes: each designer made here has a colleague (another designer) who approves what they
+# ask to go live; `deploy` and `go_live` let the colleague approve it.
+COLLEAGUES: dict[str, dict[str, str]] = {}
+
+
 def designer_headers(factory, clock, username: str = "designer") -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A bearer token for a process designer at the central office."""
+    """A bearer token for a process designer at the central office (and one for a colleague)."""
     with factory.begin() as session:
         user = make_user(session, username, "central", ["designer"])
-        return {"Authorization": "Bearer " + issue_token(session, clock(), user)}
+        mine = {"Authorization": "Bearer " + issue_token(session, clock(), user)}
+        other = make_user(session, f"{username}_colleague", "central", ["designer"])
+        COLLEAGUES[mine["Authorization"]] = {
+            "Authorization": "Bearer " + issue_token(session, clock(), other)
+        }
+        return mine
+
+
+def colleague(headers: dict[str, str]) -> dict[str, str]:
+    """The second pair of eyes of a designer made by designer_headers."""
+    return COLLEAGUES[headers["Authorization"]]
+
+
+def go_live(client, headers, body: dict) -> dict:  # type: ignore[no-untyped-def]
+    """The colleague approves the activation request a deploy (202) filed: the request after."""
+    request_id = body["activation_request"]["id"]
+    approved = client.post(
+        f"/api/v1/processes/activation-requests/{request_id}/approve", headers=colleague(headers)
+    )
+    assert approved.status_code == 200, approved.get_json()
+    assert approved.get_json()["state"] == "activated"
+    return approved.get_json()
 
 
 def upload(client, headers, *files: tuple[str, bytes], url: str = "/api/v1/processes", **form):  # type: ignore[no-untyped-def]
@@ -54,11 +80,25 @@ def upload(client, headers, *files: tuple[str, bytes], url: str = "/api/v1/proce
     return client.post(url, data=data, headers=headers, content_type="multipart/form-data")
 
 
+def activate(client, headers, url: str):  # type: ignore[no-untyped-def]
+    """POST …/activate: the designer asks (202), the colleague's same call approves (200)."""
+    asked = client.post(url, headers=headers)
+    if asked.status_code != 202:
+        return asked  # refused: the answer says why
+    assert asked.get_json()["state"] == "pending"
+    return client.post(url, headers=colleague(headers))
+
+
 def deploy(client, headers, name: str = PLAIN, raw: bytes | None = None, **form) -> dict:  # type: ignore[no-untyped-def]
-    """Deploy one diagram; it must be stored."""
+    """Deploy one diagram; it must be stored. Not as a draft, its activation is asked for (202)
+    and the designer's colleague approves it: then it is live."""
     response = upload(client, headers, (name, diagram(name) if raw is None else raw), **form)
-    assert response.status_code in (200, 201), response.get_json()
-    return response.get_json()
+    assert response.status_code in (200, 201, 202), response.get_json()
+    body = response.get_json()
+    if response.status_code == 202:
+        go_live(client, headers, body)
+        body["live"] = True
+    return body
 
 
 def bind(client, headers, category: str, process_id: str):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import pytest
 from tests.api.test_processes__support import (
     FIXING,
     PLAIN,
+    activate,
     bind,
     case_of,
     deploy,
@@ -62,7 +63,8 @@ def test_the_catalog_lists_versions_newest_first_with_their_files_forms_and_task
     listed = client.get("/api/v1/processes", headers=designer).get_json()["processes"]
     plain = next(p for p in listed if p["process_id"] == "plain_complaint")
     assert (plain["live_version"], plain["versions"], plain["running_cases"]) == (2, 2, 0)
-    assert plain["name_th"] == "เรื่องร้องเรียน" and plain["updated_by"] == "designer"
+    assert plain["name_th"] == "เรื่องร้องเรียน"
+    assert plain["updated_by"] == "designer_colleague"  # who approved v2 made it live
     assert {"complaint", "agency_handling"} <= {p["process_id"] for p in listed}
     rows = client.get(f"{BASE}/versions", headers=designer).get_json()["versions"]
     assert [(r["version"], r["state"], r["live"]) for r in rows] == [
@@ -104,9 +106,9 @@ def test_rollback_retire_and_the_live_version_cannot_retire(client, tokens, desi
     assert "กำลังใช้งานอยู่" in thai.get_json()["error"]["message"]
     assert states(client, designer)[2]["state"] == "live"
 
-    back = client.post(f"{BASE}/versions/1/activate", headers=designer)
+    back = activate(client, designer, f"{BASE}/versions/1/activate")  # a rollback: four eyes
     assert back.status_code == 200
-    assert (back.get_json()["version"], back.get_json()["state"]) == (1, "live")
+    assert (back.get_json()["version"], back.get_json()["state"]) == (1, "activated")
     case_id = at_agency_task(client, tokens)
     assert agency_task_name(client, tokens, case_id) == "ดำเนินการแก้ไข"  # new cases start on v1
     rows = states(client, designer)
@@ -130,7 +132,7 @@ def test_a_draft_is_stored_but_new_cases_wait_for_its_activation(client, tokens,
     assert states(client, designer)[2]["state"] == "draft"
     first = at_agency_task(client, tokens)
     assert agency_task_name(client, tokens, first) == "ดำเนินการแก้ไข"
-    assert client.post(f"{BASE}/versions/2/activate", headers=designer).status_code == 200
+    assert activate(client, designer, f"{BASE}/versions/2/activate").status_code == 200
     second = at_agency_task(client, tokens)
     assert agency_task_name(client, tokens, second) == "ร่าง"
 
@@ -138,7 +140,7 @@ def test_a_draft_is_stored_but_new_cases_wait_for_its_activation(client, tokens,
 def test_running_cases_move_between_versions_dry_run_first_and_back(
     client, tokens, designer, two_versions
 ):
-    assert client.post(f"{BASE}/versions/1/activate", headers=designer).status_code == 200
+    assert activate(client, designer, f"{BASE}/versions/1/activate").status_code == 200
     bind(client, designer, "labour", "plain_complaint")
     case_id = at_agency_task(client, tokens)
     url = f"{BASE}/migrations"
@@ -188,7 +190,7 @@ def test_running_cases_move_between_versions_dry_run_first_and_back(
 def test_a_move_chooses_its_cases_by_status_or_by_the_element_they_wait_at(
     client, tokens, designer, two_versions
 ):
-    assert client.post(f"{BASE}/versions/1/activate", headers=designer).status_code == 200
+    assert activate(client, designer, f"{BASE}/versions/1/activate").status_code == 200
     bind(client, designer, "labour", "plain_complaint")
     at_agency = at_agency_task(client, tokens)
     screening = client.post(
