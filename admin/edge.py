@@ -176,7 +176,20 @@ def template_helpers() -> dict:
         "csrf_token": csrf_token,
         "current_user": lambda: g.get("user"),
         "nav_items": nav_items,
+        "coming_versions": coming_versions,
     }
+
+
+def coming_versions() -> list:
+    """Process versions approved to go live at a time still to come: a notice on every page."""
+    if g.get("user") is None:
+        return []
+    if "coming_versions" not in g:
+        from engine.workflow.notices import coming_versions as coming
+
+        with reading() as db:
+            g.coming_versions = coming(db, services().clock())
+    return g.coming_versions
 
 
 def nav_items() -> list[tuple[str, str, str]]:
