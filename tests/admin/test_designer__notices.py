@@ -18,7 +18,10 @@ NOTE = "เพิ่มขั้นตรวจซ้ำ <script>alert('x')</scr
 
 
 def test_a_scheduled_version_is_announced_to_the_centers_until_it_goes_live(
-    app, designers, factory, clock
+    app,
+    designers,  # noqa: F811  (the imported fixture)
+    factory,
+    clock,
 ):
     client, token = signed_in(app, "designer1")
     draft_id = new_draft(client, token)
