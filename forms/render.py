@@ -14,6 +14,7 @@ Fields are built in forms/fields.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -22,9 +23,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from forms.builder import conditions
 from forms.fields import Field, build_field, normalize_errors, summarize
 from forms.formdata import format_date, parse_form
-from forms.loader import field_schema, properties, shared_schema
+from forms.loader import field_labels, field_schema, properties, shared_schema, value_labels
 from forms.texts import texts_for
 
 __all__ = [
@@ -88,6 +90,12 @@ def render_form(
         build_field(schema, schema, [n], values or {}, messages, lang, choices or {}) for n in names
     ]
     summary = summarize(fields, messages, lang)
+    rules = conditions(schema)
+    for f in fields:
+        if f.name in rules:
+            f.hint = " ".join(
+                p for p in (f.hint, _condition_text(schema, rules[f.name], lang)) if p
+            )
     html = (
         _environment()
         .get_template("form.html")
@@ -100,7 +108,53 @@ def render_form(
             with_script=script,
         )
     )
-    return Markup(html)
+    return Markup(_conditions_block(rules) + html)
+
+
+def _condition_text(schema: dict, rule: dict[str, list[dict]], lang: str) -> str:
+    """When a conditional field shows or is required, in words (for pages without JavaScript
+    too): «แสดงเมื่อ «การดำเนินการ» เป็น «ส่งต่อหน่วยงานอื่น»»."""
+    en = lang == "en"
+    words = texts_for(lang)
+    parts = []
+    for kind, th_word, en_word in (
+        ("show", "แสดงเมื่อ", "Shown when"),
+        ("require", "จำเป็นเมื่อ", "Required when"),
+    ):
+        for condition in rule[kind]:
+            source = condition["field"]
+            label = field_labels(schema, [source])[1 if en else 0]
+            node = field_schema(schema, [source])
+            names = [
+                (words.yes if v else words.no)
+                if isinstance(v, bool)
+                else value_labels(node, [v])[1 if en else 0]
+                for v in condition["values"]
+            ]
+            joined = (" or " if en else " หรือ ").join(f"«{n}»" for n in names)
+            parts.append(f"{en_word if en else th_word} «{label}» {'is' if en else 'เป็น'} {joined}")
+    return ("; " if en else " ").join(parts) + ("." if en and parts else "")
+
+
+def _conditions_block(rules: dict[str, dict[str, list[dict]]]) -> str:
+    """The show-when rules as data for forms.js (a JSON block, which runs no code), placed just
+    before the form it belongs to; empty when no field depends on another."""
+    shown = {
+        name: [
+            {
+                "field": c["field"],
+                "values": [str(v).lower() if isinstance(v, bool) else str(v) for v in c["values"]],
+            }
+            for c in rule["show"]
+        ]
+        for name, rule in rules.items()
+        if rule["show"]
+    }
+    if not shown:
+        return ""
+    text = json.dumps(shown, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" class="form-conditions">{text}</script>'
 
 
 def render_field(

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   if (window.damrongForms) { return; }
-  window.damrongForms = true;
+  window.damrongForms = {refresh: refresh};
   document.documentElement.classList.add("js");
 
   function fill(select, items, lang, placeholder) {
@@ -52,10 +52,54 @@
     update();
   }
 
+  /* A field shown only when another has one of some values (forms/builder.py): hidden, its
+     inputs are disabled, so they are not sent (the server would refuse them). */
+  function valueOf(root, name) {
+    var found = "";
+    Array.prototype.forEach.call(root.querySelectorAll("[name]"), function (el) {
+      if (el.name !== name || el.disabled) { return; }
+      if (el.type === "radio") { if (el.checked) { found = el.value; } }
+      else if (el.type === "checkbox") { found = el.checked ? "true" : "false"; }
+      else { found = el.value; }
+    });
+    return found;
+  }
+
+  function toggle(wrapper, show) {
+    if (!wrapper || wrapper.hidden === !show) { return; }
+    wrapper.hidden = !show;
+    Array.prototype.forEach.call(wrapper.querySelectorAll("input, select, textarea"), function (el) {
+      if (!show && !el.disabled) { el.disabled = true; el.setAttribute("data-hidden-by-condition", ""); }
+      if (show && el.hasAttribute("data-hidden-by-condition")) {
+        el.disabled = false; el.removeAttribute("data-hidden-by-condition");
+      }
+    });
+  }
+
+  function setupConditions(block) {
+    var root = block.nextElementSibling, rules;
+    if (!root || !root.classList.contains("damrong-form")) { return; }
+    try { rules = JSON.parse(block.textContent); } catch (e) { return; }
+    function update() {
+      Object.keys(rules).forEach(function (name) {
+        var show = rules[name].every(function (c) { return c.values.indexOf(valueOf(root, c.field)) >= 0; });
+        toggle(root.querySelector('[data-field="' + name + '"]'), show);
+      });
+    }
+    function settle() { for (var i = 0; i < 3; i++) { update(); } }  /* chains of conditions */
+    root.addEventListener("change", settle);
+    settle();
+  }
+
+  function refresh(node) {
+    Array.prototype.forEach.call(node.querySelectorAll(".js-hide"), function (el) { el.hidden = true; });
+    Array.prototype.forEach.call(node.querySelectorAll(".form-area"), setupArea);
+    Array.prototype.forEach.call(node.querySelectorAll("select[data-category-help]"), setupCategory);
+    Array.prototype.forEach.call(node.querySelectorAll("script.form-conditions"), setupConditions);
+  }
+
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll(".js-hide"), function (el) { el.hidden = true; });
-    Array.prototype.forEach.call(document.querySelectorAll(".form-area"), setupArea);
-    Array.prototype.forEach.call(document.querySelectorAll("select[data-category-help]"), setupCategory);
+    refresh(document);
     var summary = document.querySelector(".form-error-summary");
     if (summary) { summary.focus(); }
   }
