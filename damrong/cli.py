@@ -45,13 +45,40 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print(json.dumps(world or {"loaded": counts}, ensure_ascii=False, indent=2))
     else:
-        print(f"database ready: {counts}")
+        added = {name: n for name, n in counts.items() if n}
+        print(
+            "database ready: "
+            + ", ".join(f"{name} {n:,}" for name, n in _present(factory).items())
+            + (f" (added now: {added})" if added else " (reference data already loaded)")
+        )
         for process_id, version, state in shipped:
             if state != "unchanged":
                 print(f"process {process_id} v{version}: {state}")
         if world:
             print(demo.describe(world))
     return 0
+
+
+def _present(factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """How many rows each kind of reference data has (what an operator wants to see on a restart:
+    the database is not empty, it was loaded before)."""
+    from sqlalchemy import func, select
+
+    from engine.models import Area, Category, DirectoryEntry, OrgUnit, SlaPolicy, WorkflowRole
+
+    kinds = {
+        "areas": Area,
+        "org_units": OrgUnit,
+        "categories": Category,
+        "sla_policies": SlaPolicy,
+        "workflow_roles": WorkflowRole,
+        "directory": DirectoryEntry,
+    }
+    with factory() as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in kinds.items()
+        }
 
 
 def cmd_users(args: argparse.Namespace, config: Config) -> int:
@@ -270,8 +297,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `damrong` console script."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # SpiffWorkflow logs every task state change at INFO: far too much for an operator's log.
-    logging.getLogger("spiff").setLevel(logging.WARNING)
+    # SpiffWorkflow logs every task state change at INFO, APScheduler every job run (every ten
+    # seconds) and Alembic every migration step: far too much for an operator's console.
+    for noisy in ("spiff", "apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     try:
         return args.fn(args, Config.from_env())

@@ -173,11 +173,30 @@ def _sample(factory, clock, title: str, category: str, steps: list[str]) -> None
                 )
 
 
+def command() -> str:
+    """How to call `damrong` from here: the name alone when it is on PATH, else its path (make
+    run starts it as .venv/bin/damrong, which a fresh shell does not find by name)."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is None or script.name != "damrong":
+        script = Path(sys.executable).with_name("damrong")
+    found = shutil.which("damrong")
+    if found and Path(found).resolve() == script.resolve():
+        return "damrong"
+    try:
+        return str(script.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(script.resolve())
+
+
 def describe(world: dict) -> str:
     """Demo logins as a short table for the terminal."""
     lines = ["Demo users (password for all: " + PASSWORD + "):"]
     for user in world.get("users", []):
-        token = user["token"] or f"(new token: damrong users token {user['username']})"
+        token = user["token"] or f"(new token: {command()} users token {user['username']})"
         lines.append(
             f"  {user['username']:<12} {','.join(user['roles']):<22} "
             f"{user['org_unit']:<8} token {token}"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import re
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from damrong import cli
 from damrong.app import create_app
@@ -75,9 +80,30 @@ def test_init_twice_keeps_what_is_there(sqlite_url, capsys):
     assert cli.main(["init", "--demo"]) == 0
     assert cli.main(["init", "--demo"]) == 0
     out = capsys.readouterr().out
-    assert "damrong users token screener1" in out
+    # The second run reads as "loaded before", not as an empty database.
+    again = out.rsplit("database ready:", 1)[1].splitlines()[0]
+    assert "(reference data already loaded)" in again
+    assert re.search(r"areas [1-9][\d,]*", again) and "categories 0" not in again
+    # The token hint names a command the operator can type from here.
+    hint = re.search(r"new token: (\S+) users token screener1", out).group(1)
+    assert hint == "damrong" or Path(hint).name == "damrong" and Path(hint).exists()
     assert cli.main(["deploy"]) == 0
     assert "unchanged" in capsys.readouterr().out
+
+
+def test_the_console_is_not_flooded(sqlite_url, capsys):
+    """The scheduler's job runs and the migrations' steps stay out of the operator's console."""
+    assert cli.main(["init"]) == 0
+    for noisy in ("apscheduler", "alembic", "spiff"):
+        assert not logging.getLogger(noisy).isEnabledFor(logging.INFO)
+
+
+def test_every_browser_gets_the_tab_icon(sqlite_url):
+    assert cli.main(["init"]) == 0
+    client = create_app(Config(database_url=sqlite_url)).test_client()
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert Image.open(io.BytesIO(icon.data)).format == "ICO"
 
 
 def test_users_command_creates_a_user_and_issues_a_token(sqlite_url, capsys):

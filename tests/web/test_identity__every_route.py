@@ -97,10 +97,11 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "staff.designer_content": "a draft's diagrams and forms as JSON: no case text",
     "staff.designer_reference": "roles, forms, policies, statuses, process ids",
     "staff.designer_migrate": "moving cases between versions: case ids, statuses, element ids",
+    "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
     "staff.designer_migration": "a migration run: case ids, statuses, element ids, reasons",
 }
 NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms only
-    "index", "static", "directory_page", "api.get_areas", "api.get_categories",
+    "index", "static", "favicon", "directory_page", "api.get_areas", "api.get_categories",
     "api.get_directory", "api.get_form", "api.get_sla_policies", "open311.discovery",
     "open311.services", "open311.service_definition", "portal.home", "portal.complaint_form",
     "portal.form_styles", "portal.manifest", "portal.offline", "portal.provinces",
