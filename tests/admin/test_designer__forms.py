@@ -131,7 +131,10 @@ def test_a_field_with_a_thai_label_and_a_condition_is_added_checked_and_saved(
         "x-widget": "textarea",
     }
     assert {
-        "if": {"properties": {"review_decision": {"const": "send_back"}}, "required": ["review_decision"]},
+        "if": {
+            "properties": {"review_decision": {"const": "send_back"}},
+            "required": ["review_decision"],
+        },
         "then": {"required": ["site_visit"]},
         "else": {"properties": {"site_visit": False}},
     } in forms["review"]["allOf"]
@@ -214,8 +217,14 @@ def test_bad_builder_input_is_refused_precisely_and_changes_nothing(
         ('{"type": "object", "properties": {"x": {"type": "rocket"}}}', "JSON Schema ไม่ถูกต้อง"),
         ('{"type": "array"}', "แบบฟอร์มต้องมี"),
         ('{"type": "object", "properties": {"not a key": {}}}', "รหัสช่อง"),
-        ('{"type": "object", "properties": {"a": {"$ref": "https://evil.example/s"}}}', "ภายในแบบฟอร์ม"),
-        ('{"type": "object", "properties": {"a": {"type": "string", "pattern": "(a+)+$"}}}', "pattern"),
+        (
+            '{"type": "object", "properties": {"a": {"$ref": "https://evil.example/s"}}}',
+            "ภายในแบบฟอร์ม",
+        ),
+        (
+            '{"type": "object", "properties": {"a": {"type": "string", "pattern": "(a+)+$"}}}',
+            "pattern",
+        ),
         ('{"type": "object", "properties": {"a": {"type": "number", "minimum": NaN}}}', "NaN"),
         ('{"type": "object", "x": "' + "k" * 270_000 + '"}', "256 KB"),
     ],
