@@ -18,6 +18,7 @@ from engine.errors import DefinitionInvalid, ValidationFailed
 from engine.models import Process
 from engine.workflow import approvals, catalog, drafts, versions
 from engine.workflow.diff import diff_versions
+from engine.workflow.diffview import decision_tables
 from web.i18n import BANGKOK, current_lang, t
 
 MAX_VERSION = 2**31 - 1  # a 32-bit column (the form's version field; <int:…> is bounded)
@@ -78,18 +79,27 @@ def refusal(exc: ValidationFailed, status: int = 422):  # type: ignore[no-untype
 
 @blueprint.get("/designer/")
 def designer():  # type: ignore[no-untyped-def]
-    """The library: every process with its versions, the requests waiting, the drafts."""
+    """The library: every process with its versions, the decision tables of the live versions
+    (which processes carry each), the requests waiting, the drafts."""
     me = actor()
     with reading() as db:
         processes = catalog.list_processes(db, me)
+        tables: dict[tuple[str, str | None], dict] = {}
         for process in processes:
             rows = catalog.list_versions(db, me, process["process_id"])
             process["recent"] = [dated(v) for v in rows[:5]]
+            if process["live_version"] is not None:
+                pid, live = process["process_id"], process["live_version"]
+                files = catalog.version_detail(db, me, pid, live)["files"]
+                for found in decision_tables(files):
+                    row = tables.setdefault((found["file"], found["decision"]), {**found})
+                    row.setdefault("carriers", []).append((process, live))
         waiting = request_rows(approvals.list_requests(db, me, open_only=True))
         every = drafts.list_drafts(db, me)
         return render_template(
             "staff/designer/library.html",
             processes=[dated(p) for p in processes],
+            decisions=sorted(tables.values(), key=lambda r: (r["file"], r["decision"] or "")),
             waiting=waiting,
             mine=[d for d in every if d.created_by == me.label],
             others=[d for d in every if d.created_by != me.label],

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         casework,
         console,
         designer,
+        designer_compare,
         designer_forms,
         designer_json,
         designer_migrate,

@@ -2,6 +2,9 @@
 //
 //   frontend/designer/index.js → admin/static/build/designer.js + designer.css (the modeler)
 //   frontend/viewer/index.js   → admin/static/build/viewer.js + viewer.css     (the case diagram)
+//   frontend/compare/index.js  → admin/static/build/compare.js + compare.css   (two versions side by side)
+//   frontend/dmn/index.js      → admin/static/build/dmn.js + dmn.css           (decision tables; the
+//                                designer loads it only when a .dmn file is opened)
 //
 // bpmn-js and its extensions are ES modules; the browser gets one minified file each, served by
 // the staff blueprint's static route (no CDN, no eval: the staff pages' CSP forbids it).
@@ -91,6 +94,8 @@ const result = await esbuild.build({
   entryPoints: {
     designer: 'frontend/designer/index.js',
     viewer: 'frontend/viewer/index.js',
+    compare: 'frontend/compare/index.js',
+    dmn: 'frontend/dmn/index.js',
   },
   outdir: OUT,
   bundle: true,

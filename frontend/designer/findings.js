@@ -150,9 +150,10 @@ export class Findings {
 
   /** Open the finding's file, select its element and scroll it into view. */
   async show(finding) {
-    if (finding.file && finding.file !== this.currentFile() && /\.bpmn$/i.test(finding.file)) {
+    if (finding.file && finding.file !== this.currentFile() && /\.(bpmn|dmn)$/i.test(finding.file)) {
       await this.open(finding.file);
     }
+    if (/\.dmn$/i.test(this.currentFile() || '')) return; // a decision table: its file is shown
     const element = this.elementOf(finding.element);
     if (!element) return;
     const modeler = this.modeler();

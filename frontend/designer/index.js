@@ -52,6 +52,34 @@ function time(date, lang) {
   return date.toLocaleTimeString(lang === 'th' ? 'th-TH' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
 }
 
+function isDmn(name) {
+  return /\.dmn$/i.test(name || '');
+}
+
+let dmnLoading = null;
+/** build/dmn.js and dmn.css, added to the page once (same origin: the CSP's 'self'). */
+function loadDmn(script, style) {
+  if (!dmnLoading) {
+    dmnLoading = new Promise((resolve, reject) => {
+      if (style) {
+        const link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = style;
+        document.head.append(link);
+      }
+      const tag = document.createElement('script');
+      tag.src = script;
+      tag.onload = () => (window.DamrongDmn ? resolve(window.DamrongDmn) : reject(new Error('dmn.js')));
+      tag.onerror = () => {
+        dmnLoading = null;
+        reject(new Error(`${script} did not load`));
+      };
+      document.head.append(tag);
+    });
+  }
+  return dmnLoading;
+}
+
 /** Mount the designer on its page element; resolves with its small API (also `root.designer`). */
 export async function mount(root) {
   const data = root.dataset;
@@ -79,6 +107,7 @@ export async function mount(root) {
 
   const files = { ...(draft.files || {}) };
   const diagrams = Object.keys(files).filter((name) => /\.bpmn$/i.test(name));
+  const tables = Object.keys(files).filter((name) => isDmn(name)).sort();
   const preferred = `${draft.process_id}.bpmn`;
   let current = data.file && files[data.file] ? data.file : diagrams.includes(preferred) ? preferred : diagrams[0];
 
@@ -129,20 +158,65 @@ export async function mount(root) {
     open: (file) => open(file),
   });
 
+  // Decision tables: dmn-js, a bundle of its own loaded the first time a .dmn file is opened.
+  let dmnEditor = null;
+  let dmnShown = null; // the .dmn file in the editor now
+  const dmnBox = hook(root, 'dmn');
+
+  /** The text on screen of the file open now (the modeler's or the decision table editor's). */
+  async function currentText() {
+    if (dmnShown && dmnShown === current) return (await dmnEditor.saveXML()).xml;
+    if (current && !isDmn(current) && modeler.getDefinitions()) return (await modeler.saveXML({ format: true })).xml;
+    return null;
+  }
+
   async function collectFiles() {
-    if (current) files[current] = (await modeler.saveXML({ format: true })).xml;
+    const text = await currentText();
+    if (text !== null) files[current] = text;
     return { ...files };
   }
 
   async function open(file) {
-    if (file === current && modeler.getDefinitions()) return;
-    if (current && modeler.getDefinitions()) files[current] = (await modeler.saveXML({ format: true })).xml;
+    if (file === current && (isDmn(file) ? dmnShown === file : modeler.getDefinitions())) return;
+    const text = await currentText();
+    if (text !== null) files[current] = text;
     current = file;
-    await importCurrent();
+    if (isDmn(file)) await openTable();
+    else await importCurrent();
+  }
+
+  async function openTable() {
+    root.dataset.kind = 'dmn';
+    if (fileSelect) fileSelect.value = current;
+    status(translate('Opening the decision table…'), 'loading');
+    try {
+      if (!dmnEditor) {
+        const dmn = await loadDmn(data.dmnScript, data.dmnStyle);
+        dmnEditor = await dmn.edit(dmnBox, {
+          lang,
+          onChange: () => {
+            if (!importing) drafts.changed();
+          },
+        });
+      }
+      importing = true;
+      dmnShown = null;
+      await dmnEditor.open(files[current]);
+      dmnShown = current;
+    } catch (error) {
+      status(translate('The diagram could not be opened: {message}', { message: error.message }), 'error');
+      throw error;
+    } finally {
+      importing = false;
+    }
+    status(drafts.dirty ? translate('Not saved yet') : translate('Draft saved'), drafts.dirty ? 'dirty' : 'saved');
   }
 
   let importing = false;
   async function importCurrent() {
+    root.dataset.kind = 'bpmn';
+    dmnShown = null;
+    canvas.resized(); // the canvas was hidden while a decision table was open
     importing = true;
     try {
       const { warnings } = await modeler.importXML(files[current]);
@@ -191,10 +265,13 @@ export async function mount(root) {
     root.prepend(notice);
   }
 
-  // Files: a pick list when the draft has more than one diagram (DMN files pass through as sent).
+  // Files: a pick list when the draft has more than one file: diagrams, then decision tables
+  // (opened with dmn-js when the page has its bundle; otherwise they pass through as sent).
   const fileSelect = hook(root, 'files');
-  if (fileSelect && diagrams.length > 1) {
+  const editable = data.dmnScript && dmnBox ? tables : [];
+  if (fileSelect && diagrams.length + editable.length > 1) {
     for (const name of diagrams) fileSelect.append(new Option(name, name));
+    for (const name of editable) fileSelect.append(new Option(`${name} (${translate('decision table')})`, name));
     fileSelect.hidden = false;
     fileSelect.addEventListener('change', () => open(fileSelect.value));
   }
@@ -233,7 +310,8 @@ export async function mount(root) {
     root.dataset.ready = 'error';
     return null;
   }
-  await importCurrent();
+  if (isDmn(current)) await openTable();
+  else await importCurrent();
   status(drafts.url ? translate('Draft saved') : '', 'saved');
 
   const api = {
@@ -243,8 +321,11 @@ export async function mount(root) {
     open,
     currentFile: () => current,
     files: collectFiles,
+    /** dmn-js's editor once a .dmn file was opened ({modeler, open, saveXML, missingStrings}). */
+    dmn: () => dmnEditor,
     /** English strings the page showed that th.js has no translation for. */
-    missingStrings: () => Array.from(translate.missing).sort(),
+    missingStrings: () =>
+      Array.from(new Set([...translate.missing, ...(dmnEditor ? dmnEditor.missingStrings() : [])])).sort(),
   };
   root.designer = api;
   root.dataset.readyMs = String(Math.round(performance.now())); // since navigation started

@@ -130,6 +130,7 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.designer_content", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_reference", "-"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_migrate", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_compare", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_forms", "draft"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_form", "draft"):        "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_compare", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
@@ -433,6 +434,7 @@ STATIC_ARGS = {
         f"staff.designer_{name}": {"process_id": "complaint"}
         for name in ("process", "new_draft", "migrate", "migrate_run")
     },
+    "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_request": {"process_id": "complaint", "version": 3},
     "staff.designer_retire": {"process_id": "complaint", "version": 3},

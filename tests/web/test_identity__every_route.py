@@ -98,6 +98,7 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "staff.designer_reference": "roles, forms, policies, statuses, process ids",
     "staff.designer_migrate": "moving cases between versions: case ids, statuses, element ids",
     "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
+    "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
     "staff.designer_migration": "a migration run: case ids, statuses, element ids, reasons",
 }
 NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms only

@@ -391,6 +391,8 @@ const designer = {
   'Loading the draft…': 'กำลังโหลดร่าง…',
   'Saving…': 'กำลังบันทึก…',
   'Draft saved': 'บันทึกร่างแล้ว',
+  'Opening the decision table…': 'กำลังเปิดตารางตัดสินใจ…',
+  'decision table': 'ตารางตัดสินใจ',
   'Draft saved at {time}': 'บันทึกร่างแล้ว {time} น.',
   'Not saved yet': 'ยังไม่ได้บันทึก',
   'Could not save the draft: {reason}. Retrying…': 'บันทึกร่างไม่ได้ ({reason}) กำลังลองใหม่…',
