@@ -38,6 +38,9 @@
     if (item && event.target.hasAttribute("data-label")) {
       item.querySelector(".fb-legend-label").textContent = event.target.value;
     }
+    if (item && event.target.hasAttribute("data-key")) {
+      item.querySelector(".fb-legend-key").textContent = event.target.value;
+    }
     clearTimeout(timer);
     timer = setTimeout(refresh, 350);
   }
