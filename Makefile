@@ -57,6 +57,9 @@ bench: install
 # Message catalogs (Flask-Babel): after changing a t("ไทย", "English") text, or adding a language.
 messages: install
 	$(BIN)/python -m web.messages
+	# Flask-Admin's and WTForms' own strings in Thai (the administration; neither ships Thai).
+	$(BIN)/pybabel compile -d web/translations_admin -D admin
+	$(BIN)/pybabel compile -d web/translations_admin -D wtforms
 
 clean-db:
 	rm -f var/damrong.db var/damrong.db-wal var/damrong.db-shm

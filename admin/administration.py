@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import warnings
 
-from flask import Flask
+from flask import Flask, request
 from flask_admin import Admin, AdminIndexView, expose
 from sqlalchemy.orm import scoped_session
 
-from admin.audited import AdminOnly
+from admin.audited import TRANSLATIONS, AdminOnly
 from admin.dead_letters import DeadLetterView
 from admin.partner_keys import PartnerKeyView
 from admin.tables import (
@@ -42,6 +42,7 @@ from engine.models import (
     WorkflowRole,
 )
 from notifications.models import NotificationTemplate
+from web import i18n
 from web.headers import csp_nonce
 
 URL = "/staff/admin"
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
         url=URL,
         index_view=IndexView(url=URL, name="หน้าหลัก"),
         csp_nonce_generator=csp_nonce,  # its scripts carry this request's nonce (web/headers.py)
+        translations_path=str(TRANSLATIONS),  # Flask-Admin ships no Thai: ours, then its own
     )
     views = [
         (UserView, User, "ผู้ใช้ (Users)"),
@@ -97,6 +99,21 @@ def init_app(app: Flask) -> None:
             name="ข้อความค้างส่ง (Dead letters)", endpoint="dead_letters", url="dead-letters"
         )
     )
+    ours = frozenset(view.endpoint for view in admin._views)
+
+    @app.context_processor
+    def administration_helpers() -> dict:
+        """The staff web's language helpers, on the administration's pages only."""
+        if request.blueprint not in ours:
+            return {}
+        return {
+            "t": i18n.t,
+            "pick": i18n.pick,
+            "lang": i18n.current_lang,
+            "be_date": i18n.be_date,
+            "languages": i18n.languages,
+            "language_name": i18n.language_name,
+        }
 
 
 def services_for(app: Flask):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
 
-from admin.audited import AuditedView, ReadOnlyView
+from admin.audited import AuditedView, ReadOnlyView, label, named
 from admin.edge import services
 from engine.access import sessions
 from engine.access.accounts import MIN_PASSWORD, hash_password, password_problem
@@ -35,7 +35,10 @@ class UserView(AuditedView):
         "new_password",
     ]
     form_overrides = {"roles": SelectMultipleField}
-    form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
+    form_args = {
+        "roles": {"choices": [(r, r) for r in ROLES]},
+        "org_unit": {"get_label": named},  # "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ (c50)"
+    }
     form_extra_fields = {
         "new_password": PasswordField(
             f"รหัสผ่านใหม่ อย่างน้อย {MIN_PASSWORD} ตัวอักษร (New password, {MIN_PASSWORD}+ characters)"
@@ -86,6 +89,7 @@ class CategoryView(AuditedView):
         "public",
         "active",
     ]
+    form_args = {"default_agency": {"get_label": named}}
     can_delete = False  # cases refer to categories; deactivate instead
 
 
@@ -101,6 +105,7 @@ class SlaPolicyView(AuditedView):
         "active",
     ]
     column_filters = ["process_id", "step", "unit", "active"]
+    column_labels = {"unit": label("หน่วยของระยะเวลา", "Unit of time")}
     column_descriptions = {
         "process_id": "ว่างไว้ = ใช้กับทุกกระบวนงาน (empty: every process)",
         "step": "รหัสขั้นตอน (element id) หรือชื่อนโยบายที่งานระบุ; * = ค่าเริ่มต้นของกระบวนงาน",
@@ -123,6 +128,7 @@ class WorkflowRoleView(AuditedView):
         "active",
     ]
     can_delete = False  # deployed versions resolved their lanes with it; deactivate instead
+    column_labels = {"unit": label("หน่วยงานที่ทำงาน", "Working unit")}
     form_choices = {
         "user_role": [(r, r) for r in sorted(TASK_ROLES)],
         "unit": [

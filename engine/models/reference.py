@@ -22,6 +22,9 @@ class Area(Base):
     name_th: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
 
+    def __str__(self) -> str:
+        return f"{self.name_th} ({self.code})"
+
 
 class OrgUnit(Base):
     """A complaint center (central, provincial, district) or an agency."""
@@ -50,6 +53,9 @@ class OrgUnit(Base):
         """Agencies receive referrals; centers screen and review."""
         return self.kind == "agency"
 
+    def __str__(self) -> str:
+        return f"{self.name_th} ({self.code})"
+
 
 class Category(Base):
     """A complaint category, with the agency cases go to when no routing rule matches."""
@@ -72,6 +78,9 @@ class Category(Base):
 
     default_agency: Mapped[OrgUnit | None] = relationship()
 
+    def __str__(self) -> str:
+        return f"{self.name_th} ({self.code})"
+
 
 class User(Base):
     """A staff member; belongs to one org unit and holds one or more roles."""
@@ -89,6 +98,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.username})"
 
 
 class ApiToken(Base):
