@@ -70,6 +70,14 @@ def _unzip(raw: bytes, unzipped: list[int]) -> dict[str, str]:
     except ValidationFailed as exc:
         th, en = exc.fields.get(archive.FIELD, (exc.message_th, exc.message_en))
         raise ValidationFailed.one("files", th, en) from exc
+    if "process.json" in entries:  # an archive exported by Damrong: its layout, checked
+        try:
+            read = archive.read(raw)
+        except ValidationFailed as exc:
+            th, en = exc.fields.get(archive.FIELD, (exc.message_th, exc.message_en))
+            raise ValidationFailed.one("files", th, en) from exc
+        forms = {f"forms/{n}.json": archive.pretty(f) for n, f in read.forms.items()}
+        return {**read.files, **forms}
     out = {}
     for path, data in entries.items():
         name = PurePosixPath(path).name
