@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         designer_forms,
         designer_json,
         designer_migrate,
+        designer_testrun,
         inbox,
         intake,
         referral,

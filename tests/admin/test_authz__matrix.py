@@ -130,6 +130,10 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.designer_content", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_reference", "-"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_migrate", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_testrun", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_testrun_diagram", "draft"): "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_version_testrun", "-"): "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_version_testrun_diagram", "-"): "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_compare", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_forms", "draft"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_form", "draft"):        "in  403 403 403 403 403 403 403 403 200 200",
@@ -182,6 +186,11 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("staff.designer_new_process", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_new_draft", "-",        "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_validate", "draft",     "in  403 403 403 403 403 403 403 403 200 200"),
+    # Test-runs before the deploy below takes the draft away.
+    ("staff.designer_testrun_step", "draft", "in  403 403 403 403 403 403 403 403 200 200"),
+    ("staff.designer_testrun_all", "draft",  "in  403 403 403 403 403 403 403 403 200 200"),
+    ("staff.designer_testrun_save", "draft", "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_testrun_delete", "draft", "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_form_preview", "draft", "in  403 403 403 403 403 403 403 403 200 200"),
     ("staff.designer_form_post", "draft",    "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_deploy", "draft",       "in  403 403 403 403 403 403 403 403 ok  ok "),
@@ -438,6 +447,15 @@ STATIC_ARGS = {
     "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_request": {"process_id": "complaint", "version": 3},
     "staff.designer_retire": {"process_id": "complaint", "version": 3},
+    # Test-runs (admin/designer_testrun.py): the draft's copy of v1's shipped scenarios.
+    "staff.designer_testrun_diagram": {"s": "eNqrVspLzE1VslLKTSwpyqxQqgUANBsF8Q=="},
+    "staff.designer_version_testrun": {"process_id": "complaint", "version": 1},
+    "staff.designer_version_testrun_diagram": {
+        "process_id": "complaint",
+        "version": 1,
+        "s": "eNqrVspLzE1VslLKTSwpyqxQqgUANBsF8Q==",
+    },
+    "staff.designer_testrun_delete": {"name": "refer_agency_and_close"},
     **{f"staff.designer_{name}": {"name": "review"} for name in ("form", "form_post", "form_preview")},
 }
 DESIGNER_TARGETS = {  # tests/admin/test_designer__pages.py designer_world
@@ -505,6 +523,8 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "staff.designer_reject": {"reason": "ยังไม่พร้อม"},
         "staff.designer_request": {"note": "ขอเปิดใช้"},
         "staff.designer_migrate_run": {"from": "1", "to": "2"},
+        "staff.designer_testrun_step": {"action": "start", "category": "labour"},
+        "staff.designer_testrun_save": {"scenario": '{"name": "unsaved"}', "name": "matrix"},
     }
     if endpoint in ("staff.designer_form_post", "staff.designer_form_preview"):
         return builder_state(client, url(client.application, "staff.designer_form", target, world, ""))
