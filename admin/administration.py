@@ -8,6 +8,7 @@ Every change is written to the audit log in the same transaction as the change i
 from __future__ import annotations
 
 import warnings
+from datetime import datetime
 
 from flask import Flask, request
 from flask_admin import Admin, AdminIndexView, expose
@@ -113,7 +114,18 @@ def init_app(app: Flask) -> None:
             "be_date": i18n.be_date,
             "languages": i18n.languages,
             "language_name": i18n.language_name,
+            "when": when,
         }
+
+
+def when(value: datetime | str | None) -> str:
+    """A time (or its ISO text) as Bangkok time in the Buddhist Era; '' for none."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return "" if value is None else i18n.be_date(value, time=True)
 
 
 def services_for(app: Flask):  # type: ignore[no-untyped-def]

@@ -151,7 +151,8 @@ LABELS = {
 
 
 def _when(view: object, value: datetime, name: str) -> str:
-    return be_date(value, time=True)  # Bangkok time, Buddhist Era
+    """Bangkok time in the Buddhist Era, on one line: '6 ธ.ค. 2569 15:37 น.'"""
+    return be_date(value, time=True).replace(" ", "\u00a0")
 
 
 def _day(view: object, value: date, name: str) -> str:

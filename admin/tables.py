@@ -89,7 +89,7 @@ class CategoryView(AuditedView):
         "public",
         "active",
     ]
-    form_args = {"default_agency": {"get_label": named}}
+    form_args = {"default_agency": {"get_label": named, "blank_text": "—"}}
     can_delete = False  # cases refer to categories; deactivate instead
 
 
