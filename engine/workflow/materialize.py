@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.holders import lead_agency_id
-from engine.models import Case, OrgUnit, Task, Timer
+from engine.models import AuditEvent, Case, OrgUnit, Task, Timer, User
 from engine.statuses import FINAL_STATUSES, STATUSES
 from engine.workflow import hooks
 
@@ -246,6 +246,8 @@ def _sync_tasks(
             created_at=now,
             breach_count=0,
         )
+        if not new:
+            row.assignee_id = _kept_by(session, case, role, org_unit_id, snap.settings)
         for opened in hooks.installed().task_opened:
             opened(session, case, row, now)
         session.add(row)
@@ -254,11 +256,35 @@ def _sync_tasks(
             session,
             case,
             "task_created",
-            f"group:{org_unit_id}:{role}",
+            f"user:{row.assignee_id}" if row.assignee_id else f"group:{org_unit_id}:{role}",
             now,
             {"case_id": case.id, "step": row.step},
         )
     return current
+
+
+def _kept_by(
+    session: Session, case: Case, role: str, org_unit_id: int, settings: dict | None
+) -> int | None:
+    """Who the case's next task stays with: the official who completed its previous task, when
+    that task was for the same role, they are in the new task's unit, still active and still
+    hold the role (an agency officer acknowledging, then reporting progress; a screener asking
+    the complainant, then screening the answer). Otherwise nobody: it goes to the group."""
+    last = session.execute(
+        select(AuditEvent.actor_id, AuditEvent.step)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action == "task_completed")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.actor_id is None:
+        return None
+    previous = (settings or {}).get(last.step or "") or {}
+    if previous.get("role", role) != role:
+        return None
+    user = session.get(User, last.actor_id)
+    if user is None or not user.active or role not in user.roles:
+        return None
+    return user.id if user.org_unit_id == org_unit_id else None
 
 
 def _timer_fire_time(task) -> datetime | None:  # type: ignore[no-untyped-def]

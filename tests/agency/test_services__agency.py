@@ -32,11 +32,13 @@ def test_an_agency_action_and_the_inbox_complete_the_same_task(factory, clock, s
     act(factory, clock, staff["labour"], case_id, "acknowledge")
     [task] = open_tasks(factory, case_id)
     assert task.step == "agency_handle"
-    # An officer of the same agency reports progress in the inbox; the system then the result.
+    # The officer who acknowledged keeps the case (issue 16: no re-claiming): they report
+    # progress in the inbox; the agency's system, acting as them, then the result.
+    assert task.assignee_id == staff["labour"].user_id
     complete(
         factory,
         clock,
-        staff["labour2"],
+        staff["labour"],
         case_id,
         "agency_handle",
         {"action": "progress", "progress_note": "ตรวจสอบเอกสารแล้ว"},
