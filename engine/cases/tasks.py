@@ -233,6 +233,30 @@ def unclaim(session: Session, clock: Clock, actor: Actor, task_id: int) -> Task:
     return task
 
 
+def release_held(session: Session, now: datetime, actor: Actor, user: User) -> int:
+    """Give back to their groups the tasks an official holds but may no longer do (deactivated,
+    or no longer holding the task's role); audited on each case. How many went back."""
+    held = session.scalars(select(Task).where(Task.assignee_id == user.id)).all()
+    released = 0
+    for task in held:
+        if user.active and task.role in user.roles:
+            continue
+        task.assignee_id = None
+        case = session.get(Case, task.case_id)
+        journal.record(
+            session,
+            case,
+            actor,
+            "unclaimed",
+            now,
+            step=task.step,
+            detail={"from": user.username, "reason": "deactivated" if not user.active else "role"},
+        )
+        released += 1
+    session.flush()
+    return released
+
+
 def reassign(session: Session, clock: Clock, actor: Actor, task_id: int, user_id: int) -> Task:
     """A supervisor hands a task to another official of the same unit and role."""
     require_transaction(session)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.access.rules import Actor
 from engine.cases import tasks
-from engine.models import OutboxMessage, User
+from engine.models import AuditEvent, OutboxMessage, User
 from tests.engine.helpers import complete, open_case, send, task_at
 
 REFER = {"decision": "refer"}
@@ -76,3 +76,26 @@ def test_nobody_keeps_a_task_they_may_no_longer_do(factory, clock, staff):
     for case_id in (left, moved_on):
         send(factory, clock, Actor.citizen(case_id), case_id, "info_provided", "แนบแล้ว")
         assert task_at(factory, case_id, "screen").assignee_id is None
+
+
+def test_deactivating_or_removing_the_role_gives_held_tasks_back(factory, clock, staff):
+    kept = _referred(factory, clock, staff)
+    complete(factory, clock, staff["labour"], kept, "agency_acknowledge", {})
+    other = _referred(factory, clock, staff)
+    complete(factory, clock, staff["labour2"], other, "agency_acknowledge", {})
+    admin = staff["admin"]
+    with factory.begin() as session:
+        still = session.get(User, staff["labour2"].user_id)
+        assert tasks.release_held(session, clock(), admin, still) == 0, "still may: kept"
+        gone = session.get(User, staff["labour"].user_id)
+        gone.active = False
+        assert tasks.release_held(session, clock(), admin, gone) == 1
+    assert task_at(factory, kept, "agency_handle").assignee_id is None
+    assert task_at(factory, other, "agency_handle").assignee_id == staff["labour2"].user_id
+    with factory() as session:
+        event = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == kept, AuditEvent.action == "unclaimed")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert event.detail == {"from": gone.username, "reason": "deactivated"}
