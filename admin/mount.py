@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         casework,
         console,
         designer,
+        designer_archive,
         designer_compare,
         designer_forms,
         designer_json,

@@ -130,6 +130,9 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.designer_content", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_reference", "-"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_migrate", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_export_version", "-"):  "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_export_draft", "draft"): "in  403 403 403 403 403 403 403 403 200 200",
+    ("staff.designer_import_page", "-"):     "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_testrun", "draft"):     "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_testrun_diagram", "draft"): "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_version_testrun", "-"): "in  403 403 403 403 403 403 403 403 200 200",
@@ -201,6 +204,8 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("staff.designer_request", "-",          "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_retire", "-",           "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_migrate_run", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_import", "-",           "in  403 403 403 403 403 403 403 403 ok  ok "),
+    ("staff.designer_import_into", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_migration_move", "dry_run", "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_migration_undo", "move_run", "in  403 403 403 403 403 403 403 403 ok  ok "),
     ("staff.designer_migration_cancel", "run1", "in  403 403 403 403 403 403 403 403 ok  ok "),
@@ -447,6 +452,8 @@ STATIC_ARGS = {
     "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_request": {"process_id": "complaint", "version": 3},
     "staff.designer_retire": {"process_id": "complaint", "version": 3},
+    "staff.designer_export_version": {"process_id": "complaint", "version": 1},
+    "staff.designer_import_into": {"process_id": "complaint"},
     # Test-runs (admin/designer_testrun.py): the draft's copy of v1's shipped scenarios.
     "staff.designer_testrun_diagram": {"s": "eNqrVspLzE1VslLKTSwpyqxQqgUANBsF8Q=="},
     "staff.designer_version_testrun": {"process_id": "complaint", "version": 1},
@@ -523,6 +530,8 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "staff.designer_reject": {"reason": "ยังไม่พร้อม"},
         "staff.designer_request": {"note": "ขอเปิดใช้"},
         "staff.designer_migrate_run": {"from": "1", "to": "2"},
+        "staff.designer_import": {"archive": (io.BytesIO(archive_zip()), "complaint.zip")},
+        "staff.designer_import_into": {"archive": (io.BytesIO(archive_zip()), "complaint.zip")},
         "staff.designer_testrun_step": {"action": "start", "category": "labour"},
         "staff.designer_testrun_save": {"scenario": '{"name": "unsaved"}', "name": "matrix"},
     }
@@ -536,6 +545,13 @@ def builder_state(client, address: str) -> dict:  # type: ignore[no-untyped-def]
     pressing «save» (tests/admin/test_designer__forms.py)."""
     page = client.get(address)
     return state_of(page.text).to_dict() | {"_do": "save"} if page.status_code == 200 else {}
+
+
+def archive_zip() -> bytes:
+    """A small archive of the complaint process, as `processes export` writes one."""
+    from tests.engine.workflow import test_archive__hostile as hostile
+
+    return hostile.zipped(hostile.base_entries())
 
 
 def admin_token(client) -> str:  # type: ignore[no-untyped-def]
