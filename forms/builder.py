@@ -273,6 +273,9 @@ def to_schema(model: FormModel) -> dict:
         schema["x-title-en"] = model.title_en
     schema["type"] = "object"
     schema.update(copy.deepcopy(model.extra))
+    # PostgreSQL's JSONB keeps an object's keys in its own order: the fields' order is written
+    # out, and the renderer follows it (forms/render.py).
+    schema["x-order"] = [f.key for f in model.fields]
     schema["properties"] = {f.key: field_node(f) for f in model.fields}
     schema["required"] = [f.key for f in model.fields if f.required and not f.show_when]
     rules = _condition_rules(model) + copy.deepcopy(model.advanced_rules)
@@ -369,6 +372,16 @@ def from_field(key: str, node: object) -> FormField:
 
 
 _MISSING = object()
+_FORM_KEYS = {
+    "$schema",
+    "title",
+    "x-title-en",
+    "type",
+    "properties",
+    "required",
+    "allOf",
+    "x-order",
+}
 
 
 def _text(value: object) -> str:
@@ -419,15 +432,9 @@ def from_schema(schema: Mapping) -> FormModel:
     model = FormModel(
         title_th=_text(schema.get("title")),
         title_en=_text(schema.get("x-title-en")),
-        extra={
-            k: copy.deepcopy(v)
-            for k, v in schema.items()
-            if k
-            not in {"$schema", "title", "x-title-en", "type", "properties", "required", "allOf"}
-        },
+        extra={k: copy.deepcopy(v) for k, v in schema.items() if k not in _FORM_KEYS},
     )
-    props = schema.get("properties")
-    for key, node in (props if isinstance(props, Mapping) else {}).items():
+    for key, node in ordered(schema).items():
         model.fields.append(from_field(str(key), node))
     required = schema.get("required")
     for key in required if isinstance(required, list) else []:
@@ -439,6 +446,16 @@ def from_schema(schema: Mapping) -> FormModel:
         if not _apply_rule(model, rule):
             model.advanced_rules.append(copy.deepcopy(rule))
     return model
+
+
+def ordered(schema: Mapping) -> dict:
+    """The form's top-level properties in the order its `x-order` gives (others after)."""
+    props = schema.get("properties")
+    props = props if isinstance(props, Mapping) else {}
+    order = schema.get("x-order")
+    first = [k for k in order if k in props] if isinstance(order, list) else []
+    keys = list(dict.fromkeys([*first, *props]))
+    return {k: props[k] for k in keys}
 
 
 def read_rule(rule: object) -> tuple[str, list, list[str], list[str]] | None:

@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from forms.builder import conditions
+from forms.builder import conditions, ordered
 from forms.fields import Field, build_field, normalize_errors, summarize
 from forms.formdata import format_date, parse_form
 from forms.loader import field_labels, field_schema, properties, shared_schema, value_labels
@@ -86,6 +86,8 @@ def render_form(
     ]
     if only is not None:
         names.sort(key=list(only).index)
+    else:
+        names.sort(key=list(ordered(schema)).index)  # a builder's form: its own order
     fields = [
         build_field(schema, schema, [n], values or {}, messages, lang, choices or {}) for n in names
     ]

@@ -12,6 +12,7 @@ from functools import reduce
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from forms.builder import ordered
 from forms.loader import (
     enum_label,
     field_labels,
@@ -228,7 +229,7 @@ def _position(schema: dict, field: str) -> tuple[int, ...]:
     """Where a field sits in the schema, for sorting (unknown fields last)."""
     key, node = [], schema
     for part in field.split(".") if field else []:
-        order = list(properties(node))
+        order = list(ordered(node)) + list(properties(node))  # the form's x-order first
         key.append(order.index(part) if part in order else int(part) if part.isdigit() else 10**6)
         node = field_schema(node, [part])
     return tuple(key)

@@ -149,7 +149,9 @@ def test_a_script_in_labels_help_and_choices_stays_text_in_the_preview_and_the_t
     assert f"ผลการพิจารณา {SCRIPT}" in preview.inner_text()
     assert f"ส่งต่อ {IMAGE}" in preview.inner_text() and f"คำอธิบาย {IMAGE}" in preview.inner_text()
     assert page.locator("img[src=x]").count() == 0
-    assert page.locator("input[name=_f0_label_th]").input_value() == f"ผลการพิจารณา {SCRIPT}"
+    assert page.locator("input[value=decision]").count() == 1  # the key, then its label:
+    label = page.locator(".fb-field", has=page.locator("input[value=decision]"))
+    assert label.locator("input[name$=_label_th]").input_value() == f"ผลการพิจารณา {SCRIPT}"
     context.close()
 
     # Deployed, approved by a second person: a new case runs on that version.

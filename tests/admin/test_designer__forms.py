@@ -31,6 +31,13 @@ def state_of(html: str):  # type: ignore[no-untyped-def]
     return posted(found.group(0))
 
 
+def slot(data, key: str) -> str:  # type: ignore[no-untyped-def]
+    """The input prefix of a field by key (`_f3_`): PostgreSQL gives a copied form's fields back
+    in its own order, so tests find fields by key, never by position."""
+    count = int(data["_count"])
+    return next(f"_f{i}_" for i in range(count) if data[f"_f{i}_key"] == key)
+
+
 def setting(data, **values: str):  # type: ignore[no-untyped-def]
     """The posted data with these inputs set (each to one value, as a browser sends it)."""
     data = data.copy()
@@ -74,9 +81,13 @@ def test_the_builder_shows_a_shipped_form_its_preview_and_json(app, designers):
     page = client.get(builder_url(draft_id, "screen"))
     assert page.status_code == 200
     data = state_of(page.text)
-    assert data["_f0_key"] == "decision" and data["_f0_type"] == "choice"
-    assert "reject | ไม่รับเรื่อง | Reject" in data["_f0_choices"]
-    assert data["_f5_req_field"] == "decision" and data["_f5_req_values"] == "reject, resolve"
+    decision, reason = slot(data, "decision"), slot(data, "reason")
+    assert data[decision + "type"] == "choice"
+    assert "reject | ไม่รับเรื่อง | Reject" in data[decision + "choices"]
+    assert (
+        data[reason + "req_field"] == "decision"
+        and data[reason + "req_values"] == "reject, resolve"
+    )
     preview = page.text[page.text.index('id="fb-preview"') :]
     assert 'name="decision" value="refer"' in preview  # the inbox's radio buttons
     assert "จำเป็นเมื่อ «ผลการพิจารณา» เป็น «ไม่รับเรื่อง» หรือ «ศูนย์แก้ไขได้เอง»" in preview
@@ -149,10 +160,12 @@ def test_fields_are_moved_and_removed_with_their_conditions(app, designers):
     client, token = signed_in(app, "designer1")
     draft_id = new_draft(client, token)
     data = state_of(client.get(builder_url(draft_id, "review")).text)
+    keys = [data[f"_f{i}_key"] for i in range(3)]
     moved = state_of(press(client, draft_id, "review", data, "down:0").text)
-    assert [moved[f"_f{i}_key"] for i in range(3)] == ["reason", "review_decision", "public_note"]
-    gone = state_of(press(client, draft_id, "review", moved, "remove:1").text)
-    assert gone["_count"] == "2" and gone["_f0_req_field"] == ""  # its condition went with it
+    assert [moved[f"_f{i}_key"] for i in range(3)] == [keys[1], keys[0], keys[2]]
+    at = slot(moved, "review_decision")[2]
+    gone = state_of(press(client, draft_id, "review", moved, f"remove:{at}").text)
+    assert gone["_count"] == "2" and gone[slot(gone, "reason") + "req_field"] == ""  # went too
 
 
 def test_a_stale_save_is_refused_and_the_work_stays_on_the_page(app, designers, factory):
@@ -177,19 +190,19 @@ def test_a_stale_save_is_refused_and_the_work_stays_on_the_page(app, designers, 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"_f0_key": "class"}, "คำสงวน"),
-        ({"_f0_key": "ชื่อไทย"}, "รหัสช่อง"),
-        ({"_f1_key": "review_decision"}, "ซ้ำกับช่องอื่น"),
-        ({"_f0_label_th": ""}, "ชื่อช่องภาษาไทย"),
-        ({"_f0_type": "rocket"}, "ไม่รู้จักชนิด"),
-        ({"_f0_choices": "a | ก\na | ข"}, "ซ้ำกัน"),
-        ({"_f0_choices": "<b> | ก"}, "รหัสตัวเลือก"),
-        ({"_f1_max": "ห้า"}, "ไม่ใช่ตัวเลข"),
-        ({"_f1_min": "10", "_f1_max": "2"}, "ค่าต่ำสุดมากกว่าค่าสูงสุด"),
-        ({"_f1_req_field": "reason"}, "ต้องอ้างถึงช่องอื่น"),
-        ({"_f1_req_values": "maybe"}, "ไม่ใช่ maybe"),
-        ({"_f0_extra": "[1]"}, "ข้อมูลที่ซ่อนไว้"),
-        ({"_f0_label_th": "ก" * 301}, "ยาวเกิน"),
+        ({"D_key": "class"}, "คำสงวน"),
+        ({"D_key": "ชื่อไทย"}, "รหัสช่อง"),
+        ({"R_key": "review_decision"}, "ซ้ำกับช่องอื่น"),
+        ({"D_label_th": ""}, "ชื่อช่องภาษาไทย"),
+        ({"D_type": "rocket"}, "ไม่รู้จักชนิด"),
+        ({"D_choices": "a | ก\na | ข"}, "ซ้ำกัน"),
+        ({"D_choices": "<b> | ก"}, "รหัสตัวเลือก"),
+        ({"R_max": "ห้า"}, "ไม่ใช่ตัวเลข"),
+        ({"R_min": "10", "R_max": "2"}, "ค่าต่ำสุดมากกว่าค่าสูงสุด"),
+        ({"R_req_field": "reason"}, "ต้องอ้างถึงช่องอื่น"),
+        ({"R_req_values": "maybe"}, "ไม่ใช่ maybe"),
+        ({"D_extra": "[1]"}, "ข้อมูลที่ซ่อนไว้"),
+        ({"D_label_th": "ก" * 301}, "ยาวเกิน"),
     ],
 )
 def test_bad_builder_input_is_refused_precisely_and_changes_nothing(
@@ -199,8 +212,9 @@ def test_bad_builder_input_is_refused_precisely_and_changes_nothing(
     draft_id = new_draft(client, token)
     data = state_of(client.get(builder_url(draft_id, "review")).text)
     before = stored(factory, draft_id)
-    for key, value in change.items():
-        data[key] = value
+    for key, value in change.items():  # D_: the decision field's inputs, R_: the reason's
+        field = "review_decision" if key.startswith("D_") else "reason"
+        data[slot(data, field) + key[2:]] = value
     refused = press(client, draft_id, "review", data, "save")
     assert refused.status_code == 422 and message in refused.text, refused.text[:3000]
     assert stored(factory, draft_id) == before
@@ -271,7 +285,7 @@ def test_the_preview_alone_answers_the_builders_script(app, designers):
     client, token = signed_in(app, "designer1")
     draft_id = new_draft(client, token)
     data = state_of(client.get(builder_url(draft_id, "review")).text)
-    data["_f0_label_th"] = "ผลการตรวจ (แก้ไข)"
+    data[slot(data, "review_decision") + "label_th"] = "ผลการตรวจ (แก้ไข)"
     answer = client.post(builder_url(draft_id, "review") + "/preview", data=data)
     assert answer.status_code == 200 and "ผลการตรวจ (แก้ไข)" in answer.text
     assert "<html" not in answer.text and 'name="review_decision"' in answer.text
