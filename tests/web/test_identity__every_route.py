@@ -99,6 +99,8 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "staff.designer_content": "a draft's diagrams and forms as JSON: no case text",
     "staff.designer_reference": "roles, forms, policies, statuses, process ids",
     "staff.designer_migrate": "moving cases between versions: case ids, statuses, element ids",
+    "staff.designer_forms": "a draft's task forms and the tasks naming them: no case text",
+    "staff.designer_form": "the form builder: one form's fields and preview, no case text",
     "staff.designer_export_version": "a process version's zip: diagrams, forms, no case text",
     "staff.designer_export_draft": "a draft's zip: diagrams, forms, no case text",
     "staff.designer_import_page": "the upload form for a process zip: no case text",
