@@ -22,6 +22,7 @@ from engine.sla import deadlines, policies
 from engine.workflow import messages, runner, testrun, timers
 
 MAX_WAKES = 200  # instants one `advance` stops at (a timer, a reminder, a deadline)
+SWEEP_LAG = timedelta(seconds=1)
 CITIZEN_MESSAGES = frozenset({"info_provided", "withdraw", "reopen"})
 SLA_CLOCK = Actor.system("sla-clock")
 STAFF_CHANNELS = intake.STAFF_CHANNELS
@@ -148,12 +149,17 @@ class Player:
             target = policies.calendar(self.session).add_working_days(now, amount)
         else:
             target = now + timedelta(days=amount)
+        woke = None
         for _ in range(MAX_WAKES):
             due = self._next_due()
-            if due is None or due > target:
+            # The scheduler runs a moment after a due time (SpiffWorkflow fires a timer only
+            # once its time has passed); a due time the sweep left as it was is not waited on.
+            wake = None if due is None else max(due + SWEEP_LAG, self.clock())
+            if wake is None or wake > target or wake == woke:
                 break
-            self.clock.set(max(due, self.clock()))
+            self.clock.set(wake)
             self._sweep()
+            woke = wake
         self.clock.set(target)
         self._sweep()
 
