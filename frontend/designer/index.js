@@ -103,7 +103,11 @@ export async function mount(root) {
     throw error;
   }
   lists = { ...(lists || {}) };
-  if (!(lists.forms && lists.forms.length) && draft.forms) lists.forms = Object.keys(draft.forms).sort();
+  // The Form pick list: the library's and live versions' forms, and the draft's own (a form just
+  // made in the form builder is picked here before the draft is ever deployed).
+  const known = new Set((lists.forms || []).map((item) => (typeof item === 'string' ? item : item.code)));
+  const own = Object.keys(draft.forms || {}).filter((name) => !known.has(name)).sort();
+  if (own.length) lists.forms = [...(lists.forms || []), ...own];
 
   const files = { ...(draft.files || {}) };
   const diagrams = Object.keys(files).filter((name) => /\.bpmn$/i.test(name));
