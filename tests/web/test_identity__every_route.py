@@ -107,6 +107,11 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
     "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
     "staff.designer_migration": "a migration run: case ids, statuses, element ids, reasons",
+    "staff.designer_testrun": "a draft's test-runs: element ids, statuses, a made-up case's "
+    "tasks and notices, no real case text",
+    "staff.designer_testrun_diagram": "a draft's diagrams with a test-run's path: no case text",
+    "staff.designer_version_testrun": "a version's test-runs: element ids, statuses, no case text",
+    "staff.designer_version_testrun_diagram": "a version's diagrams with a test-run's path",
 }
 NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms only
     "index", "static", "favicon", "directory_page", "api.get_areas", "api.get_categories",
