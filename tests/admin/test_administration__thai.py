@@ -161,3 +161,23 @@ def test_a_dead_letter_says_when_in_bangkok_time(app, people, open_cases, factor
     _dead_letter(factory, clock, case_id)
     html = _admin(app).get("/staff/admin/dead-letters/").text
     assert "23 พ.ย. 2569 09:00 น." in html and ISO_TIME.search(html) is None
+
+
+def test_a_script_in_a_name_stays_text_in_lists_and_selectors(app, people, factory) -> None:
+    with factory.begin() as session:
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == "dla"))
+        name, unit.name_th = unit.name_th, "<script>alert(1)</script>กรม"
+    try:
+        client = _admin(app)
+        with factory() as session:
+            local = session.scalar(select(User.id).where(User.username == "local"))
+        for url in ("/staff/admin/admin_users/", f"/staff/admin/admin_users/edit/?id={local}"):
+            html = client.get(url).text
+            assert "<script>alert(1)</script>" not in html, url
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;กรม (dla)" in html, url
+        for bad in ("abc", "99999999", "1 OR 1=1"):
+            assert client.get(f"/staff/admin/admin_users/edit/?id={bad}").status_code in (302, 404)
+    finally:
+        with factory.begin() as session:
+            unit = session.scalar(select(OrgUnit).where(OrgUnit.code == "dla"))
+            unit.name_th = name  # org units are reference data, kept between tests

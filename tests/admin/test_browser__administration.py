@@ -131,7 +131,8 @@ def test_an_administrator_reads_every_page_in_thai(
             assert "2569" in text and "นำขึ้นระบบเมื่อ" in text
 
     page.goto(server + "/staff/admin/admin_users/")
-    page.locator("tr", has_text="screener").first.locator("a[title='แก้ไขรายการ']").click()
+    username = page.locator("td.col-username", has_text=re.compile(r"^\s*screener\s*$"))
+    page.locator("tr", has=username).locator("a[title='แก้ไขรายการ']").click()
     page.wait_for_load_state("load")
     text = readable(page, "edit user")
     chosen = page.locator("#s2id_org_unit .select2-chosen, #org_unit option:checked").first
