@@ -190,6 +190,29 @@ class Readable:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
 
+PG_INT_MAX = 2**31 - 1
+
+
+class SafeKeys:
+    """A forged or mistyped record id (?id=abc, ?id=99999999999) is "not found", never a 500:
+    PostgreSQL refuses text or an out-of-range number for an integer key."""
+
+    def get_one(self, id):  # type: ignore[no-untyped-def]
+        keys = inspect(self.model).primary_key  # type: ignore[attr-defined]
+        if len(keys) == 1 and _python_type(keys[0]) is int:
+            text = str(id).strip()
+            if not text.isdigit() or int(text) > PG_INT_MAX:
+                return None
+        return super().get_one(id)  # type: ignore[misc]
+
+
+def _python_type(column: object) -> type | None:
+    try:
+        return column.type.python_type  # type: ignore[attr-defined]
+    except NotImplementedError:
+        return None
+
+
 class AdminOnly:
     """Only a signed-in official holding the admin role may open these pages."""
 
@@ -240,7 +263,7 @@ def _key(model: object) -> str:
     return "/".join(str(v) for v in inspect(model).identity or ())
 
 
-class AuditedView(AdminOnly, Readable, NoSecrets, ModelView):
+class AuditedView(AdminOnly, SafeKeys, Readable, NoSecrets, ModelView):
     """A model view whose every create, edit and delete is audited in the same transaction."""
 
     can_view_details = True
@@ -271,7 +294,7 @@ class AuditedView(AdminOnly, Readable, NoSecrets, ModelView):
         policies.forget_cached()
 
 
-class ReadOnlyView(AdminOnly, Readable, NoSecrets, ModelView):
+class ReadOnlyView(AdminOnly, SafeKeys, Readable, NoSecrets, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = True
     page_size = 50

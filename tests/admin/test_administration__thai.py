@@ -175,8 +175,11 @@ def test_a_script_in_a_name_stays_text_in_lists_and_selectors(app, people, facto
             html = client.get(url).text
             assert "<script>alert(1)</script>" not in html, url
             assert "&lt;script&gt;alert(1)&lt;/script&gt;กรม (dla)" in html, url
-        for bad in ("abc", "99999999", "1 OR 1=1"):
-            assert client.get(f"/staff/admin/admin_users/edit/?id={bad}").status_code in (302, 404)
+        for bad in ("abc", "99999999", "99999999999", "-1", "1 OR 1=1", "%00"):
+            for table in ("admin_users", "admin_org_units", "admin_audit_events"):
+                for view in ("edit", "details"):
+                    answer = client.get(f"/staff/admin/{table}/{view}/?id={bad}")
+                    assert answer.status_code in (302, 400, 404), (table, view, bad)
     finally:
         with factory.begin() as session:
             unit = session.scalar(select(OrgUnit).where(OrgUnit.code == "dla"))
