@@ -118,6 +118,7 @@ def check(
         specs = [result.parsed.spec, *result.parsed.subprocess_specs.values()]
         every_file = {**diagrams, **{k: v for f in called.values() for k, v in f.items()}}
         resolved = tasktable.resolve(every_file, specs, roles, find_form, has_policy)
+        resolved.forms = {name: _in_order(form) for name, form in resolved.forms.items()}
         result.findings.extend(resolved.findings)
         helpers = set(hooks.HOOKS.helpers)
         where = tasktable.locator(every_file)
@@ -128,6 +129,15 @@ def check(
         result.findings.extend(conditionvars.policy_findings(specs, named, where))
     pins = {k: v for k, v in pins.items() if k in _called_ids(result)}
     return result, resolved, pins, files
+
+
+def _in_order(form: dict) -> dict:
+    """A form with its fields' order written down (`x-order`): PostgreSQL's JSONB keeps an
+    object's keys in its own order, and the inbox would show the fields shuffled."""
+    properties = form.get("properties")
+    if "x-order" in form or not isinstance(properties, dict):
+        return form
+    return {**form, "x-order": list(properties)}
 
 
 def deploy(
