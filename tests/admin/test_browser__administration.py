@@ -106,8 +106,8 @@ def test_an_administrator_reads_every_page_in_thai(
     page.locator("#name_th").fill("น้ำประปา")
     page.locator("#name_en").fill("Water supply")
     page.locator("#keywords").fill('["น้ำประปา"]')
-    page.get_by_role("button", name="บันทึก", exact=True).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="บันทึก", exact=True).click()
     assert "สร้างรายการแล้ว" in page.locator(".alert").first.inner_text()  # Flask-Admin's, in Thai
     with factory() as session:
         assert session.get(Category, new_category_code).name_th == "น้ำประปา"
@@ -132,8 +132,8 @@ def test_an_administrator_reads_every_page_in_thai(
 
     page.goto(server + "/staff/admin/admin_users/")
     username = page.locator("td.col-username", has_text=re.compile(r"^\s*screener\s*$"))
-    page.locator("tr", has=username).locator("a[title='แก้ไขรายการ']").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("tr", has=username).locator("a[title='แก้ไขรายการ']").click()
     text = readable(page, "edit user")
     chosen = page.locator("#s2id_org_unit .select2-chosen, #org_unit option:checked").first
     assert chosen.inner_text().strip() == "ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่ (c5001)"
@@ -150,9 +150,10 @@ def test_an_administrator_who_chose_english_reads_it_in_english(browser, server,
         page.goto(server + "/staff/admin/admin_users/")
         if page.locator(".navbar-toggler").is_visible():  # a phone: the menu opens first
             page.locator(".navbar-toggler").click()
-        page.locator("a[hreflang=en]").first.click()  # the switch in the menu bar
-        page.wait_for_load_state("load")
+        with page.expect_navigation(wait_until="load"):  # to /staff/lang/en and back here
+            page.locator("a[hreflang=en]").first.click()  # the switch in the menu bar
         assert page.url.endswith("/staff/admin/admin_users/")
+        assert "List" in page.locator("ul.nav-tabs").inner_text()
         for name in menu(page, server):
             page.goto(server + name)
             text = readable(page, name)
