@@ -15,6 +15,7 @@ from admin.edge import services
 from engine.access import sessions
 from engine.access.accounts import MIN_PASSWORD, hash_password, password_problem
 from engine.access.rules import TASK_ROLES
+from engine.cases.tasks import release_held
 from engine.models import ROLE_UNITS, ROLES, HolidayOverride
 from engine.reference import areas, directory
 from engine.statuses import STATUSES
@@ -63,6 +64,8 @@ class UserView(AuditedView):
         if not is_created and (password or not model.active):
             reason = "password_changed" if model.active else "deactivated"
             sessions.end_all(self.session, now, model.id, reason)
+        if not is_created:  # deactivated, or a role taken away: the tasks they held go back
+            release_held(self.session, now, g.actor, model)
 
 
 class OrgUnitView(AuditedView):

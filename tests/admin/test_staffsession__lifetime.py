@@ -8,6 +8,7 @@ from sqlalchemy import select
 from admin.staffsession import COOKIE
 from damrong.app import create_app
 from damrong.config import Config
+from engine.cases import tasks
 from engine.models import StaffSession, Task, User
 from tests.admin.conftest import PASSWORD, csrf_of, sign_in
 from tests.admin.test_administration__audited import CSRF as ADMIN_CSRF
@@ -84,7 +85,13 @@ def test_the_lifetimes_come_from_the_configuration(factory, database_url, clock,
     assert Config.from_env({"DAMRONG_PUBLIC_URL": "https://x.go.th"}).secure_cookies
 
 
-def test_deactivation_and_an_administrators_reset_end_every_session(app, people, factory) -> None:
+def test_deactivation_and_an_administrators_reset_end_every_session(
+    app, people, factory, open_cases, clock
+) -> None:
+    [case_id] = open_cases("นายจ้างไม่จ่ายค่าจ้าง")
+    with factory.begin() as session:  # the screener holds the case's screening task
+        task = session.scalars(select(Task).where(Task.case_id == case_id)).one()
+        tasks.claim(session, clock, people["screener"], task.id)
     official, admin = app.test_client(), app.test_client()
     sign_in(official, "screener")
     sign_in(admin, "admin")
@@ -108,6 +115,8 @@ def test_deactivation_and_an_administrators_reset_end_every_session(app, people,
     with factory() as session:
         row = session.scalars(select(StaffSession).where(StaffSession.user_id == user_id)).one()
         assert row.end_reason == "deactivated"
+        held = session.scalars(select(Task).where(Task.case_id == case_id)).one()
+        assert held.assignee_id is None, "the deactivated screener's task went back to the group"
 
 
 def test_a_task_form_posted_after_the_idle_timeout_comes_back_after_signing_in(
