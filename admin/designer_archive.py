@@ -9,7 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from admin.edge import actor, blueprint, services, writing
 from engine.access.checks import check_may_design
 from engine.errors import ValidationFailed
-from engine.workflow import archive
+from engine.workflow import archive, safezip
 from web.i18n import current_lang, t
 
 IMPORT_PAGE = "staff/designer/import.html"
@@ -63,7 +63,7 @@ def _imported(process_id: str | None):  # type: ignore[no-untyped-def]
     upload = request.files.get("archive")
     try:
         if upload is None or not upload.filename:
-            raise archive.refused(
+            raise safezip.refused(
                 "เลือกไฟล์ zip ที่ส่งออกจาก Damrong ก่อน", "Choose a zip exported from Damrong first."
             )
         with writing() as db:
@@ -89,8 +89,8 @@ def _imported(process_id: str | None):  # type: ignore[no-untyped-def]
 
 def _limits() -> dict[str, int]:
     return {
-        "entries": archive.MAX_ENTRIES,
-        "entry_mb": archive.MAX_ENTRY_BYTES // (1024 * 1024),
-        "total_mb": archive.MAX_TOTAL_BYTES // (1024 * 1024),
-        "depth": archive.MAX_JSON_DEPTH,
+        "entries": safezip.MAX_ENTRIES,
+        "entry_mb": safezip.MAX_ENTRY_BYTES // (1024 * 1024),
+        "total_mb": safezip.MAX_TOTAL_BYTES // (1024 * 1024),
+        "depth": safezip.MAX_JSON_DEPTH,
     }

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from damrong import cli_scenarios
+from damrong.cli_files import read_paths
 from damrong.config import Config
 from damrong.wiring import make_sessionmaker
 from engine.access.rules import Actor
@@ -27,7 +28,7 @@ from engine.clock import system_clock
 from engine.db import make_engine
 from engine.errors import DamrongError, DefinitionInvalid, ValidationFailed
 from engine.models import Process
-from engine.workflow import approvals, archive, catalog, definitions, versions
+from engine.workflow import approvals, archive, catalog, safezip, versions
 
 REFUSED = 3
 CLI = Actor.system("cli")
@@ -35,37 +36,6 @@ CLI = Actor.system("cli")
 
 def _factory(config: Config):  # type: ignore[no-untyped-def]
     return make_sessionmaker(make_engine(config.database_url))
-
-
-def read_paths(paths: list[str]) -> dict[str, str]:
-    """The files to deploy from paths: BPMN, DMN and form JSON files, folders, or a zip (an
-    archive from `processes export`, or any zip of diagrams and forms: read by the safe reader)."""
-    files: dict[str, str] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.update(definitions.read_process_files(path))
-        elif path.suffix == ".zip":
-            files.update(_zip_files(path.read_bytes()))
-        else:
-            key = f"forms/{path.name}" if path.suffix == ".json" else path.name
-            files[key] = path.read_text(encoding="utf-8")
-    return files
-
-
-def _zip_files(raw: bytes) -> dict[str, str]:
-    entries = archive.read_zip(raw)
-    if "process.json" in entries:  # an exported version or draft
-        read = archive.read(raw)
-        forms = {f"forms/{n}.json": archive.pretty(f) for n, f in read.forms.items()}
-        return {**read.files, **forms}
-    files = {}
-    for name, data in entries.items():
-        base = Path(name).name
-        if base.endswith((".bpmn", ".dmn", ".json")):
-            key = f"forms/{base}" if base.endswith(".json") else base
-            files[key] = archive.text_of(name, data)
-    return files
 
 
 def operator() -> str:
@@ -318,7 +288,7 @@ def _export(args, session, now) -> dict:  # type: ignore[no-untyped-def]
     if target.suffix == ".zip":
         target.write_bytes(data)
         return {"exported": str(target), "bytes": len(data)}
-    entries = archive.read_zip(data)
+    entries = safezip.read_zip(data)
     for entry, content in entries.items():
         path = target / entry
         path.parent.mkdir(parents=True, exist_ok=True)

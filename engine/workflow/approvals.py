@@ -4,9 +4,8 @@ or an administrator; the one who asked never approves their own request, adminis
 included. Approved, the version is activated at once, or at the requested time by the scheduler
 (`activate_due`). Every step is audited (case None).
 
-Every way to make a version live goes through here: the staff web, the REST API (`ask_or_approve`,
-`deploy_for_approval`) and the command line, which files a request too unless its operator says
-`--without-approval` (`activate_without_approval`: the server's console only, audited as such).
+Every way to make a version live goes through here: the web, the API (`ask_or_approve`,
+`deploy_for_approval`) and the CLI (`activate_without_approval`: the server's console only).
 """
 
 from __future__ import annotations

@@ -5,10 +5,9 @@ it calls by number, the content hash), the BPMN/DMN files at the root, `forms/<n
 `scenarios/<name>.json` pretty-printed with sorted keys. The bytes are deterministic (fixed
 entry times, sorted entries), so exporting twice gives the same zip and git diffs read well.
 
-Reading is for hostile uploads: `read_zip` refuses paths outside the archive, links, nested
-zips, too many entries and entries or totals over the limits (counting the bytes really
-decompressed, not the sizes the headers claim); `read` then refuses deep JSON, text that is not
-UTF-8 and names outside the layout. Every refusal is a ValidationFailed in Thai and English.
+Reading is for hostile uploads: engine/workflow/safezip.py reads the zip (paths, links, nested
+zips, counts and sizes as they really unpack, deep JSON, UTF-8); `read` then refuses names
+outside the layout and a manifest that does not match the diagrams.
 """
 
 from __future__ import annotations
@@ -17,9 +16,7 @@ import io
 import json
 import re
 import stat
-import unicodedata
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,23 +27,18 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.access.checks import check_may_design
 from engine.access.rules import Actor
-from engine.errors import ValidationFailed
 from engine.models import ProcessDefinition, ProcessDraft
-from engine.workflow import definitions, drafts, spiff, versions
+from engine.workflow import definitions, drafts, safezip, spiff, versions
+from engine.workflow.safezip import (
+    json_of,
+    read_zip,
+    refused,
+    text_of,
+)
 
 FORMAT = "damrong-process-archive"
 FORMAT_VERSION = 1
-MAX_ENTRIES = 200
-MAX_ENTRY_BYTES = 5 * 1024 * 1024  # one file, decompressed
-MAX_TOTAL_BYTES = 20 * 1024 * 1024  # every file together, decompressed
-MAX_JSON_DEPTH = 32  # as the API's JSON bodies
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's first instant: the same bytes every time
-FIELD = "archive"
-_CHUNK = 64 * 1024
-_NESTED = (".zip", ".jar", ".7z", ".rar", ".gz", ".tgz", ".bz2", ".xz", ".tar")
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError)
 _LAYOUT = re.compile(
     r"(?P<manifest>process\.json)"
     r"|(?:diagrams/)?(?P<diagram>[^/]+\.(?:bpmn|dmn))"
@@ -65,11 +57,6 @@ class Archive:
     files: dict[str, str] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)
     scenarios: dict[str, dict] = field(default_factory=dict)
-
-
-def refused(th: str, en: str) -> ValidationFailed:
-    """An archive refused, saying why (field «archive»)."""
-    return ValidationFailed.one(FIELD, th, en)
 
 
 def pretty(value: object) -> str:
@@ -131,180 +118,6 @@ def draft_manifest(draft: ProcessDraft) -> dict:
     }
 
 
-def read_zip(
-    raw: bytes,
-    *,
-    max_entries: int = MAX_ENTRIES,
-    max_entry: int = MAX_ENTRY_BYTES,
-    max_total: int = MAX_TOTAL_BYTES,
-    spent: list[int] | None = None,
-) -> dict[str, bytes]:
-    """The files of an untrusted zip by normalised name (folders left out), or ValidationFailed.
-
-    `spent` carries the bytes decompressed by earlier zips of the same upload (one total)."""
-    if not isinstance(raw, bytes | bytearray) or not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise refused("ไฟล์นี้ไม่ใช่ไฟล์ zip", "The file is not a zip archive.")
-    spent = spent if spent is not None else [0]
-    out: dict[str, bytes] = {}
-    seen: set[str] = set()
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            infos = archive.infolist()
-            if len(infos) > max_entries:
-                raise refused(
-                    f"ไฟล์ zip มีได้ไม่เกิน {max_entries} รายการ (มี {len(infos)} รายการ)",
-                    f"A zip may hold at most {max_entries} entries ({len(infos)} found).",
-                )
-            for info in infos:
-                name = _safe_name(info)
-                key = unicodedata.normalize("NFC", name).casefold()
-                if key in seen:
-                    raise refused(
-                        f"ชื่อ «{_shown(name)}» ซ้ำกับรายการอื่นในไฟล์ zip",
-                        f"The name «{_shown(name)}» appears twice in the zip.",
-                    )
-                seen.add(key)
-                if name.endswith("/"):
-                    continue
-                out[name] = _read_entry(archive, info, name, max_entry, max_total, spent)
-    except ValidationFailed:
-        raise
-    except (*_ZIP_ERRORS, RuntimeError) as exc:  # RuntimeError: an encrypted entry
-        raise refused(
-            "อ่านไฟล์ zip ไม่ได้ (ไฟล์เสียหรือใช้รูปแบบที่ไม่รองรับ)",
-            "The zip cannot be read (damaged, or a format that is not supported).",
-        ) from exc
-    return out
-
-
-def _safe_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name when it stays inside the archive; refused otherwise."""
-    raw = info.orig_filename  # before zipfile cuts the name at a NUL
-    shown = _shown(raw)
-    if "\\" in raw or _DRIVE.match(raw) or raw.startswith("/"):
-        raise refused(
-            f"ชื่อ «{shown}» ในไฟล์ zip ชี้ออกนอกไฟล์ (ใช้ \\ ชื่อไดรฟ์ หรือเริ่มด้วย /)",
-            f"The name «{shown}» in the zip points outside it (a backslash, a drive or a "
-            "leading /).",
-        )
-    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
-        raise refused(
-            f"ชื่อ «{shown}» ในไฟล์ zip มีอักขระควบคุม", f"The name «{shown}» holds control characters."
-        )
-    parts = [p for p in raw.split("/") if p not in ("", ".")]
-    if ".." in parts or not parts:
-        raise refused(
-            f"ชื่อ «{shown}» ในไฟล์ zip ชี้ออกนอกไฟล์ (..)",
-            f"The name «{shown}» in the zip points outside it (..).",
-        )
-    if stat.S_ISLNK(info.external_attr >> 16):
-        raise refused(
-            f"«{shown}» เป็นลิงก์ (symlink) ซึ่งไม่รับ", f"«{shown}» is a symbolic link: refused."
-        )
-    if info.flag_bits & 0x1:
-        raise refused(f"«{shown}» ถูกเข้ารหัสไว้", f"«{shown}» is encrypted.")
-    return "/".join(parts) + ("/" if raw.endswith("/") else "")
-
-
-def _read_entry(archive, info, name, max_entry, max_total, spent) -> bytes:  # type: ignore[no-untyped-def]
-    """The entry's bytes, counted as they decompress (a header's sizes may lie: a zip bomb)."""
-    if name.lower().endswith(_NESTED):
-        raise _nested(name)
-    if info.file_size > max_entry:
-        raise _too_big(name, max_entry)
-    chunks, size = [], 0
-    with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            spent[0] += len(chunk)
-            if size > max_entry:
-                raise _too_big(name, max_entry)
-            if spent[0] > max_total:
-                mb = f"{max_total / (1024 * 1024):.3g}"
-                raise refused(
-                    f"เนื้อหาในไฟล์ zip รวมกันเกิน {mb} MB เมื่อแตกไฟล์",
-                    f"The zip's content is over {mb} MB in all once unpacked.",
-                )
-            chunks.append(chunk)
-    data = b"".join(chunks)
-    if data.startswith(_ZIP_MAGIC):
-        raise _nested(name)
-    return data
-
-
-def _nested(name: str) -> ValidationFailed:
-    return refused(
-        f"«{_shown(name)}» เป็นไฟล์บีบอัดซ้อนอยู่ในไฟล์ zip ซึ่งไม่รับ",
-        f"«{_shown(name)}» is an archive inside the zip: refused.",
-    )
-
-
-def _too_big(name: str, limit: int) -> ValidationFailed:
-    mb = limit / (1024 * 1024)
-    return refused(
-        f"«{_shown(name)}» ใหญ่เกิน {mb:g} MB เมื่อแตกไฟล์",
-        f"«{_shown(name)}» is over {mb:g} MB once unpacked.",
-    )
-
-
-def _shown(name: str) -> str:
-    """A name as a message may show it: short, control characters made visible."""
-    return "".join(c if c.isprintable() else "?" for c in name)[:80]
-
-
-def text_of(name: str, raw: bytes) -> str:
-    """An entry as UTF-8 text (a leading byte-order mark dropped), or ValidationFailed."""
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise refused(
-            f"«{_shown(name)}» ไม่ใช่ข้อความ UTF-8", f"«{_shown(name)}» is not UTF-8 text."
-        ) from exc
-
-
-def json_of(name: str, raw: bytes) -> dict:
-    """An entry as a JSON object, refused when deeper than MAX_JSON_DEPTH or not an object."""
-    text = text_of(name, raw)
-    if depth(text) > MAX_JSON_DEPTH:
-        raise refused(
-            f"«{_shown(name)}» ซ้อนกันลึกเกิน {MAX_JSON_DEPTH} ชั้น",
-            f"«{_shown(name)}» is nested deeper than {MAX_JSON_DEPTH} levels.",
-        )
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise refused(
-            f"«{_shown(name)}» ไม่ใช่ JSON ที่ถูกต้อง", f"«{_shown(name)}» is not valid JSON."
-        ) from exc
-    if not isinstance(value, dict):
-        raise refused(
-            f"«{_shown(name)}» ต้องเป็นออบเจ็กต์ JSON", f"«{_shown(name)}» must be a JSON object."
-        )
-    return value
-
-
-def depth(text: str) -> int:
-    """How deep the brackets of a JSON text nest (strings skipped), without parsing it."""
-    level = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            level += 1
-            deepest = max(deepest, level)
-        elif char in "]}":
-            level -= 1
-    return deepest
-
-
 def read(raw: bytes, process_id: str | None = None) -> Archive:
     """An exported archive read back (checked), or ValidationFailed saying what is wrong.
 
@@ -315,9 +128,9 @@ def read(raw: bytes, process_id: str | None = None) -> Archive:
         match = _LAYOUT.fullmatch(name)
         if match is None:
             raise refused(
-                f"«{_shown(name)}» ไม่ใช่ไฟล์ที่รับ (รับเฉพาะ process.json ไฟล์ .bpmn/.dmn "
+                f"«{safezip.shown(name)}» ไม่ใช่ไฟล์ที่รับ (รับเฉพาะ process.json ไฟล์ .bpmn/.dmn "
                 "forms/<ชื่อ>.json และ scenarios/<ชื่อ>.json)",
-                f"«{_shown(name)}» is not expected (only process.json, .bpmn/.dmn files, "
+                f"«{safezip.shown(name)}» is not expected (only process.json, .bpmn/.dmn files, "
                 "forms/<name>.json and scenarios/<name>.json).",
             )
         if match["manifest"]:
@@ -330,10 +143,10 @@ def read(raw: bytes, process_id: str | None = None) -> Archive:
             out.scenarios[match["scenario"]] = json_of(name, data)
     out.process_id = _manifest_process(out.manifest)
     if process_id is not None and out.process_id != process_id:
+        theirs, ours = safezip.shown(out.process_id), safezip.shown(process_id)
         raise refused(
-            f"ไฟล์นี้เป็นของกระบวนงาน «{_shown(out.process_id)}» ไม่ใช่ «{_shown(process_id)}»",
-            f"The archive is of the process «{_shown(out.process_id)}», "
-            f"not «{_shown(process_id)}».",
+            f"ไฟล์นี้เป็นของกระบวนงาน «{theirs}» ไม่ใช่ «{ours}»",
+            f"The archive is of the process «{theirs}», not «{ours}».",
         )
     _check_diagrams(out)
     return out
@@ -342,8 +155,8 @@ def read(raw: bytes, process_id: str | None = None) -> Archive:
 def _put_diagram(out: Archive, name: str, text: str) -> None:
     if not drafts.FILE_NAME.fullmatch(name) or name in out.files:
         raise refused(
-            f"ชื่อไฟล์ «{_shown(name)}» ใช้ไม่ได้หรือซ้ำกัน",
-            f"The file name «{_shown(name)}» is not allowed or appears twice.",
+            f"ชื่อไฟล์ «{safezip.shown(name)}» ใช้ไม่ได้หรือซ้ำกัน",
+            f"The file name «{safezip.shown(name)}» is not allowed or appears twice.",
         )
     out.files[name] = text
 
@@ -371,7 +184,8 @@ def _check_diagrams(out: Archive) -> None:
             root = spiff.xml(text)
         except (etree.XMLSyntaxError, ValueError) as exc:
             raise refused(
-                f"«{_shown(name)}» ไม่ใช่ XML ที่อ่านได้", f"«{_shown(name)}» is not readable XML."
+                f"«{safezip.shown(name)}» ไม่ใช่ XML ที่อ่านได้",
+                f"«{safezip.shown(name)}» is not readable XML.",
             ) from exc
         if name.endswith(".bpmn"):
             defined |= {p.get("id") for p in root.iter(f"{definitions.BPMN}process")}

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 
 from engine.errors import ValidationFailed
-from engine.workflow import archive, definitions
+from engine.workflow import archive, definitions, safezip
 
 MANIFEST = {"format": archive.FORMAT, "process_id": "complaint", "version": 1}
 
@@ -152,7 +152,7 @@ def test_a_hostile_archive_is_refused_in_thai_and_english(case):
     raw, words = HOSTILE[case]
     with pytest.raises(ValidationFailed) as refused:
         archive.read(raw)
-    th, en = refused.value.fields[archive.FIELD]
+    th, en = refused.value.fields[safezip.FIELD]
     assert th and en and th != en
     assert any("\u0e00" <= c <= "\u0e7f" for c in th)  # Thai
     if words:
@@ -164,19 +164,19 @@ def test_a_zip_bomb_is_stopped_while_it_unpacks_not_after():
     assert len(raw) < 200_000  # 50 MB unpacked from under 200 KB
     # Even with the header's size allowed, the bytes really unpacked are counted as they come.
     with pytest.raises(ValidationFailed) as refused:
-        archive.read_zip(raw, max_entry=100_000_000, max_total=1_000_000)
-    assert "in all once unpacked" in refused.value.fields[archive.FIELD][1]
+        safezip.read_zip(raw, max_entry=100_000_000, max_total=1_000_000)
+    assert "in all once unpacked" in refused.value.fields[safezip.FIELD][1]
 
 
 def test_json_depth_counts_brackets_outside_strings():
-    assert archive.depth('{"a": "[[[[{{{{"}') == 1
-    assert archive.depth('{"a": [{"b": "\\"]"}]}') == 3
-    assert archive.depth(DEEP.decode()) == 100
+    assert safezip.depth('{"a": "[[[[{{{{"}') == 1
+    assert safezip.depth('{"a": [{"b": "\\"]"}]}') == 3
+    assert safezip.depth(DEEP.decode()) == 100
 
 
 def test_the_zip_of_an_api_upload_uses_the_same_reader_and_its_total():
     spent = [0]
-    archive.read_zip(zipped({"a.bpmn": b" " * 1000}), spent=spent)
+    safezip.read_zip(zipped({"a.bpmn": b" " * 1000}), spent=spent)
     assert spent == [1000]
     with pytest.raises(ValidationFailed):
-        archive.read_zip(zipped({"b.bpmn": b" " * 1000}), max_total=1500, spent=spent)
+        safezip.read_zip(zipped({"b.bpmn": b" " * 1000}), max_total=1500, spent=spent)
