@@ -137,7 +137,6 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("staff.designer_testrun_diagram", "draft"): "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_version_testrun", "-"): "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_version_testrun_diagram", "-"): "in  403 403 403 403 403 403 403 403 200 200",
-    ("staff.designer_compare", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_forms", "draft"):       "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_form", "draft"):        "in  403 403 403 403 403 403 403 403 200 200",
     ("staff.designer_compare", "-"):         "in  403 403 403 403 403 403 403 403 200 200",
@@ -448,7 +447,6 @@ STATIC_ARGS = {
         f"staff.designer_{name}": {"process_id": "complaint"}
         for name in ("process", "new_draft", "migrate", "migrate_run")
     },
-    "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_compare": {"process_id": "complaint", "from": 2, "to": 3},
     "staff.designer_request": {"process_id": "complaint", "version": 3},
     "staff.designer_retire": {"process_id": "complaint", "version": 3},

@@ -105,7 +105,6 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "staff.designer_export_draft": "a draft's zip: diagrams, forms, no case text",
     "staff.designer_import_page": "the upload form for a process zip: no case text",
     "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
-    "staff.designer_compare": "two versions' diagrams and changed element ids: no case text",
     "staff.designer_migration": "a migration run: case ids, statuses, element ids, reasons",
     "staff.designer_testrun": "a draft's test-runs: element ids, statuses, a made-up case's "
     "tasks and notices, no real case text",
