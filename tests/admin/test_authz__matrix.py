@@ -461,7 +461,10 @@ STATIC_ARGS = {
         "s": "eNqrVspLzE1VslLKTSwpyqxQqgUANBsF8Q==",
     },
     "staff.designer_testrun_delete": {"name": "refer_agency_and_close"},
-    **{f"staff.designer_{name}": {"name": "review"} for name in ("form", "form_post", "form_preview")},
+    **{
+        f"staff.designer_{name}": {"name": "review"}
+        for name in ("form", "form_post", "form_preview")
+    },
 }
 DESIGNER_TARGETS = {  # tests/admin/test_designer__pages.py designer_world
     "draft": "draft_id",
@@ -534,7 +537,9 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "staff.designer_testrun_save": {"scenario": '{"name": "unsaved"}', "name": "matrix"},
     }
     if endpoint in ("staff.designer_form_post", "staff.designer_form_preview"):
-        return builder_state(client, url(client.application, "staff.designer_form", target, world, ""))
+        return builder_state(
+            client, url(client.application, "staff.designer_form", target, world, "")
+        )
     return forms.get(endpoint, {})
 
 
