@@ -264,6 +264,17 @@ def check_may_design(actor: Actor) -> None:
     )
 
 
+def check_server_console(actor: Actor) -> None:
+    """Raise PermissionDenied unless the server's own command line acts (a system actor): what
+    only an operator at the server may do, never a staff member's page or token."""
+    if actor.kind == "system":
+        return
+    raise PermissionDenied(
+        "Only the server's command line may make a version live without a second person.",
+        "เฉพาะคำสั่งบนเครื่องแม่ข่ายเท่านั้นที่เปิดใช้รุ่นได้โดยไม่ต้องมีผู้อนุมัติคนที่สอง",
+    )
+
+
 def check_may_manage_keys(actor: Actor) -> None:
     """Raise PermissionDenied unless the actor is an administrator (or the command line)."""
     if actor.kind == "system" or (actor.kind == "staff" and actor.has("admin")):

@@ -22,11 +22,12 @@ from engine.access.checks import (
     check_may_approve_activation,
     check_may_cancel_activation,
     check_may_design,
+    check_server_console,
     may_approve_activation,
 )
 from engine.access.rules import Actor
 from engine.clock import Clock
-from engine.errors import Conflict, DamrongError, NotFound, PermissionDenied, ValidationFailed
+from engine.errors import Conflict, DamrongError, NotFound, ValidationFailed
 from engine.models import ActivationRequest, Process
 from engine.workflow import catalog, versions
 
@@ -179,11 +180,7 @@ def activate_without_approval(
     """The server's console only (a system actor, never a staff member's token or page): make
     a version live at once, audited as a direct activation by `operator`; requests still
     waiting for that version are withdrawn, saying so."""
-    if actor.kind != "system":
-        raise PermissionDenied(
-            "Only the server's command line may make a version live without a second person.",
-            "เฉพาะคำสั่งบนเครื่องแม่ข่ายเท่านั้นที่เปิดใช้รุ่นได้โดยไม่ต้องมีผู้อนุมัติคนที่สอง",
-        )
+    check_server_console(actor)
     done = catalog.activate(session, now, actor, process_id, version)
     journal.record(
         session,

@@ -148,10 +148,16 @@ def test_an_administrator_who_chose_english_reads_it_in_english(browser, server,
         context, page, problems = open_page(browser, width, height)
         sign_in(page, server, "admin")
         page.goto(server + "/staff/admin/admin_users/")
+        switch = page.locator("a[hreflang=en]").first  # the switch in the menu bar
         if page.locator(".navbar-toggler").is_visible():  # a phone: the menu opens first
             page.locator(".navbar-toggler").click()
-        with page.expect_navigation(wait_until="load"):  # to /staff/lang/en and back here
-            page.locator("a[hreflang=en]").first.click()  # the switch in the menu bar
+            switch.wait_for(state="visible")
+            # Followed by its address: a click during the menu's opening animation can land
+            # before the link is still, and the navigation it should start never comes.
+            page.goto(server + switch.get_attribute("href"), wait_until="load")
+        else:
+            with page.expect_navigation(wait_until="load"):  # to /staff/lang/en and back here
+                switch.click()
         assert page.url.endswith("/staff/admin/admin_users/")
         assert "List" in page.locator("ul.nav-tabs").inner_text()
         for name in menu(page, server):
