@@ -29,7 +29,16 @@ from engine.models.processes import (
     ProcessDraft,
     WorkflowRole,
 )
-from engine.models.reference import ROLES, ApiToken, Area, Category, DirectoryEntry, OrgUnit, User
+from engine.models.reference import (
+    ROLES,
+    ApiToken,
+    Area,
+    Category,
+    DirectoryEntry,
+    Letterhead,
+    OrgUnit,
+    User,
+)
 from engine.models.sla import HolidayOverride, SlaPolicy, SlaRecord
 from engine.models.work import AuditEvent, AuditHead, OutboxMessage, Task, Timer
 
@@ -52,6 +61,7 @@ __all__ = [
     "HolidayOverride",
     "IdentityView",
     "IdempotencyRecord",
+    "Letterhead",
     "OrgUnit",
     "OutboxMessage",
     "Process",

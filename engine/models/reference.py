@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, UTCDateTime
@@ -47,6 +47,10 @@ class OrgUnit(Base):
     forward_needs_approval: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Whom a letter to this unit is addressed to (เรียน ปลัดกระทรวงแรงงาน): its head's position;
+    # empty: "หัวหน้า" and the unit's name (admin/documents.py).
+    head_position_th: Mapped[str | None] = mapped_column(String(200))
+    head_position_en: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def is_agency(self) -> bool:
@@ -96,6 +100,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(2), default="th")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The official's position as they sign letters (ตำแหน่ง), under their name in parentheses.
+    position: Mapped[str | None] = mapped_column(String(200))
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
 
@@ -119,6 +125,24 @@ class ApiToken(Base):
 
 
 Index("ix_org_units_kind_area", OrgUnit.kind, OrgUnit.area_code)
+
+
+class Letterhead(Base):
+    """The image at the top of a center's letters (the Garuda emblem or its letterhead), checked
+    and re-encoded (engine/reference/letterheads.py); org_unit_id None: the national default.
+    A new upload is a new row, so its id names one image for ever (cached by browsers)."""
+
+    __tablename__ = "letterheads"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DirectoryEntry(Base):
