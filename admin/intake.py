@@ -16,6 +16,7 @@ from engine.cases.intake import STAFF_CHANNELS, get_case, open_case
 from engine.errors import NotFound, ValidationFailed
 from engine.reference.choices import seed_choices
 from web.i18n import current_lang
+from web.links import public_url
 
 FORM = "intake"
 HIDDEN = ("channel", "lat", "lon")  # the channel is chosen apart; staff do not pin maps here
@@ -67,7 +68,7 @@ def intake_submit():  # type: ignore[no-untyped-def]
         message = ("กรุณาเลือกช่องทางที่รับเรื่อง", "Choose how the complaint came in.")
         return _page(data, {"channel": message}, channel, 422)
     data["channel"] = channel
-    track_url = services().config.base_url.rstrip("/") + TRACKING_PATH
+    track_url = public_url(TRACKING_PATH)
     try:
         with writing() as db:
             opened = open_case(db, services().clock, actor(), data)
@@ -98,6 +99,6 @@ def receipt_pdf():  # type: ignore[no-untyped-def]
                 {"secret": ("รหัสลับไม่ตรงกับเรื่องนี้", "The secret does not match this case.")}
             )
         query = urlencode({"code": case.tracking_code})
-        track_url = f"{services().config.base_url.rstrip('/')}{TRACKING_PATH}?{query}"
+        track_url = public_url(f"{TRACKING_PATH}?{query}")
         receipt = documents.receipt(case, secret, track_url)
     return pdf.response(pdf.receipt(receipt, now), f"receipt-{receipt.tracking_code}.pdf")

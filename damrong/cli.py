@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
 import sys
 
 from damrong import cli_audit, cli_check, cli_processes
-from damrong.config import Config
+from damrong.config import Config, served_address
 from damrong.migrate import upgrade
 from damrong.wiring import make_sessionmaker
 from engine.clock import system_clock
@@ -124,6 +125,15 @@ def cmd_open311_key(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _served_at(config: Config, host: str, port: int) -> Config:
+    """The config with the address served: links' fallback, and (through the environment, for
+    the scheduler here and in a child process) the address messages carry when no
+    DAMRONG_BASE_URL is set."""
+    served = served_address(host, port)
+    os.environ["DAMRONG_SERVED_URL"] = served
+    return dataclasses.replace(config, served_url=served)
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the web app with waitress, with the scheduler embedded unless told otherwise."""
     from waitress import serve
@@ -134,6 +144,7 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     if args.workers < 1 or args.threads < 1:
         print("error: --workers and --threads must be at least 1", file=sys.stderr)
         return 2
+    config = _served_at(config, args.host, args.port)
     banner = (
         f"Damrong is running at http://{args.host}:{args.port}/ "
         f"(API: http://{args.host}:{args.port}/api/v1/openapi.json)"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVED_URL = "http://127.0.0.1:8000"
 
 
 def _default_database_url() -> str:
@@ -64,13 +67,42 @@ def _count_setting(name: str, text: str) -> int:
     return int(text)
 
 
+def _public_address(name: str, text: str) -> str:
+    """An http(s) address with a host and nothing after the path, or a start-up error."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"DAMRONG_{name} must be the public address, "
+            f"e.g. https://damrong.example.go.th: {text!r}"
+        )
+    return text.strip().rstrip("/")
+
+
+def served_address(host: str, port: int) -> str:
+    """The address `damrong serve --host --port` is reached at; on every interface (0.0.0.0),
+    the machine's name."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.gethostname()
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    return f"http://{host}:{port}"
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings for one process; tests build their own."""
 
     database_url: str = field(default_factory=_default_database_url)
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
-    base_url: str = "http://127.0.0.1:8000"
+    # The public address absolute links start with (DAMRONG_BASE_URL); empty: none configured,
+    # then the visitor's host when allowed (web/links.py), else served_url.
+    base_url: str = ""
+    allowed_hosts: str = (
+        ""  # DAMRONG_ALLOWED_HOSTS, comma-separated; empty: web/links.py's defaults
+    )
+    served_url: str = (
+        SERVED_URL  # where `damrong serve` listens (it sets this; `make run`'s default)
+    )
     timer_sweep_seconds: int = 30
     max_request_bytes: int = 2 * 1024 * 1024
     map_tile_url: str = ""  # e.g. an OpenStreetMap tile server's {z}/{x}/{y} URL; none: outlines
@@ -100,10 +132,13 @@ class Config:
         else:
             key_file = env.get("DAMRONG_SECRET_KEY_FILE") or str(ROOT / "var" / "secret_key")
             values["secret_key"] = stored_secret_key(Path(key_file))
-        if env.get("DAMRONG_BASE_URL"):
-            values["base_url"] = env["DAMRONG_BASE_URL"]
-        if env.get("DAMRONG_PUBLIC_URL"):  # another name for the public address
-            values["base_url"] = env["DAMRONG_PUBLIC_URL"]
+        for name in ("BASE_URL", "PUBLIC_URL"):  # PUBLIC_URL: another name for BASE_URL
+            if env.get(f"DAMRONG_{name}"):
+                values["base_url"] = _public_address(name, env[f"DAMRONG_{name}"])
+        if env.get("DAMRONG_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = env["DAMRONG_ALLOWED_HOSTS"]
+        if env.get("DAMRONG_SERVED_URL"):  # set by `damrong serve` for the processes it starts
+            values["served_url"] = env["DAMRONG_SERVED_URL"]
         for name in ("session_idle_minutes", "session_max_hours"):
             if env.get(f"DAMRONG_{name.upper()}"):
                 values[name] = max(1, int(env[f"DAMRONG_{name.upper()}"]))

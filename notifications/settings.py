@@ -18,6 +18,8 @@ def _clock_time(text: str) -> time:
 class Settings:
     """Channels, retry policy and quiet hours for one dispatcher."""
 
+    # The public address links in messages start with: DAMRONG_BASE_URL, else the address
+    # `damrong serve` was started with (it sets DAMRONG_SERVED_URL for its scheduler).
     base_url: str = "http://127.0.0.1:8000"
     smtp_url: str | None = None
     smtp_user: str | None = None
@@ -62,7 +64,6 @@ class Settings:
         """Read DAMRONG_* variables, falling back to the defaults."""
         env = dict(os.environ if environ is None else environ)
         text = {
-            "base_url": "DAMRONG_BASE_URL",
             "smtp_url": "DAMRONG_SMTP_URL",
             "smtp_user": "DAMRONG_SMTP_USER",
             "smtp_password": "DAMRONG_SMTP_PASSWORD",
@@ -76,6 +77,9 @@ class Settings:
             "webhook_ca_file": "DAMRONG_WEBHOOK_CA_FILE",
         }
         values: dict[str, object] = {k: env[v] for k, v in text.items() if env.get(v)}
+        for name in ("DAMRONG_SERVED_URL", "DAMRONG_BASE_URL", "DAMRONG_PUBLIC_URL"):  # last wins
+            if env.get(name):
+                values["base_url"] = env[name].strip()
         if env.get("DAMRONG_OUTBOX_MAX_ATTEMPTS"):
             values["max_attempts"] = int(env["DAMRONG_OUTBOX_MAX_ATTEMPTS"])
         if env.get("DAMRONG_NOTIFY_TIMEOUT_SECONDS"):

@@ -25,6 +25,7 @@ from portal.pages import (
     services,
     writing,
 )
+from web.links import public_url
 
 HONEYPOT = "website"
 RECEIPT_KEY = "portal_receipt"
@@ -176,7 +177,7 @@ def link_path(code: str) -> str:
 
 def tracking_link(path: str) -> str:
     """A link path made absolute with the portal's public address, for keeping."""
-    return services().config.base_url.rstrip("/") + path
+    return public_url(path)
 
 
 def _receipt(shown: dict):  # type: ignore[no-untyped-def]

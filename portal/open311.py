@@ -25,6 +25,7 @@ from web import edge
 from web.errors import status_for
 from web.guessing import guessing
 from web.inputs import finite_only
+from web.links import public_url
 
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -164,7 +165,7 @@ def _limit_reads() -> None:
 
 def _check_jurisdiction() -> None:
     given = request.values.get("jurisdiction_id", "").strip()  # empty means absent
-    host = urlsplit(edge.services().config.base_url).hostname
+    host = urlsplit(public_url("/")).hostname
     if given and given not in {JURISDICTION, host}:
         raise errors.NotFound(
             f"Unknown jurisdiction_id «{given}»; this endpoint serves «{JURISDICTION}».",
@@ -179,7 +180,7 @@ def _check_jurisdiction() -> None:
 def discovery(fmt: str) -> Response:
     """Where this endpoint lives and which formats it speaks."""
     _format(fmt)
-    base = edge.services().config.base_url.rstrip("/")
+    base = public_url("")
     body = {
         "changeset": CHANGESET,
         "contact": "ศูนย์ดำรงธรรม กระทรวงมหาดไทย สายด่วน 1567 (Damrongdhamma Center, hotline 1567)",

@@ -1,0 +1,194 @@
+"""Absolute links (receipts, the case page, messages) carry the public address: the configured
+one, else the visitor's host only when it is allowed; a forged Host never reaches a link, a
+redirect or a message (issue 16, item 9)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from damrong.app import create_app
+from damrong.config import Config
+from notifications.dispatcher import dispatch_outbox
+from tests.admin.conftest import csrf_of, people, sign_in  # noqa: F401  (people: a fixture)
+from tests.engine.helpers import open_case
+from tests.notifications.conftest import smtp_sink  # noqa: F401  (a fixture)
+from tests.portal.conftest import complaint, csrf
+
+PUBLIC = "https://damrong.example.go.th"
+SERVED = "http://10.0.0.7:8714"
+FORGED = "evil.example"
+CITIZEN = {"name": "สมหญิง รักงาน", "email": "somying@example.com"}
+URL = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def _app(database_url, clock, **settings):  # type: ignore[no-untyped-def]
+    config = Config(database_url=database_url, secret_key="test", **settings)
+    return create_app(config, clock=clock)
+
+
+def _staff_receipt(app, host: str) -> str:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    base = f"http://{host}"
+    page = client.get("/staff/signin", base_url=base).text
+    client.post(
+        "/staff/signin",
+        data={"username": "intake", "password": "damrong1567", "csrf_token": csrf_of(page)},
+        base_url=base,
+    )
+    form = client.get("/staff/intake", base_url=base).text
+    data = {
+        "csrf_token": csrf_of(form),
+        "channel": "phone",
+        "title": "น้ำประปาไม่ไหลทั้งหมู่บ้าน",
+        "description": "น้ำประปาไม่ไหลมาสามวันแล้ว ชาวบ้านเดือดร้อนมาก",
+        "category": "local_nuisance",
+        "area_code:province": "50",
+        "area_code:district": "5001",
+        "area_code:subdistrict": "500101",
+        "complainant.name": "สมชาย ใจดี",
+        "consent": "true",
+    }
+    receipt = client.post("/staff/intake", data=data, base_url=base)
+    assert receipt.status_code == 200, receipt.text[:2000]
+    return receipt.text
+
+
+def _portal_link(app, host: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The link the citizen's receipt prints, and the same link on the case page it opens."""
+    client = app.test_client()
+    base = f"http://{host}"
+    form = client.get("/portal/complaint", base_url=base).text
+    token = re.search(r'name="_csrf" value="([^"]+)"', form)[1]
+    receipt = client.post(
+        "/portal/complaint", data=complaint(_csrf=token), base_url=base, follow_redirects=True
+    )
+    assert receipt.status_code == 200, receipt.text[:2000]
+    found = re.search(r'id="tracking-link" href="([^"]+)">([^<]+)<', receipt.text)
+    path, link = found[1], found[2]
+    page = client.get(path, base_url=base)
+    assert page.status_code == 200
+    on_case_page = re.search(r'class="portal-link">.*?<a href="[^"]+">([^<]+)<', page.text, re.S)
+    return link, on_case_page[1]
+
+
+def test_a_configured_public_address_is_on_every_link_whatever_the_host(
+    people, factory, database_url, clock
+):
+    app = _app(database_url, clock, base_url=PUBLIC)
+    for host in ("localhost", "10.0.0.7:8714", FORGED):
+        staff_page = _staff_receipt(app, host)
+        assert f"{PUBLIC}/portal/track" in staff_page, host
+        receipt_link, case_link = _portal_link(app, host)
+        assert receipt_link.startswith(f"{PUBLIC}/portal/t/"), receipt_link
+        assert case_link == receipt_link
+        assert FORGED not in staff_page + receipt_link
+
+
+def test_a_message_the_scheduler_sends_carries_the_configured_address(
+    factory, clock, staff, smtp_sink, monkeypatch
+):
+    monkeypatch.setenv("DAMRONG_BASE_URL", PUBLIC)
+    monkeypatch.setenv("DAMRONG_SERVED_URL", SERVED)  # the configured address wins over it
+    monkeypatch.setenv("DAMRONG_SMTP_URL", smtp_sink.url)
+    _case_id, code, _secret = open_case(factory, clock, staff["intake"], complainant=CITIZEN)
+
+    dispatch_outbox(factory, clock)  # as the scheduler runs it: settings from the environment
+
+    [mail] = smtp_sink.box.messages
+    assert f"{PUBLIC}/portal/track?code={code}" in mail.get_body(("plain",)).get_content()
+
+
+def test_without_one_links_use_the_visitors_host_when_it_is_allowed(
+    people, factory, database_url, clock
+):
+    listed = _app(database_url, clock, allowed_hosts="damrong.local, .moi.go.th")
+    for host in ("damrong.local:8080", "center.moi.go.th"):
+        assert f"http://{host}/portal/track" in _staff_receipt(listed, host)
+        receipt_link, case_link = _portal_link(listed, host)
+        assert receipt_link.startswith(f"http://{host}/portal/t/") and case_link == receipt_link
+    # By default: the address served (what `damrong serve` prints), localhost and 127.0.0.1.
+    default = _app(database_url, clock, served_url=SERVED)
+    for host in ("10.0.0.7:8714", "localhost:8000", "127.0.0.1:5000"):
+        assert f"http://{host}/portal/track" in _staff_receipt(default, host)
+        assert _portal_link(default, host)[0].startswith(f"http://{host}/portal/t/")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [FORGED, f"{FORGED}:8714", f"10.0.0.7.{FORGED}", "moi.go.th.evil.example", "damrong.local"],
+)
+def test_a_forged_host_never_reaches_a_link_or_a_redirect(
+    people, factory, database_url, clock, host
+):
+    app = _app(database_url, clock, served_url=SERVED, allowed_hosts="10.0.0.7, .moi.go.th")
+    staff_page = _staff_receipt(app, host)
+    assert f"{SERVED}/portal/track" in staff_page  # the address served instead
+    receipt_link, case_link = _portal_link(app, host)
+    assert receipt_link.startswith(f"{SERVED}/portal/t/") and case_link == receipt_link
+    client = app.test_client()
+    base = f"http://{host}"
+    answers = [
+        client.get("/", base_url=base, headers={"Accept": "text/html"}),
+        client.get("/staff/", base_url=base),
+        client.get("/staff/inbox", base_url=base),
+        client.get("/portal/receipt", base_url=base),
+        client.post(
+            "/portal/track",
+            data={"code": "0000-0000-000", "secret": "x", "_csrf": csrf(client)},
+            base_url=base,
+        ),
+        client.get("/open311/v2/discovery.json", base_url=base),
+        client.get("/directory?q=1567", base_url=base),
+    ]
+    for answer in answers:
+        assert answer.status_code < 500
+        headers = " ".join(f"{k}: {v}" for k, v in answer.headers.items())
+        assert "evil" not in headers and "damrong.local" not in headers, headers
+        assert not [u for u in URL.findall(answer.text) if "evil" in u or "damrong.local" in u]
+    assert f"{SERVED}/open311/v2" in answers[5].text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_without_one_the_scheduler_of_damrong_serve_uses_the_address_it_serves(
+    factory, clock, staff, database_url, smtp_sink
+):
+    clock.set(datetime.now(UTC) - timedelta(minutes=1))  # due by the real clock serve runs on
+    _case_id, code, _secret = open_case(factory, clock, staff["intake"], complainant=CITIZEN)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in PUBLIC_ADDRESS_VARIABLES}
+    env |= {
+        "DAMRONG_DATABASE_URL": database_url,
+        "DAMRONG_SMTP_URL": smtp_sink.url,
+        "DAMRONG_TIMER_SWEEP_SECONDS": "1",  # the outbox is dispatched every second
+    }
+    command = [sys.executable, "-m", "damrong.cli", "serve", "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not smtp_sink.box.messages and server.poll() is None:
+            assert time.monotonic() < deadline, "no message within a minute"
+            time.sleep(0.2)  # waiting for another process, not for a timer
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert smtp_sink.box.messages, output[-3000:]
+    text = smtp_sink.box.messages[0].get_body(("plain",)).get_content()
+    assert f"http://127.0.0.1:{port}/portal/track?code={code}" in text
+
+
+PUBLIC_ADDRESS_VARIABLES = ("DAMRONG_BASE_URL", "DAMRONG_PUBLIC_URL", "DAMRONG_SERVED_URL")
