@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import redaction
+from engine.cases import disclosure
 from engine.models import (
     Area,
     Case,
-    CaseNote,
     Category,
     ForwardRequest,
     OrgUnit,
@@ -88,7 +88,7 @@ def build(
         context["name"] = case.complainant_name
     context["agency"] = _agency_name(session, case, payload, lang)
     if audience == "citizen" and event in NOTE_EVENTS:
-        context["note"] = _latest_public_note(session, case.id)
+        context["note"] = _citizen_note(session, case, event)
     if payload.get("step"):
         context["task"] = _task(session, case.id, str(payload["step"]), payload, lang)
     if audience == "staff" and payload.get("forward_request_id"):
@@ -154,13 +154,14 @@ def _agency_name(session: Session, case: Case, payload: Mapping[str, Any], lang:
     return unit.name_th if lang == "th" else unit.name_en
 
 
-def _latest_public_note(session: Session, case_id: int) -> str | None:
-    return session.scalar(
-        select(CaseNote.body)
-        .where(CaseNote.case_id == case_id, CaseNote.public.is_(True))
-        .order_by(CaseNote.id.desc())
-        .limit(1)
-    )
+def _citizen_note(session: Session, case: Case, event: str) -> str | None:
+    """What a citizen's message may quote (engine/cases/disclosure.py decides): the result the
+    center accepted, or the center's own words; never an agency's unchecked progress text."""
+    if event == "progress_reported":
+        return None
+    if event == "result_ready":
+        return disclosure.accepted_result(session, case)
+    return disclosure.latest_center_note(session, case)
 
 
 def _task(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import redaction
+from engine.cases import disclosure
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, Category, OrgUnit, Referral
 from engine.reference import areas
@@ -212,7 +213,8 @@ def _record(
     return {
         "service_request_id": str(case.id),
         "status": STATUSES[case.status].open311,
-        "status_notes": status_label(case.status, lang),
+        # Under review, the fixed line the complainant reads too (never the agency's text).
+        "status_notes": disclosure.status_line(case, lang) or status_label(case.status, lang),
         "service_name": (category.name_en if lang == "en" else category.name_th)
         if category
         else case.category_code,

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from engine.access import secrets
 from engine.access.rules import Actor
 from engine.cases.ratings import RATABLE_STATUSES, rate_case
-from engine.cases.tracking import find_own_case, public_view
+from engine.cases.tracking import find_own_case, own_files, public_view, rated_at
 from engine.errors import CaseNotFound, NotWaiting, RateLimited, ValidationFailed
-from engine.models import Case, CaseAttachment, CaseNote, Timer
+from engine.models import Case, CaseNote, Timer
 from engine.statuses import FINAL_STATUSES, STATUSES
 from engine.workflow.messages import send_message
 from forms.formdata import format_date
@@ -109,11 +109,10 @@ def render_case(
             .order_by(CaseNote.id.desc())
             .limit(1)
         )
-        sent_files = db.scalars(
-            select(CaseAttachment.filename)
-            .where(CaseAttachment.case_id == case_id, CaseAttachment.uploaded_by == "complainant")
-            .order_by(CaseAttachment.id)
-        ).all()
+        sent_files = [
+            {"filename": f.filename, "thumbnail": uploads.thumbnail(f.content_type, f.content)}
+            for f in own_files(db, case_id)
+        ]
         # While resolved, the case waits on one timer: the end of its reopen window.
         reopen_until = db.scalar(select(func.min(Timer.fire_at)).where(Timer.case_id == case_id))
         page = render_template(
@@ -128,6 +127,8 @@ def render_case(
             can_withdraw=case.status not in FINAL_STATUSES | {"resolved"},
             can_rate=case.status in RATABLE_STATUSES,
             rating=case.rating,
+            rating_comment=case.rating_comment,
+            rated_at=_when(rated_at(db, case_id), True) if case.rating else "",
             errors=errors or {},
             form=request.form if errors else {},
             notice=notice,
@@ -175,6 +176,9 @@ def _timeline(items: list[dict]) -> list[dict]:
         at = datetime.fromisoformat(item["at"])
         if item["action"] == "note":
             steps.append({"at": _when(at, True), "text": item["label"], "note": True})
+        elif item["action"] == "result":  # the agency's result, as the center accepted it
+            text = t("ผลการดำเนินการ: ", "Result: ") + item["label"]
+            steps.append({"at": _when(at, True), "text": text, "note": True})
         elif item["action"] in LABELS:
             th, en = LABELS[item["action"]]
             steps.append({"at": _when(at, True), "text": t(th, en), "note": False})

@@ -7,11 +7,14 @@ its name says (a script renamed .jpg) is refused, whatever its name.
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from engine import journal
@@ -110,3 +113,22 @@ def store_files(
     for f in files:
         store_attachment(db, case, citizen, step, f.filename, f.content_type, f.content, now)
     journal.record(db, case, citizen, "attachments_added", now, detail={"count": len(files)})
+
+
+THUMB_SIDE = 192  # pixels: drawn at 96 CSS pixels, sharp on a phone's screen
+
+
+def thumbnail(content_type: str, content: bytes) -> str | None:
+    """A small JPEG of an image as a data: address for the page that holds it (None for a PDF
+    or an unreadable file); the page is the citizen's own, so the picture goes nowhere else."""
+    if not content_type.startswith("image/"):
+        return None
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG decodes at a fraction of its size
+            image.thumbnail((THUMB_SIDE, THUMB_SIDE))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=70)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
