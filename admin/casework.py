@@ -20,7 +20,7 @@ from engine.errors import ValidationFailed
 from engine.holders import active_referrals
 from engine.models import Case, Category, OrgUnit, Task
 from engine.reference import areas
-from engine.sla import policies
+from engine.sla import policies, supervision
 from engine.statuses import OPEN_STATUSES, STATUSES
 from web.i18n import current_lang, t
 
@@ -151,6 +151,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             forwards=_pending_forwards(db, me, case_id),
             contributor=may_contribute(me),
             identity_views=_identity_views(db, me, found),
+            supervisable=supervision.may_supervise(db, me, found),
         )
     if logged:  # a confidential complainant's identity was shown: who looked is kept
         with writing() as db:

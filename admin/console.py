@@ -2,37 +2,96 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from itertools import groupby
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from admin.edge import actor, blueprint, reading, services, writing
 from admin.taskpage import _renderer
 from engine.cases import intake as case_service
 from engine.errors import Conflict, ValidationFailed
+from engine.models import OrgUnit, Task, User
 from engine.reference.choices import seed_choices
 from engine.sla import oversight, policies, supervision
 from web.i18n import current_lang, t
 
 FORM = "supervise"
+FILTERS = ("kind", "step", "unit", "order")
 
 
 @blueprint.get("/supervision")
 def console():  # type: ignore[no-untyped-def]
-    """Late and escalated work in the supervisor's area, grouped by holding unit and step."""
-    now = services().clock()
+    """Late, at-risk and escalated work in the supervisor's area, grouped by holding unit and
+    step (or in one list), most late first, filtered by kind, step and holding unit."""
+    me, now = actor(), services().clock()
     with reading() as db:
-        items, cut = oversight.overdue_work(db, actor(), now)
+        found = oversight.summary(db, me, now)
+        chosen = _chosen(found)
+        items, cut = oversight.overdue_work(
+            db,
+            me,
+            now,
+            kind=chosen["kind"] or None,
+            step=chosen["step"] or None,
+            unit=chosen["unit"] or None,
+            order=chosen["order"],
+        )
         calendar = policies.calendar(db)
         late = {i.task.id: calendar.working_days_between(now, i.task.due_at) for i in items}
-    groups = [
-        (unit, [(step, list(rows)) for step, rows in groupby(unit_rows, key=lambda i: i.task.step)])
-        for unit, unit_rows in (
-            (unit, list(rows)) for unit, rows in groupby(items, key=lambda i: i.unit)
+        states = {
+            i.task.id: policies.state_now(i.task.due_at, i.task.at_risk_at, now) for i in items
+        }
+        cases = {i.case.id: i.case for i in items}
+        allowed = supervision.supervisable(db, me, set(cases))
+        in_charge = {
+            c.id: supervision.in_charge(db, c) for c in cases.values() if c.escalation_level
+        }
+        return render_template(
+            "staff/console.html",
+            items=items,
+            groups=_grouped(items) if chosen["order"] == "unit" else [],
+            late=late,
+            states=states,
+            allowed=allowed,
+            in_charge=in_charge,
+            summary=found,
+            chosen=chosen,
+            cut=cut,
+            now=now,
         )
-    ]
-    return render_template(
-        "staff/console.html", groups=groups, late=late, total=len(items), cut=cut, now=now
+
+
+def _chosen(found: oversight.Summary) -> dict[str, str]:
+    """The filters from the query string; anything not on offer is dropped, never an error."""
+    values = {name: (request.args.get(name) or "").strip()[:64] for name in FILTERS}
+    if values["kind"] not in oversight.KINDS:
+        values["kind"] = ""
+    if values["step"] not in found.steps:
+        values["step"] = ""
+    if values["unit"] not in found.units:
+        values["unit"] = ""
+    if values["order"] not in oversight.ORDERS:
+        values["order"] = "unit"
+    return values
+
+
+def _grouped(items: list[oversight.OverdueItem]) -> list:
+    """[(unit, [(step, rows)])] for the view grouped by holding unit and step: the unit with the
+    latest work first, and in each unit the step with the latest work first."""
+    units = []
+    for unit, unit_rows in groupby(items, key=lambda i: i.unit):
+        steps = [(step, list(rows)) for step, rows in groupby(unit_rows, key=lambda i: i.task.step)]
+        steps.sort(key=lambda pair: _earliest(pair[1]))
+        units.append((unit, steps))
+    units.sort(key=lambda pair: _earliest([row for _, rows in pair[1] for row in rows]))
+    return units
+
+
+def _earliest(rows: list[oversight.OverdueItem]) -> datetime:
+    return min(
+        (r.task.due_at for r in rows if r.task.due_at), default=datetime.max.replace(tzinfo=UTC)
     )
 
 
@@ -47,8 +106,36 @@ def _supervise_page(case_id: int, values: dict, errors: dict, status: int = 200,
             else ""
         )
         return render_template(
-            "staff/supervise.html", case=case, form_html=form_html, problem=problem
+            "staff/supervise.html",
+            case=case,
+            work=_open_work(db, case),
+            in_charge=supervision.in_charge(db, case),
+            form_html=form_html,
+            problem=problem,
         ), status
+
+
+def _open_work(db, case) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """The case's open tasks as (task, unit, holder, SLA state, working days left)."""
+    now = services().clock()
+    calendar = policies.calendar(db)
+    rows = db.execute(
+        select(Task, OrgUnit, User)
+        .join(OrgUnit, OrgUnit.id == Task.org_unit_id)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .where(Task.case_id == case.id)
+        .order_by(Task.id)
+    )
+    return [
+        (
+            task,
+            unit,
+            holder,
+            policies.state_now(task.due_at, task.at_risk_at, now),
+            calendar.working_days_between(now, task.due_at) if task.due_at else None,
+        )
+        for task, unit, holder in rows
+    ]
 
 
 @blueprint.get("/cases/<int:case_id>/supervise")

@@ -15,7 +15,7 @@ from engine.cases import tasks as task_service
 from engine.errors import DamrongError
 from engine.models import Case, Category, OrgUnit, Task
 from engine.reference import areas
-from engine.sla import policies
+from engine.sla import policies, supervision
 from web.i18n import current_lang, t
 
 PAGE_SIZE = 25
@@ -38,6 +38,7 @@ class Row:
     sla_state: str
     remaining: int | None
     workable: bool
+    supervisable: bool = False  # the official may supervise the case (a link to do so)
 
 
 def _filters() -> dict[str, str]:
@@ -136,6 +137,7 @@ def _rows(db, items: list[Task], now: datetime) -> list[Row]:  # type: ignore[no
         }
     calendar = policies.calendar(db)
     lang = current_lang()
+    supervised = supervision.supervisable(db, me, ids)
     return [
         Row(
             task=task,
@@ -145,6 +147,7 @@ def _rows(db, items: list[Task], now: datetime) -> list[Row]:  # type: ignore[no
             sla_state=policies.state_now(task.due_at, task.at_risk_at, now),
             remaining=calendar.working_days_between(now, task.due_at) if task.due_at else None,
             workable=may_work(me, task),
+            supervisable=task.case_id in supervised,
         )
         for task in items
     ]

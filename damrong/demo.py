@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -10,6 +12,8 @@ from engine.access.rules import Actor
 from engine.cases import intake, tasks
 from engine.clock import Clock
 from engine.models import OrgUnit, Task, User
+from engine.sla import deadlines, policies, supervision
+from engine.sla.calendar import BANGKOK, GovernmentCalendar
 from engine.workflow import messages
 from open311 import keys
 
@@ -19,6 +23,7 @@ DEMO_USERS = [
     ("intake1", "c5001", ["intake"], "เจ้าหน้าที่รับเรื่อง อำเภอเมืองเชียงใหม่"),
     ("screener1", "c5001", ["screener"], "เจ้าหน้าที่กลั่นกรอง อำเภอเมืองเชียงใหม่"),
     ("supervisor1", "c5001", ["supervisor", "screener"], "หัวหน้าศูนย์ อำเภอเมืองเชียงใหม่"),
+    ("supervisor50", "c50", ["supervisor"], "หัวหน้าศูนย์ จังหวัดเชียงใหม่"),
     ("screener50", "c50", ["screener"], "เจ้าหน้าที่กลั่นกรอง จังหวัดเชียงใหม่"),
     ("labour1", "mol", ["agency_officer"], "เจ้าหน้าที่ กระทรวงแรงงาน"),
     ("local1", "dla", ["agency_officer"], "เจ้าหน้าที่ กรมส่งเสริมการปกครองท้องถิ่น"),
@@ -38,6 +43,18 @@ SAMPLES = [
     ("ขอถอนเรื่องเพราะตกลงกันได้แล้ว", "labour", ["withdraw"]),
 ]
 
+# Cases for the supervisors' console, run in the past so that today, whatever day the demo is
+# built, one is overdue, one at risk and one escalated: (title, category, working days ago the
+# agency acknowledged it, escalated). The agency then has 15 working days (sla_policies.json);
+# a late one was found the morning after its deadline, a working day ago, so the supervisor's
+# own task (2 working days) is not late yet today.
+FOLLOW_UPS = [
+    ("ลูกจ้างรายวันไม่ได้รับค่าล่วงเวลาสามเดือน", "labour", 17, False),  # overdue
+    ("ร้านค้าตั้งแผงรุกล้ำทางเท้าหน้าตลาด", "local_nuisance", 13, False),  # 2 days left: at risk
+    ("นายจ้างหักเงินเดือนโดยไม่แจ้งเหตุผล", "labour", 17, True),  # overdue, sent up to the province
+]
+HANDLING_DAYS = 15
+ESCALATION_REASON = "หน่วยงานไม่รายงานผลตามกำหนด ขอให้ศูนย์ฯ จังหวัดเร่งรัด"
 
 DEMO_PARTNERS = [("ทางรัฐ (demo super-app)", 60)]
 
@@ -81,6 +98,9 @@ def build(factory: sessionmaker[Session], clock: Clock) -> dict:
             out["partner_keys"].append({"name": name, "api_key": key, "per_minute": per_minute})
     for title, category, steps in SAMPLES:
         _sample(factory, clock, title, category, steps)
+    for title, category, days_ago, escalated in FOLLOW_UPS:
+        _follow_up(factory, clock, title, category, days_ago, escalated)
+    deadlines.sweep_deadlines(factory, clock)  # today's reminders
     return out
 
 
@@ -104,7 +124,48 @@ def _complete(factory, clock, username: str, case_id: int, data: dict) -> None: 
         tasks.complete_task(session, clock, actor, task.id, data)
 
 
-def _sample(factory, clock, title: str, category: str, steps: list[str]) -> None:  # type: ignore[no-untyped-def]
+def working_days_ago(calendar: GovernmentCalendar, now: datetime, days: int, at: time) -> datetime:
+    """Bangkok time `at` on the working day `days` working days before `now`'s day."""
+    day = now.astimezone(BANGKOK).date()
+    for _ in range(days):
+        day -= timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+    return datetime.combine(day, at, BANGKOK).astimezone(UTC)
+
+
+def _at(instant: datetime) -> Clock:
+    return lambda: instant
+
+
+def _follow_up(factory, clock, title: str, category: str, days_ago: int, escalated: bool) -> None:  # type: ignore[no-untyped-def]
+    """A referred case whose agency acknowledged it `days_ago` working days ago; an escalated
+    one was found late the morning after its deadline and sent up by the district's supervisor."""
+    now = clock()
+    with factory() as session:
+        calendar = policies.calendar(session)
+
+    def back(days: int, hour: int, minute: int) -> Clock:
+        return _at(working_days_ago(calendar, now, days, time(hour, minute)))
+
+    case_id = _sample(factory, back(days_ago + 1, 9, 30), title, category, ["refer"])
+    _step(factory, back(days_ago, 10, 0), case_id, category, "ack")
+    if days_ago <= HANDLING_DAYS:
+        return
+    deadlines.sweep_deadlines(factory, back(days_ago - HANDLING_DAYS - 1, 8, 30))
+    if not escalated:
+        return
+    with factory.begin() as session:
+        supervision.supervise(
+            session,
+            back(days_ago - HANDLING_DAYS - 1, 14, 0),
+            _actor(session, "supervisor1"),
+            case_id,
+            {"supervisor_action": "escalate", "reason": ESCALATION_REASON},
+        )
+
+
+def _sample(factory, clock, title: str, category: str, steps: list[str]) -> int:  # type: ignore[no-untyped-def]
     with factory.begin() as session:
         opened = intake.open_case(
             session,
@@ -125,52 +186,36 @@ def _sample(factory, clock, title: str, category: str, steps: list[str]) -> None
             },
         )
         case_id = opened.case.id
-    agency = "mol" if category == "labour" else "dla"
-    officer = "labour1" if agency == "mol" else "local1"
     for step in steps:
-        if step == "info":
-            _complete(
-                factory,
-                clock,
-                "screener1",
-                case_id,
-                {"decision": "request_info", "question": "ขอสำเนาสัญญาจ้างงาน"},
+        _step(factory, clock, case_id, category, step)
+    return case_id
+
+
+STEPS = {  # (who, form data) of each sample step
+    "info": ("screener1", {"decision": "request_info", "question": "ขอสำเนาสัญญาจ้างงาน"}),
+    "refer": ("screener1", {"decision": "refer"}),
+    "reject": ("screener1", {"decision": "reject", "reason": "ไม่อยู่ในอำนาจหน้าที่ของศูนย์"}),
+    "ack": ("officer", {}),
+    "progress": (
+        "officer",
+        {"action": "progress", "progress_note": "ส่งเจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว"},
+    ),
+    "result": ("officer", {"action": "result", "result_text": "ดำเนินการแก้ไขเรียบร้อยแล้ว"}),
+    "accept": ("screener1", {"review_decision": "accept"}),
+}
+
+
+def _step(factory, clock, case_id: int, category: str, step: str) -> None:  # type: ignore[no-untyped-def]
+    if step == "withdraw":
+        with factory.begin() as session:
+            messages.send_message(
+                session, clock, Actor.citizen(case_id), case_id, "withdraw", "ตกลงกันได้แล้ว"
             )
-        elif step == "refer":
-            _complete(factory, clock, "screener1", case_id, {"decision": "refer"})
-        elif step == "reject":
-            _complete(
-                factory,
-                clock,
-                "screener1",
-                case_id,
-                {"decision": "reject", "reason": "ไม่อยู่ในอำนาจหน้าที่ของศูนย์"},
-            )
-        elif step == "ack":
-            _complete(factory, clock, officer, case_id, {})
-        elif step == "progress":
-            _complete(
-                factory,
-                clock,
-                officer,
-                case_id,
-                {"action": "progress", "progress_note": "ส่งเจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว"},
-            )
-        elif step == "result":
-            _complete(
-                factory,
-                clock,
-                officer,
-                case_id,
-                {"action": "result", "result_text": "ดำเนินการแก้ไขเรียบร้อยแล้ว"},
-            )
-        elif step == "accept":
-            _complete(factory, clock, "screener1", case_id, {"review_decision": "accept"})
-        elif step == "withdraw":
-            with factory.begin() as session:
-                messages.send_message(
-                    session, clock, Actor.citizen(case_id), case_id, "withdraw", "ตกลงกันได้แล้ว"
-                )
+        return
+    who, data = STEPS[step]
+    if who == "officer":
+        who = "labour1" if category == "labour" else "local1"
+    _complete(factory, clock, who, case_id, dict(data))
 
 
 def command() -> str:

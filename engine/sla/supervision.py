@@ -16,9 +16,9 @@ from engine.access.rules import Actor
 from engine.cases.tasks import complete_task
 from engine.clock import Clock
 from engine.db import require_transaction
-from engine.errors import Conflict, NotWaiting, ValidationFailed
+from engine.errors import Conflict, NotWaiting, PermissionDenied, ValidationFailed
 from engine.formcheck import check_form
-from engine.models import Case, Task
+from engine.models import Case, OrgUnit, Task
 from engine.sla import escalation
 from engine.sla.deadlines import send_reminder
 from engine.statuses import FINAL_STATUSES, status_label
@@ -36,6 +36,31 @@ def check_can_supervise(session: Session, actor: Actor, case: Case) -> None:
     units = escalation.ladder(session, case)
     allowed = {u.id for u in units[case.escalation_level :]}
     check_is_supervisor_in_charge(actor, allowed)
+
+
+def may_supervise(session: Session, actor: Actor, case: Case) -> bool:
+    """Whether the actor could act on the case now (for showing the supervise links)."""
+    if case.status in FINAL_STATUSES:
+        return False
+    try:
+        check_can_supervise(session, actor, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def supervisable(session: Session, actor: Actor, case_ids: set[int]) -> set[int]:
+    """The cases among `case_ids` the actor could act on now (for a list's links)."""
+    if actor.kind != "staff" or not actor.has("supervisor") or not case_ids:
+        return set()  # saves the look-ups: check_can_supervise would refuse each one
+    found = session.scalars(select(Case).where(Case.id.in_(case_ids))).all()
+    return {case.id for case in found if may_supervise(session, actor, case)}
+
+
+def in_charge(session: Session, case: Case) -> OrgUnit:
+    """The center whose supervisors the case is with at its escalation level."""
+    units = escalation.ladder(session, case)
+    return units[min(case.escalation_level, len(units) - 1)]
 
 
 def supervise(session: Session, clock: Clock, actor: Actor, case_id: int, data: dict) -> Case:
