@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from admin.casework import cleaner
 from admin.edge import actor, blueprint, reading, services, writing
-from engine.cases import forwarding
+from engine.cases import forwarding, reviewing
 from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
-from engine.models import Case, OrgUnit, Task
+from engine.models import Case, OrgUnit, Referral, Task
 from engine.reference.choices import seed_choices
 from engine.sla import policies
 from forms.loader import shared_schema
@@ -35,6 +35,26 @@ def _form_html(form: str | dict, values: dict, errors: dict[str, tuple[str, str]
     if renderer is None:
         return None
     return renderer.render_form(form, values, errors, current_lang(), choices=seed_choices())
+
+
+def _submit_label(schema: dict) -> tuple[str, str]:
+    """The submit button's words as the form names what its task does (`x-submit-label`)."""
+    th, en = schema.get("x-submit-label"), schema.get("x-submit-label-en")
+    if not isinstance(th, str) or not th.strip():
+        return "บันทึกและส่งต่อ", "Submit"
+    return th, en if isinstance(en, str) and en.strip() else th
+
+
+def _case_values(db, case: Case, form: str | dict) -> dict:  # type: ignore[no-untyped-def]
+    """What the case already says for the form's fields (its category, area, the case it
+    repeats), so a form starts from the case as it stands."""
+    known = {"category": case.category_code, "area_code": case.area_code}
+    if case.duplicate_of_id is not None:
+        known["duplicate_of"] = db.scalar(
+            select(Case.tracking_code).where(Case.id == case.duplicate_of_id)
+        )
+    fields = shared_schema(form).get("properties") or {}
+    return {k: v for k, v in known.items() if v and k in fields}
 
 
 def _parse(form: str | dict) -> tuple[dict, dict[str, tuple[str, str]]]:
@@ -65,8 +85,8 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
         remaining = (
             policies.calendar(db).working_days_between(now, task.due_at) if task.due_at else None
         )
-        shown = values if values is not None else dict(task.draft or {})
         form = task_service.form_of(db, task)
+        shown = values if values is not None else _case_values(db, case, form) | (task.draft or {})
         html = _form_html(form, dict(shown), errors)
         schema = copy.deepcopy(shared_schema(form))
         return render_template(
@@ -86,6 +106,8 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
             forward=_pending_forward(db, task.id, case.id)
             if task.step == forwarding.FORWARD_STEP
             else None,
+            submit_label=_submit_label(schema),
+            review=reviewing.review_material(db, me, task.id),
         ), status
 
 
@@ -112,12 +134,15 @@ def submit_task(task_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("staff.task", task_id=task_id))
     if problems:
         return _page(task_id, values, problems, 422)
+    submitted = renderer.visible_values(shared_schema(form), values) if renderer else values
     try:
         with writing() as db:
-            case = task_service.complete_task(db, services().clock, actor(), task_id, values)
+            before = _lead_referrals(db, task_id)
+            case = task_service.complete_task(db, services().clock, actor(), task_id, submitted)
             code = case.tracking_code
-            held = values.get("action") == "forward"
+            held = submitted.get("action") == "forward"
             waiting = _held_forward(db, task_id, case.id) if held else None
+            referred = _new_lead(db, case.id, before)
     except ValidationFailed as exc:
         return _page(task_id, values, exc.fields, 422)
     if waiting is not None:
@@ -129,9 +154,39 @@ def submit_task(task_id: int):  # type: ignore[no-untyped-def]
                 "the task stays in your inbox until the center decides.",
             )
         )
+    elif referred is not None:
+        flash(
+            t(
+                f"ส่งเรื่อง {code} ถึง{referred.name_th}แล้ว",
+                f"Case {code} referred to {referred.name_en or referred.name_th}.",
+            )
+        )
     else:
         flash(t(f"บันทึกงานของเรื่อง {code} แล้ว", f"Task of case {code} done."))
     return redirect(url_for("staff.inbox"))
+
+
+def _lead_referrals(db, task_id: int) -> set[int]:  # type: ignore[no-untyped-def]
+    """The ids of the active lead referrals of the task's case, before the task is done."""
+    case_id = select(Task.case_id).where(Task.id == task_id).scalar_subquery()
+    return set(
+        db.scalars(
+            select(Referral.id).where(
+                Referral.case_id == case_id, Referral.active.is_(True), Referral.role == "lead"
+            )
+        )
+    )
+
+
+def _new_lead(db, case_id: int, before: set[int]) -> OrgUnit | None:  # type: ignore[no-untyped-def]
+    """The agency the task just referred the case to (a new lead referral), if any."""
+    query = select(Referral).where(
+        Referral.case_id == case_id, Referral.active.is_(True), Referral.role == "lead"
+    )
+    if before:
+        query = query.where(Referral.id.not_in(before))
+    found = db.scalar(query.order_by(Referral.id.desc()).limit(1))
+    return found.agency if found is not None else None
 
 
 def _held_forward(db, task_id: int, case_id: int) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]

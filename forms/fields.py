@@ -43,6 +43,7 @@ class Field:
     accept: str = ""
     placeholder: str = ""
     areas_url: str = AREAS_URL
+    hidden: bool = False  # its "shown when" fails for the values drawn (forms/formrules.py)
 
     @property
     def id(self) -> str:

@@ -152,3 +152,32 @@ def conditions(schema: Mapping) -> dict[str, dict[str, list[dict]]]:
             else:
                 same["values"] += [v for v in values if v not in same["values"]]
     return out
+
+
+def hidden_fields(schema: Mapping, values: Mapping) -> set[str]:
+    """Top-level fields whose "shown when" fails for these values (a field shown only when a
+    hidden field has some value is hidden too): the renderer hides them, the server ignores them."""
+    rules = {name: rule["show"] for name, rule in conditions(schema).items() if rule["show"]}
+    hidden: set[str] = set()
+    for _ in range(len(rules) + 1):  # chains settle within as many rounds as there are rules
+        now = {
+            name
+            for name, shows in rules.items()
+            if any(c["field"] in hidden or not _holds(values, c) for c in shows)
+        }
+        if now == hidden:
+            break
+        hidden = now
+    return hidden
+
+
+def _holds(values: Mapping, condition: dict) -> bool:
+    value = values.get(condition["field"])
+    return any(type(value) is type(v) and value == v for v in condition["values"])
+
+
+def visible_values(schema: Mapping, values: Mapping) -> dict:
+    """The values of the fields shown for these values: what a form's post means once the
+    fields of another choice (typed before the choice changed, say) are left out."""
+    hidden = hidden_fields(schema, values)
+    return {k: v for k, v in values.items() if k not in hidden}

@@ -6,8 +6,10 @@ so the caller adds the <form> tag, its CSRF token and its buttons. Posted data g
 through `parse_form` (forms/formdata.py); check it with `form_errors(name, parsed, context)`,
 which also explains dates that could not be read (in Buddhist Era terms) before the schema's
 own checks. A page without JavaScript posts `_refresh` when the
-citizen wants the district list for the province they chose: check `is_refresh(request.form)`
-and render the form again with the parsed values instead of submitting it. The choice lists
+citizen wants the district list for the province they chose, or the fields a choice shows
+("shown when", forms/formrules.py): check `is_refresh(request.form)` and render the form again
+with the parsed values instead of submitting it. Fields hidden for the values drawn are left
+out of a post's meaning with `visible_values(schema, parsed)` before it is checked. The choice lists
 (categories, agencies, the area lookup) come from the caller as `choices`: see forms/choices.py.
 Fields are built in forms/fields.py.
 """
@@ -26,6 +28,7 @@ from markupsafe import Markup
 from forms.builder import conditions, ordered
 from forms.fields import Field, build_field, normalize_errors, summarize
 from forms.formdata import format_date, parse_form
+from forms.formrules import hidden_fields, visible_values
 from forms.loader import field_labels, field_schema, properties, shared_schema, value_labels
 from forms.texts import texts_for
 
@@ -39,6 +42,7 @@ __all__ = [
     "render_form",
     "script",
     "stylesheet",
+    "visible_values",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -93,11 +97,14 @@ def render_form(
     ]
     summary = summarize(fields, messages, lang)
     rules = conditions(schema)
+    hidden = hidden_fields(schema, values or {})
     for f in fields:
+        f.hidden = f.name in hidden
         if f.name in rules:
             f.hint = " ".join(
                 p for p in (f.hint, _condition_text(schema, rules[f.name], lang)) if p
             )
+    sources = {c["field"] for rule in rules.values() for c in rule["show"]}
     html = (
         _environment()
         .get_template("form.html")
@@ -108,21 +115,20 @@ def render_form(
             t=texts_for(lang),
             lang=lang,
             with_script=script,
+            sources=sources,
         )
     )
     return Markup(_conditions_block(rules) + html)
 
 
 def _condition_text(schema: dict, rule: dict[str, list[dict]], lang: str) -> str:
-    """When a conditional field shows or is required, in words (for pages without JavaScript
-    too): «แสดงเมื่อ «การดำเนินการ» เป็น «ส่งต่อหน่วยงานอื่น»»."""
+    """When a conditional field is required, in words: «จำเป็นเมื่อ «การดำเนินการ» เป็น
+    «ส่งต่อหน่วยงานอื่น»». (When it shows goes unsaid: the server draws only the fields the
+    values chosen show, and a page without JavaScript asks it again with `_refresh`.)"""
     en = lang == "en"
     words = texts_for(lang)
     parts = []
-    for kind, th_word, en_word in (
-        ("show", "แสดงเมื่อ", "Shown when"),
-        ("require", "จำเป็นเมื่อ", "Required when"),
-    ):
+    for kind, th_word, en_word in (("require", "จำเป็นเมื่อ", "Required when"),):
         for condition in rule[kind]:
             source = condition["field"]
             label = field_labels(schema, [source])[1 if en else 0]

@@ -21,6 +21,7 @@ TEXTS = {
         "choose_district": "— เลือกอำเภอ/เขต —",
         "choose_subdistrict": "— เลือกตำบล/แขวง (ถ้าทราบ) —",
         "agency_auto": "— ไม่ระบุ —",
+        "show_fields": "แสดงช่องที่ต้องกรอกสำหรับตัวเลือกนี้",
         "summary": "กรุณาแก้ไขข้อมูล {n} รายการ",
     },
     "en": {
@@ -41,6 +42,7 @@ TEXTS = {
         "choose_district": "— Choose a district —",
         "choose_subdistrict": "— Choose a subdistrict (if known) —",
         "agency_auto": "— Not specified —",
+        "show_fields": "Show the fields for this choice",
         "summary": "Please correct {n} item(s)",
     },
 }

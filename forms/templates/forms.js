@@ -66,7 +66,7 @@
   }
 
   function toggle(wrapper, show) {
-    if (!wrapper || wrapper.hidden === !show) { return; }
+    if (!wrapper) { return; }  /* hidden by the server too: its inputs still get disabled */
     wrapper.hidden = !show;
     Array.prototype.forEach.call(wrapper.querySelectorAll("input, select, textarea"), function (el) {
       if (!show && !el.disabled) { el.disabled = true; el.setAttribute("data-hidden-by-condition", ""); }

@@ -99,7 +99,7 @@ def test_a_field_with_a_thai_label_and_a_condition_updates_the_preview_and_is_ch
     )
     preview.get_by_label("ส่งกลับให้หน่วยงานดำเนินการเพิ่ม").check()
     assert preview.locator("[data-field=site_visit]").is_visible()  # its condition now holds
-    assert "แสดงเมื่อ «ผลการตรวจสอบ» เป็น «ส่งกลับให้หน่วยงานดำเนินการเพิ่ม»" in preview.inner_text()
+    assert "ผลการลงพื้นที่" in preview.inner_text()
 
     with page.expect_navigation(wait_until="load"):
         page.click("#fb-check-button")
@@ -166,6 +166,7 @@ def test_a_script_in_labels_help_and_choices_stays_text_in_the_preview_and_the_t
     sign_in(page, server, "screener")
     page.goto(f"{server}/staff/tasks/{task_id}")
     form = page.locator("form.task-form")
+    page.get_by_label("ไม่รับเรื่อง").check()  # the reason shows for a rejection
     assert f"ผลการพิจารณา {SCRIPT}" in form.inner_text()
     assert f"ส่งต่อ {IMAGE}" in form.inner_text() and f"เหตุผล {IMAGE}" in form.inner_text()
     assert page.locator("img[src=x]").count() == 0

@@ -65,14 +65,14 @@ def test_a_screener_claims_a_task_fixes_an_error_and_the_case_moves_on(
     assert page.locator("h1").inner_text() == "กลั่นกรองเรื่อง"
     page.get_by_label("ศูนย์แก้ไขได้เอง").check()
     page.locator("[name=public_note]").fill("ประสานเทศบาลให้ซ่อมถนนแล้ว")
-    page.get_by_role("button", name="บันทึกและส่งต่อ").click()
+    page.get_by_role("button", name="บันทึกผลการคัดกรอง").click()
     reason_field = page.locator("[data-field=reason]")
     assert "กรุณากรอก «เหตุผล»" in reason_field.inner_text()  # beside the field, in Thai
     assert page.locator("[name=public_note]").input_value() == "ประสานเทศบาลให้ซ่อมถนนแล้ว"
     assert page.get_by_label("ศูนย์แก้ไขได้เอง").is_checked()
 
     page.locator("[name=reason]").fill("เทศบาลรับไปซ่อมภายในสัปดาห์นี้")
-    page.get_by_role("button", name="บันทึกและส่งต่อ").click()
+    page.get_by_role("button", name="บันทึกผลการคัดกรอง").click()
     assert page.url.endswith("/staff/inbox")
     assert "บันทึกงานของเรื่อง" in page.locator(".flash").inner_text()
     assert page.locator("tr", has_text="ถนนหน้าหมู่บ้านเป็นหลุมบ่อ").count() == 0

@@ -85,12 +85,12 @@ def test_the_builder_shows_a_shipped_form_its_preview_and_json(app, designers):
     assert data[decision + "type"] == "choice"
     assert "reject | ไม่รับเรื่อง | Reject" in data[decision + "choices"]
     assert (
-        data[reason + "req_field"] == "decision"
-        and data[reason + "req_values"] == "reject, resolve"
+        data[reason + "show_field"] == "decision"
+        and data[reason + "show_values"] == "reject, resolve"
     )
     preview = page.text[page.text.index('id="fb-preview"') :]
     assert 'name="decision" value="refer"' in preview  # the inbox's radio buttons
-    assert "จำเป็นเมื่อ «ผลการพิจารณา» เป็น «ไม่รับเรื่อง» หรือ «ศูนย์แก้ไขได้เอง»" in preview
+    assert 'data-field="reason" hidden' in preview  # shown once «reject» or «resolve» is chosen
     assert json.loads(data["_schema"])["properties"]["decision"]["enum"][0] == "refer"
     assert "duplicate_of" in page.text[page.text.index("fb-kept-list") :]  # JSON-view-only part
 
@@ -119,7 +119,7 @@ def test_a_field_with_a_thai_label_and_a_condition_is_added_checked_and_saved(
         },
     )
     preview = press(client, draft_id, "review", data, "preview")
-    assert "แสดงเมื่อ «ผลการตรวจสอบ» เป็น «ส่งกลับให้หน่วยงานดำเนินการเพิ่ม»" in preview.text
+    assert 'data-field="site_visit" hidden' in preview.text  # until «send back» is chosen
     assert '"site_visit": [{"field": "review_decision", "values": ["send_back"]}]' in preview.text
     sample = setting(state_of(preview.text), review_decision="send_back", reason="ไม่ครบ")
     checked = press(client, draft_id, "review", sample, "check")

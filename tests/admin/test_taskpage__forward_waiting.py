@@ -83,5 +83,6 @@ def test_the_same_in_english(app, people, factory, clock):
 
 def test_without_approval_the_forward_happens_and_the_task_is_done(app, people, factory, clock):
     case_id, task_id, officer, sent = forward_from_inbox(app, factory, clock, people)
-    assert "บันทึกงานของเรื่อง" in sent.text and "รอศูนย์อนุมัติ" not in sent.text
+    assert "ถึงกรมส่งเสริมการปกครองท้องถิ่นแล้ว" in sent.text  # the agency it went to
+    assert "รอศูนย์อนุมัติ" not in sent.text
     assert officer.get(f"/staff/tasks/{task_id}").status_code == 404

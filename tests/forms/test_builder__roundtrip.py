@@ -62,10 +62,12 @@ def test_every_shipped_form_round_trips_without_losing_what_it_uses(path: Path):
 def test_the_builder_names_what_only_the_json_view_edits():
     screen = builder.from_schema(json.loads((library_dir() / "screen.json").read_text()))
     assert [f.type for f in screen.fields][:4] == ["choice", "category", "area", "agency"]
-    assert screen.get("reason").require_when == Condition("decision", ["reject", "resolve"])
+    assert screen.get("reason").show_when == Condition("decision", ["reject", "resolve"])
+    assert screen.get("reason").required  # whenever it shows
     parts = [en for _th, en in screen.advanced_parts()]
     assert parts == [
-        "field «duplicate_of»: pattern, x-pattern-message, x-pattern-message-en, x-widget"
+        "field «duplicate_of»: pattern, x-pattern-message, x-pattern-message-en, x-widget",
+        "the form: x-submit-label, x-submit-label-en",
     ]
     intake = builder.from_schema(json.loads((schemas_dir() / "intake.json").read_text()))
     assert intake.get("complainant").type == builder.ADVANCED  # a group of fields
@@ -125,17 +127,18 @@ def test_a_form_built_in_the_builder_reads_back_as_built_and_checks_its_conditio
     }
 
 
-def test_the_renderer_hides_a_conditional_field_and_says_when_it_shows():
+def test_the_renderer_hides_a_conditional_field_until_its_condition_holds():
     schema = builder.to_schema(built())
     html = str(render_form(schema, {}, {}, "th", script=False))
     assert html.startswith('<script type="application/json" class="form-conditions">')
     block = json.loads(html[html.index(">") + 1 : html.index("</script>")])
     assert block == {"finding": [{"field": "visited", "values": ["true"]}]}
-    assert "แสดงเมื่อ «ลงพื้นที่แล้ว» เป็น «ใช่»" in html
+    assert 'data-field="finding" hidden' in html  # nothing chosen yet: drawn hidden
     assert "จำเป็นเมื่อ «ผลการตรวจ» เป็น «พบปัญหา»" in html
     english = str(render_form(schema, {}, {}, "en", script=False))
     assert "Required when «ผลการตรวจ» is «A problem»." in english  # no English label: the Thai
-    assert "Shown when «Visited» is «Yes»." in english
+    shown = str(render_form(schema, {"visited": True}, {}, "th", script=False))
+    assert 'data-field="finding" hidden' not in shown and 'data-field="finding"' in shown
 
 
 def test_hostile_labels_stay_text_in_the_condition_block_and_hints():

@@ -80,7 +80,8 @@ def test_form_follows_the_conventions(name: str) -> None:
     assert schema["title"] and schema["x-title-en"]
     assert set(schema["required"]) <= set(schema["properties"])
     for branch in schema.get("allOf", []):
-        assert set(branch["then"]["required"]) <= set(schema["properties"])
+        assert set(branch.get("then", {}).get("required", [])) <= set(schema["properties"])
+        assert set(branch.get("else", {}).get("properties", {})) <= set(schema["properties"])
     for field, prop in _props(schema).items():
         assert prop.get("title") and prop.get("x-title-en"), field
         assert ("description" in prop) == ("x-description-en" in prop), field
