@@ -1,61 +1,126 @@
-"""The public contact directory as a page at /directory (Thai by default, ?lang=en)."""
+"""The public contact directory as a portal page at /directory (Thai by default, ?lang=en).
+
+A search (name, province or district, ministry, service, phone; tone marks and spaces ignored:
+engine/reference/directory.py), pages of PAGE_SIZE entries with plain links that keep the
+query in the address (no JavaScript needed), cards on a phone and a grid on a desk.
+"""
 
 from __future__ import annotations
 
-from flask import render_template_string, request
+import re
+from urllib.parse import urlencode
+
+from flask import render_template, request
 
 from engine.errors import ValidationFailed
 from engine.reference import directory
-from portal.pages import blueprint, lang
+from portal.pages import blueprint, lang, pick, template_helpers
 from web.edge import reading
 
-PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ t.title }}</title>
-<style nonce="{{ csp_nonce() }}">
-body{font-family:system-ui,"Noto Sans Thai",sans-serif;margin:1rem;max-width:60rem}
-li{margin:.6rem 0;list-style:none}small{color:#555}input{font-size:1rem;padding:.3rem}</style>
-</head><body><h1>{{ t.title }}</h1>
-<form method="get"><input name="q" value="{{ q }}" placeholder="{{ t.search }}">
-<input name="area" value="{{ area }}" placeholder="{{ t.area }}" size="8">
-<button>{{ t.go }}</button></form>
-<p>{{ t.found }} {{ total }}</p><ul>
-{% for e in items %}<li><strong>{{ e.name }}</strong>
-{% if e.hotline %} ☎ <a href="tel:{{ e.hotline }}">{{ e.hotline }}</a>{% endif %}
-{% if e.phone %} · {{ e.phone }}{% endif %}{% if e.email %} · {{ e.email }}{% endif %}<br>
-<small>{% if e.address %}{{ e.address }} · {% endif %}{{ e.office_hours }}
-{% if e.area_name %} · {{ e.area_name }}{% endif %}</small></li>
-{% endfor %}</ul></body></html>"""
-TEXTS = {
-    "th": {
-        "title": "สมุดรายชื่อหน่วยงานและสายด่วน",
-        "search": "ชื่อ พื้นที่ หรือเบอร์โทร",
-        "area": "รหัสพื้นที่",
-        "go": "ค้นหา",
-        "found": "พบ",
-    },
-    "en": {
-        "title": "Agency and hotline directory",
-        "search": "Name, area or phone",
-        "area": "Area code",
-        "go": "Search",
-        "found": "Found",
-    },
-}
+PAGE_SIZE = 20
+QUERY_MAX = 100
+KINDS = (
+    ("", "ทั้งหมด", "All"),
+    ("center", "ศูนย์ดำรงธรรม", "Damrongdhamma centers"),
+    ("agency", "หน่วยงาน", "Agencies"),
+    ("hotline", "สายด่วน", "Hotlines"),
+)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def tel_href(number: str | None) -> str | None:
+    """A phone number as a tel: link (digits, a leading +), or None when it has no digits."""
+    digits = re.sub(r"[^0-9+]", "", (number or "").translate(_THAI_DIGITS))
+    digits = digits[:1] + digits[1:].replace("+", "")
+    return f"tel:{digits}" if re.search(r"[0-9]", digits) else None
+
+
+def _web_address(url: str | None) -> str | None:
+    """An administrator-entered website, only when it is an http(s) address."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def _card(entry, language: str) -> dict:  # type: ignore[no-untyped-def]
+    shown = directory.entry_json(entry, language)
+    shown["hotline_tel"] = tel_href(entry.hotline)
+    shown["phone_tel"] = tel_href(entry.phone)
+    shown["website"] = _web_address(entry.website)
+    shown["other_name"] = entry.name_en if language == "th" else entry.name_th
+    return shown
+
+
+def _page_asked() -> int:
+    """The page asked for; anything not a page number is the first page."""
+    asked = request.args.get("page", "1")
+    return max(int(asked), 1) if asked.isdigit() and len(asked) < 7 else 1
+
+
+def _address(**params: object) -> str:
+    """/directory with the non-empty parameters, so a page link keeps the search."""
+    kept = {name: value for name, value in params.items() if value not in ("", None, 1)}
+    return "/directory" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _page_links(current: int, last: int) -> list[int | None]:
+    """Page numbers around the current one, the first and the last; None marks a gap."""
+    shown = sorted({1, last, *range(max(1, current - 1), min(last, current + 1) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+def _search(query: str, kind: str, area: str) -> tuple[list[dict], int, int, str | None]:
+    """One page of entries, the total, the page number, and a message for bad input."""
+    language, page = lang(), _page_asked()
+    with reading() as session:
+        try:
+            found = _one_page(session, query, kind, area, page)
+            if not found.items and found.total:  # past the end: the last page
+                page = -(-found.total // PAGE_SIZE)
+                found = _one_page(session, query, kind, area, page)
+        except ValidationFailed as exc:
+            message = next(iter(exc.fields.values()), ("", ""))
+            return [], 0, 1, pick(message)
+        return [_card(entry, language) for entry in found.items], found.total, page, None
+
+
+def _one_page(session, query: str, kind: str, area: str, page: int):  # type: ignore[no-untyped-def]
+    return directory.search(
+        session,
+        query,
+        kind=kind or None,
+        area=area or None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
 
 
 def directory_page():  # type: ignore[no-untyped-def]
-    """The public directory page (Thai by default, ?lang=en)."""
-    query, area = request.args.get("q", "")[:100], request.args.get("area", "")[:6]
-    with reading() as session:
-        try:
-            page = directory.search(session, query or None, area=area or None, limit=200)
-        except ValidationFailed:
-            page = directory.DirectoryPage([], 0)
-        items = [directory.entry_json(e, lang()) for e in page.items]
-    return render_template_string(
-        PAGE, lang=lang(), t=TEXTS[lang()], q=query, area=area, items=items, total=page.total
+    """The public directory page: search, pages, a tel: link for every number."""
+    query = " ".join(request.args.get("q", "").split())[:QUERY_MAX]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in {code for code, _th, _en in KINDS} else ""
+    area = request.args.get("area", "").strip()[:6]
+    items, total, page, problem = _search(query, kind, area)
+    last = max(1, -(-total // PAGE_SIZE))
+    return render_template(
+        "portal/directory.html",
+        q=query,
+        kind=kind,
+        area=area,
+        kinds=KINDS,
+        items=items,
+        total=total,
+        page=page,
+        last=last,
+        problem=problem,
+        first_shown=(page - 1) * PAGE_SIZE + 1,
+        pages=_page_links(page, last),
+        page_address=lambda number: _address(q=query, kind=kind, area=area, page=number),
+        **template_helpers(),
     )
 
 

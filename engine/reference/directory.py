@@ -3,8 +3,10 @@
 Seeded from the org units (engine/reference/seed/orgunits.json and the generated centers)
 and engine/reference/seed/directory.json (hotlines, addresses, office hours); administrators
 edit the rows afterwards. Search is by substring, which suits Thai (no spaces between words):
-a name, an area's name, or any part of a phone number; areas are DOPA codes, abolished ones
-mapped to their successors.
+a name, an area's name, any part of a phone number, the ministry an office belongs to, or a
+service (the categories an agency handles: "โรงพยาบาล" finds the Ministry of Public Health).
+Tone marks and spaces are ignored on both sides, so "เชียงใหม" and "เชียง ใหม่" find
+"เชียงใหม่". Areas are DOPA codes, abolished ones mapped to their successors.
 """
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from engine.errors import ValidationFailed
-from engine.models import DirectoryEntry, OrgUnit
+from engine.models import Category, DirectoryEntry, OrgUnit
 from engine.reference import areas
 
 SEED = Path(__file__).parent / "seed" / "directory.json"
 KINDS = ("center", "agency", "hotline")
 CENTER_KINDS = {"central", "provincial_center", "district_center"}
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Ignored in a search: mai taikhu, the four tone marks, thanthakhat, and spaces.
+IGNORED = "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c "
+_DROP_IGNORED = {ord(mark): None for mark in IGNORED}
 PHONE_LIKE = re.compile(r"[+(]?[0-9๐-๙][0-9๐-๙\-. ()]*")
 
 
@@ -164,6 +169,73 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def fold(text: str) -> str:
+    """Text as the search compares it: lower case, without tone marks or spaces."""
+    return text.lower().replace("\u0e4d\u0e32", "\u0e33").translate(_DROP_IGNORED)
+
+
+def _folded(column):  # type: ignore[no-untyped-def]
+    """The same folding in SQL (SQLite and PostgreSQL), on a column."""
+    folded = func.lower(column)
+    for mark in IGNORED:
+        folded = func.replace(folded, mark, "")
+    return folded
+
+
+def _contains(column, needle: str):  # type: ignore[no-untyped-def]
+    return _folded(column).like(f"%{_escape_like(needle)}%", escape="\\")
+
+
+def _services(session: Session) -> list[tuple[int, str]]:
+    """Each public category's agency and its folded words (name, description, keywords)."""
+    query = select(Category).where(
+        Category.active.is_(True),
+        Category.public.is_(True),
+        Category.default_agency_id.is_not(None),
+    )
+    found = []
+    for category in session.scalars(query):
+        words = [category.name_th, category.name_en, category.description_th]
+        words += [category.description_en, *(category.keywords or [])]
+        found.append((int(category.default_agency_id or 0), fold(" ".join(words))))
+    return found
+
+
+def _word_condition(word: str, services: list[tuple[int, str]]):  # type: ignore[no-untyped-def]
+    """One word of a query: in the entry's own text, its ministry's name, or its services."""
+    if PHONE_LIKE.fullmatch(word):
+        # A phone number matches however it is written: 02-123-4567, 021234567, ๑๕๖๗.
+        needle = _digits(word)
+        return DirectoryEntry.search_text.like(f"%{_escape_like(needle)}%", escape="\\")
+    needle = fold(word)
+    if not needle:
+        return None  # a word of tone marks alone narrows nothing
+    parent = aliased(OrgUnit)
+    in_ministry = (
+        select(OrgUnit.id)
+        .join(parent, OrgUnit.parent_id == parent.id)
+        .where(or_(_contains(parent.name_th, needle), _contains(parent.name_en, needle)))
+    )
+    conditions = [
+        _contains(DirectoryEntry.search_text, needle),
+        DirectoryEntry.org_unit_id.in_(in_ministry),
+    ]
+    handling = {agency for agency, text in services if needle in text}
+    if handling:
+        conditions.append(DirectoryEntry.org_unit_id.in_(handling))
+    return or_(*conditions)
+
+
+def _outside_named_province(words: list[str]) -> list:
+    """A sort key: offices in a province the search names come before its namesakes elsewhere
+    ("เชียงใหม่": Chiang Mai's centers before อำเภอศรีเชียงใหม่ in Nong Khai)."""
+    needles = [fold(w) for w in words if not PHONE_LIKE.fullmatch(w) and fold(w)]
+    if not needles:
+        return []
+    in_province = or_(*(_contains(DirectoryEntry.area_name_th, "จังหวัด" + n) for n in needles))
+    return [case((in_province, 0), else_=1)]
+
+
 def search(
     session: Session,
     query: str | None = None,
@@ -189,12 +261,15 @@ def search(
         stmt = stmt.where(
             or_(DirectoryEntry.area_code.is_(None), DirectoryEntry.area_code.in_(prefixes))
         )
-    for word in (query or "").lower().split():
-        # A phone number matches however it is written: 02-123-4567, 021234567, ๑๕๖๗.
-        needle = _digits(word) if PHONE_LIKE.fullmatch(word) else word
-        stmt = stmt.where(DirectoryEntry.search_text.like(f"%{_escape_like(needle)}%", escape="\\"))
+    words = (query or "").lower().split()
+    services = _services(session) if words else []
+    for word in words:
+        condition = _word_condition(word, services)
+        if condition is not None:
+            stmt = stmt.where(condition)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    order = (DirectoryEntry.kind != "hotline", DirectoryEntry.area_code.is_not(None))
+    order = [DirectoryEntry.kind != "hotline", DirectoryEntry.area_code.is_not(None)]
+    order += _outside_named_province(words)
     rows = session.scalars(
         stmt.order_by(*order, DirectoryEntry.area_code, DirectoryEntry.name_th)
         .limit(limit)
