@@ -23,6 +23,9 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _TYPED_DATE = re.compile(r"^([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{4})$")
+_PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?$")  # ISO 8601 year, or year and month
+_KEPT_PARTS = re.compile(r"^([^/]*)/([^/]*)/(.*)$")  # what was typed, kept to show it again
+_YEARS_CE = range(1900, 2201)
 _TRUE = {"true", "on", "1", "yes"}
 _FALSE = {"false", "off", "0", "no"}
 WIDGETS = {
@@ -63,6 +66,12 @@ def month_names(lang: str) -> tuple[str, ...]:
 def format_date(value: date | str | None, lang: str = "th") -> str:
     """A date as people write it here: '29 พฤศจิกายน 2569' (the Buddhist Era in both languages)."""
     if isinstance(value, str):
+        partial = _PARTIAL_DATE.fullmatch(value.strip())
+        if partial:  # a year, or a month and year: said as such, never with a made-up day
+            year = int(partial[1]) + BE_OFFSET
+            if not partial[2]:
+                return str(year)
+            return f"{month_names(lang)[int(partial[2]) - 1]} {year}"
         value = iso_date(value)
     if value is None:
         return ""
@@ -90,9 +99,16 @@ def date_parts(value: object) -> tuple[str, str, str]:
     parsed = iso_date(value)
     if parsed:
         return str(parsed.day), str(parsed.month), str(parsed.year + BE_OFFSET)
+    partial = _PARTIAL_DATE.fullmatch(value)
+    if partial:
+        month = str(int(partial[2])) if partial[2] else ""
+        return "", month, str(int(partial[1]) + BE_OFFSET)
     typed = _TYPED_DATE.fullmatch(value.translate(_THAI_DIGITS).strip())
     if typed:
         return str(int(typed[1])), str(int(typed[2])), typed[3]
+    kept = _KEPT_PARTS.fullmatch(value)
+    if kept:  # an unreadable date keeps every part the person chose or typed
+        return kept[1], kept[2], kept[3]
     return "", "", ""
 
 
@@ -178,7 +194,7 @@ def _parse_field(
         raw = _text(form, path)
         return _MISSING if raw is None else _number(raw, node.get("type"))
     if widget == "date":
-        return _parse_date(path, form, top)
+        return _parse_date(path, form, top, bool(node.get("x-partial-date")))
     if widget == "area":
         return _parse_area(path, form)
     if widget == "file":
@@ -227,32 +243,54 @@ def _number(raw: str, kind: object) -> object:
     return raw
 
 
-def _parse_date(path: str, form: Mapping, top: ParsedForm) -> object:
+def _parse_date(path: str, form: Mapping, top: ParsedForm, partial: bool = False) -> object:
+    """An ISO date from the day, month and year parts (or a typed or ISO date); with `partial`
+    (x-partial-date) a year alone or a month and year is kept as "2026" or "2026-03"."""
     parts = [_text(form, f"{path}:{p}") for p in ("day", "month", "year")]
     whole = _text(form, path)
     if not any(parts):
         if whole is None:
             return _MISSING
-        if iso_date(whole):  # an ISO date posted as such (an API client, a test)
-            return whole
+        if iso_date(whole) or (partial and _PARTIAL_DATE.fullmatch(whole)):
+            return whole  # an ISO date posted as such (an API client, a test)
         typed = _TYPED_DATE.fullmatch(whole.translate(_THAI_DIGITS))
         parts = list(typed.groups()) if typed else [None, None, None]
     day, month, year = (p.translate(_THAI_DIGITS) if p else None for p in parts)
-    text = f"{day or ''}/{month or ''}/{year or ''}"
     try:
-        number = int(year or "")
-        # People write the Buddhist year; a year below 2400 can only have been meant as CE.
-        value = date(
-            number - BE_OFFSET if number >= 2400 else number, int(month or ""), int(day or "")
-        )
+        return _date_value(day, month, year, partial)
     except ValueError:
-        top.problems[path] = _date_problem(top.schema, path)
+        top.problems[path] = _date_problem(top.schema, path, bool(year), partial)
+        text = f"{day or ''}/{month or ''}/{year or ''}"
         return text if (whole or any(parts)) else _MISSING
-    return value.isoformat()
 
 
-def _date_problem(schema: dict, path: str) -> FieldError:
+def _date_value(day: str | None, month: str | None, year: str | None, partial: bool) -> str:
+    """The ISO text of the parts, or ValueError."""
+    number = int(year or "")
+    # People write the Buddhist year; a year below 2400 can only have been meant as CE.
+    year_ce = number - BE_OFFSET if number >= 2400 else number
+    if year_ce not in _YEARS_CE:
+        raise ValueError(year)
+    if partial and not day:
+        if not month:
+            return f"{year_ce:04d}"
+        if not 1 <= int(month) <= 12:
+            raise ValueError(month)
+        return f"{year_ce:04d}-{int(month):02d}"
+    return date(year_ce, int(month or ""), int(day or "")).isoformat()
+
+
+def _date_problem(schema: dict, path: str, has_year: bool, partial: bool) -> FieldError:
     th, en = field_labels(schema, path.split("."))
+    if not has_year:
+        later = "" if not partial else " (จำวันที่ไม่ได้ เว้นวันไว้ได้)"
+        later_en = "" if not partial else " (leave the day empty if you do not remember it)"
+        return FieldError(
+            path,
+            "format",
+            f"«{th}» ยังไม่มีปี กรุณากรอกปี พ.ศ. เช่น 2569{later}",
+            f"«{en}» has no year: type the Buddhist year, e.g. 2569{later_en}",
+        )
     return FieldError(
         path,
         "format",

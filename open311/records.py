@@ -66,7 +66,8 @@ def service_definition(session: Session, code: str, lang: str) -> dict:
     for order, name in enumerate(ATTRIBUTES, start=1):
         node = schema["properties"][name]
         label_th, label_en = field_labels(schema, [name])
-        datatype = "datetime" if node.get("format") == "date" else _DATATYPES[node["type"]]
+        is_date = node.get("format") == "date" or node.get("x-widget") == "date"
+        datatype = "datetime" if is_date else _DATATYPES[node["type"]]
         hint = node.get("x-description-en") if lang == "en" else node.get("description")
         attribute = {
             "variable": True,

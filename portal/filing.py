@@ -13,7 +13,7 @@ from engine.models import Category
 from engine.reference.choices import seed_choices
 from forms.formdata import form_errors, parse_form
 from forms.render import Field, error_summary, is_refresh, render_custom, render_field, script
-from portal import uploads
+from portal import kept, uploads
 from portal.device import count_filing, remember_device
 from portal.pages import (
     CSRF_KEY,
@@ -56,7 +56,19 @@ def _categories() -> list[Category]:
         )
 
 
-def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+def _kept(tokens: list[str], newly: list[kept.Kept] | None = None) -> list[kept.Kept]:
+    """The files this form already holds: those kept before, and any just kept."""
+    with reading() as db:
+        before = kept.shown(db, services().clock(), _form_session(), tokens)
+    return before + list(newly or [])
+
+
+def _form_session() -> str:
+    """The form's session (its CSRF token, checked on every POST): kept files belong to it."""
+    return str(session.get(CSRF_KEY) or "")
+
+
+def _page(values: dict, errors: dict, status: int = 200, files: list | None = None):  # type: ignore[no-untyped-def]
     choices = {**seed_choices(), "category": _categories()}
     fields = {
         name: render_field("intake", name, values, errors, lang(), choices=choices)
@@ -93,7 +105,7 @@ def _page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-unt
             tile_url=getattr(config, "map_tile_url", ""),
             tile_attribution=getattr(config, "map_tile_attribution", ""),
             honeypot=HONEYPOT,
-            had_files=bool(errors) and any(f.filename for f in request.files.getlist("photos")),
+            kept_files=files or [],
         ),
         status,
     )
@@ -115,8 +127,14 @@ def complaint_submit():  # type: ignore[no-untyped-def]
             400,
         )
     data = parse_form("intake", request.form)
+    tokens = request.form.getlist("kept_file")
+    dropped = request.form.get("drop_file")
+    if dropped:  # the complainant removed a kept file: the same form again, without it
+        with writing() as db:
+            kept.drop(db, services().clock(), _form_session(), dropped)
+        return _page(data, {}, files=_kept([t for t in tokens if t != dropped]))
     if is_refresh(request.form):
-        return _page(data, {})
+        return _page(data, {}, files=_kept(tokens))
     data["channel"] = "web"
     if data.get("anonymous"):
         person = data.get("complainant") or {}
@@ -129,23 +147,21 @@ def complaint_submit():  # type: ignore[no-untyped-def]
         k: (e.message_th, e.message_en)
         for k, e in form_errors("intake", data, {"channel": "web"}).items()
     }
-    files: list[uploads.CleanFile] = []
-    try:
-        raw = [(f.filename or "", f.read()) for f in request.files.getlist("photos")]
-        files = uploads.clean_files(raw)
-    except uploads.Refused as exc:
-        errors["photos"] = (exc.message_th, exc.message_en)
+    files, problem = _new_files(len(tokens))
+    if problem:
+        errors["photos"] = problem
     if errors:
-        return _page(data, errors, 422)
+        return _again(data, errors, tokens, files)
     try:
         with writing() as db:
             # Only complaints about to be opened count: corrections and area lists are free.
             count_filing(db)  # per device cookie, or per address without one
+            held = kept.take(db, services().clock(), _form_session(), tokens)
             opened = open_case(db, services().clock, CITIZEN, dict(data))
-            uploads.store_files(db, services().clock(), opened.case.id, files, "intake")
+            uploads.store_files(db, services().clock(), opened.case.id, held + files, "intake")
             code, number = opened.case.tracking_code, opened.case.registration_number
     except ValidationFailed as exc:
-        return _page(data, dict(exc.fields), 422)
+        return _again(data, dict(exc.fields), tokens, files)
     except RateLimited as exc:
         return _too_many(exc.retry_after)
     # The receipt is this answer itself: the secret goes to this browser once and is kept
@@ -153,6 +169,27 @@ def complaint_submit():  # type: ignore[no-untyped-def]
     # the complaint again fail as an expired form instead of filing it twice.
     session.pop(CSRF_KEY, None)
     return _receipt({"code": code, "secret": opened.citizen_secret, "number": number})
+
+
+def _new_files(already: int) -> tuple[list[uploads.CleanFile], tuple[str, str] | None]:
+    """The files attached this time that pass the checks, and what to say about the rest."""
+    raw = [(f.filename or "", f.read()) for f in request.files.getlist("photos")]
+    files, refused = uploads.clean_each(raw)
+    if already + len(files) > uploads.MAX_FILES:
+        count = already + len(files)
+        files = files[: max(0, uploads.MAX_FILES - already)]
+        return files, (
+            f"แนบไฟล์ได้ไม่เกิน {uploads.MAX_FILES} ไฟล์ (เลือกมา {count} ไฟล์)",
+            f"Attach at most {uploads.MAX_FILES} files (you chose {count}).",
+        )
+    return files, (refused.message_th, refused.message_en) if refused else None
+
+
+def _again(data: dict, errors: dict, tokens: list[str], files: list[uploads.CleanFile]):  # type: ignore[no-untyped-def]
+    """The form again with its errors, every typed value, and every good file kept."""
+    with writing() as db:
+        newly = kept.keep(db, services().clock(), _form_session(), files)
+    return _page(data, errors, 422, files=_kept(tokens, newly))
 
 
 def _too_many(retry_after: int):  # type: ignore[no-untyped-def]

@@ -57,6 +57,19 @@ def clean_files(files: list[tuple[str, bytes]]) -> list[CleanFile]:
     return [clean_file(name, data) for name, data in chosen]
 
 
+def clean_each(files: list[tuple[str, bytes]]) -> tuple[list[CleanFile], Refused | None]:
+    """Every file that passes, and the first refusal (a good file is never lost to a bad one)."""
+    good, refused = [], None
+    for name, data in files:
+        if not (name or data):
+            continue
+        try:
+            good.append(clean_file(name, data))
+        except Refused as exc:
+            refused = refused or exc
+    return good, refused
+
+
 def clean_file(name: str, data: bytes) -> CleanFile:
     """One file checked by its content: an image (re-encoded) or a PDF document."""
     shown = _safe_name(name)
