@@ -12,9 +12,26 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.edge import blueprint
+from engine.access.rules import Actor
 from engine.models import AuditEvent, CaseNote, ForwardRequest
+from web.i18n import t
 
 FORWARD_ACTIONS = ("forward_requested", "forward_approved", "forward_rejected", "forward_lapsed")
+
+
+CITIZEN_LABEL = Actor.citizen(0).label  # what the audit log stores for the complainant
+
+
+@blueprint.app_template_global("actor_name")
+def actor_name(label: str | None, kind: str | None = None) -> str:
+    """Who did it, in the page's words: the complainant as «ผู้ร้อง», never the stored English
+    label; officials by their user name."""
+    if kind == "citizen" or (kind is None and label == CITIZEN_LABEL):
+        return t("ผู้ร้อง", "Complainant")
+    if kind == "system" and label == "system":
+        return t("ระบบ", "System")
+    return label or ""
 
 
 def event_details(
