@@ -20,6 +20,7 @@ from engine.access import redaction
 from engine.access.checks import check_may_prepare_referrals
 from engine.access.rules import Actor
 from engine.cases import intake as case_service
+from engine.cases.agencypreview import agency_preview
 from engine.errors import NotFound, ValidationFailed
 from engine.holders import active_referrals
 from engine.models import DirectoryEntry
@@ -33,13 +34,12 @@ def agency_view(case_id: int):  # type: ignore[no-untyped-def]
     check_may_prepare_referrals(me)
     with reading() as db:
         case = case_service.get_case(db, me, case_id)
-        clean = redaction.for_case(db, case)
-        fields = [
-            (t("เรื่อง", "Title"), case.title),
-            (t("รายละเอียด", "Description"), case.description),
-            (t("สถานที่", "Place"), case.address_text or ""),
+        preview = agency_preview(db, case)  # the identity filter the agency's own pages use
+        shown = [
+            (t("เรื่อง", "Title"), preview.title),
+            (t("รายละเอียด", "Description"), preview.description),
+            (t("สถานที่", "Place"), preview.place),
         ]
-        shown = [(label, clean.text(text)) for label, text in fields]
         # Suggestions in what the agency would still read: the redacted text, not the original.
         suggestions = sorted(
             {s.text: s for _, text in shown for s in redaction.suggest(text or "")}.values(),
@@ -49,6 +49,7 @@ def agency_view(case_id: int):  # type: ignore[no-untyped-def]
             "staff/agency_view.html",
             case=case,
             shown=shown,
+            preview=preview,
             suggestions=suggestions,
             protected=case.confidential or case.anonymous,
         )
