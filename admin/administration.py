@@ -16,6 +16,7 @@ from sqlalchemy.orm import scoped_session
 
 from admin.audited import TRANSLATIONS, AdminOnly
 from admin.dead_letters import DeadLetterView
+from admin.letterheads import LetterheadView
 from admin.partner_keys import PartnerKeyView
 from admin.tables import (
     AuditLogView,
@@ -93,6 +94,11 @@ def init_app(app: Flask) -> None:
     admin.add_view(
         PartnerKeyView(
             name="แอปพันธมิตร (Partner apps, Open311)", endpoint="partner_keys", url="partner-keys"
+        )
+    )
+    admin.add_view(
+        LetterheadView(
+            name="ตราครุฑและหัวกระดาษ (Letterheads)", endpoint="letterheads", url="letterheads"
         )
     )
     admin.add_view(

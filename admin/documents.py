@@ -31,6 +31,7 @@ THAI_MONTHS = [
 ]
 HOTLINE = "1567"
 ANSWER_DAYS = 15  # the agency reports back within this many days of receiving the letter
+LETTERHEAD_CM = 3  # the Garuda's height on an official letter (ระเบียบงานสารบรรณ)
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,26 @@ class Referral:
     center_address: str | None
     center_phone: str | None
     agency: str
+    addressee: str  # the agency head's position: เรียน ปลัดกระทรวงแรงงาน
+    signer_name: str
+    signer_position: str
     complainant: str | None  # None when the complainant's name may not reach the agency
     title: str
     description: str
     address: str
+    letterhead: Letterhead | None = None
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The image at the top of the letter (the Garuda or the center's letterhead): laid out
+    3 cm high, as the rules on official letters place the Garuda."""
+
+    id: int
+    content_type: str
+    content: bytes
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class Letter:
     signature: list[str]
     contact: list[str]
     summary: Summary
+    letterhead: Letterhead | None = None
 
 
 @dataclass(frozen=True)
@@ -146,8 +164,12 @@ def letter_date(now: datetime) -> str:
 
 
 def letter(facts: Referral, now: datetime) -> Letter:
-    """The referral letter's wording, in Thai: header, body, closing, contacts, summary."""
-    registration = thai_number(facts.registration_number)
+    """The referral letter's wording, in Thai: header, body, closing, contacts, summary.
+
+    Its own numbers (dates, days, telephone numbers, the address) are Thai numerals, as official
+    letters write them; the registration number and tracking code are codes typed back into a
+    system, so they keep their machine form whole (never Latin letters among Thai digits)."""
+    registration = facts.registration_number
     who = f"จาก{facts.complainant}" if facts.complainant else "จากผู้ร้อง (ขอปกปิดชื่อ)"
     contact = [facts.center]
     if facts.center_phone:
@@ -156,15 +178,16 @@ def letter(facts: Referral, now: datetime) -> Letter:
     summary_fields = [Field("เรื่อง", facts.title)]
     if facts.address:
         summary_fields.append(Field("สถานที่", facts.address))
+    address = thai_number(facts.center_address) if facts.center_address else None
     return Letter(
-        title=f"หนังสือส่งเรื่องร้องเรียน {facts.registration_number}",
+        title=f"หนังสือส่งเรื่องร้องเรียน {registration}",
         case_id=facts.case_id,
         tracking_code=facts.tracking_code,
         reference=Field("ที่", registration),
-        sender=[line for line in (facts.center, facts.center_address) if line],
+        sender=[line for line in (facts.center, address) if line],
         date=letter_date(now),
         subject=Field("เรื่อง", "ขอส่งเรื่องร้องเรียนเพื่อพิจารณาดำเนินการ"),
-        salutation=Field("เรียน", facts.agency),
+        salutation=Field("เรียน", facts.addressee),
         enclosures=Field("สิ่งที่ส่งมาด้วย", "สรุปเรื่องร้องเรียน จำนวน ๑ ชุด"),
         paragraphs=[
             f"ด้วย{facts.center} ได้รับเรื่องร้องเรียน{who} เมื่อวันที่ {letter_date(facts.received)} "
@@ -177,7 +200,7 @@ def letter(facts: Referral, now: datetime) -> Letter:
             "จึงเรียนมาเพื่อโปรดพิจารณาดำเนินการต่อไป",
         ],
         closing="ขอแสดงความนับถือ",
-        signature=["(..........................................)", facts.center],
+        signature=[f"({facts.signer_name})", facts.signer_position],
         contact=contact,
         summary=Summary(
             heading="สรุปเรื่องร้องเรียน",
@@ -186,6 +209,7 @@ def letter(facts: Referral, now: datetime) -> Letter:
             details_label="รายละเอียด",
             details=facts.description.splitlines() or [""],
         ),
+        letterhead=facts.letterhead,
     )
 
 

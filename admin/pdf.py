@@ -10,6 +10,7 @@ put between the words pythainlp finds and lines break between words, never insid
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from datetime import datetime
@@ -18,7 +19,7 @@ from pathlib import Path
 from flask import Response
 from fpdf import FPDF
 
-from admin.documents import Letter, Receipt, Summary
+from admin.documents import LETTERHEAD_CM, Letter, Letterhead, Receipt, Summary
 from engine.errors import NotFound
 from web.vendor import NODE_MODULES
 
@@ -143,7 +144,8 @@ def letter(letter: Letter, now: datetime) -> bytes:
     pdf.set_margins(30, 15, 20)  # left 3 cm, right 2 cm: the government letter margins
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
-    pdf.set_y(15 + 30 + 3)  # the Garuda's place: 3 cm high, 1.5 cm from the top (left blank)
+    _letterhead(pdf, letter.letterhead)
+    pdf.set_y(15 + LETTERHEAD_CM * 10 + 3)  # below the Garuda: 3 cm high, 1.5 cm from the top
     top = pdf.get_y()
     pdf.text_at(pdf.l_margin, f"{letter.reference.label} {letter.reference.value}")
     width = min(90.0, max(pdf.get_string_width(line) for line in letter.sender) + 1)
@@ -177,6 +179,17 @@ def letter(letter: Letter, now: datetime) -> bytes:
         pdf.text_at(pdf.l_margin, line)
     _annex(pdf, letter.summary)
     return bytes(pdf.output())
+
+
+def _letterhead(pdf: ThaiDocument, image: Letterhead | None) -> None:
+    """The emblem or letterhead 3 cm high, centred 1.5 cm from the top (narrower if too wide)."""
+    if image is None:
+        return  # its place stays blank: the Garuda may be printed on the paper already
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    height = LETTERHEAD_CM * 10.0
+    shown = min(width, height * image.width / image.height)
+    height = shown * image.height / image.width
+    pdf.image(io.BytesIO(image.content), x=pdf.l_margin + (width - shown) / 2, y=15, h=height)
 
 
 def _annex(pdf: ThaiDocument, summary: Summary) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,10 +20,12 @@ from engine.access import redaction
 from engine.access.checks import check_may_prepare_referrals
 from engine.access.rules import Actor
 from engine.cases import intake as case_service
+from engine.cases import letters
 from engine.cases.agencypreview import agency_preview
 from engine.errors import NotFound, ValidationFailed
 from engine.holders import active_referrals
 from engine.models import DirectoryEntry
+from engine.reference.letterheads import letterhead_for
 from web.i18n import t
 
 
@@ -82,6 +84,7 @@ def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> docum
     if lead is None:
         raise NotFound("The case has not been referred to an agency yet.", "เรื่องนี้ยังไม่ได้ส่งต่อหน่วยงาน")
     clean = redaction.for_case(db, case)
+    signer = letters.signer(db, me)
     facts = documents.Referral(
         case_id=case.id,
         registration_number=case.registration_number,
@@ -93,12 +96,38 @@ def letter_content(db: Session, me: Actor, case_id: int, now: datetime) -> docum
         ),
         center_phone=case.center.phone,
         agency=lead.agency.name_th,
+        addressee=letters.head_position(lead.agency),
+        signer_name=signer.name,
+        signer_position=signer.position,
+        letterhead=_letterhead(db, case.center_id),
         complainant=None if (case.confidential or case.anonymous) else case.complainant_name,
         title=clean.text(case.title) or "",
         description=clean.text(case.description) or "",
         address=clean.text(case.address_text) or "",
     )
     return documents.letter(facts, now)
+
+
+def _letterhead(db: Session, center_id: int) -> documents.Letterhead | None:
+    row = letterhead_for(db, center_id)
+    if row is None:
+        return None
+    return documents.Letterhead(row.id, row.content_type, row.content, row.width, row.height)
+
+
+@blueprint.get("/letterheads/<int:letterhead_id>")
+def letterhead(letterhead_id: int):  # type: ignore[no-untyped-def]
+    """A letterhead image (checked and re-encoded on upload): its own type, never sniffed;
+    a new upload has a new address, so a browser may keep this one."""
+    with reading() as db:
+        row = letters.letterhead_image(db, letterhead_id)
+        content, kind = row.content, row.content_type
+    response = Response(content, mimetype=kind)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 @blueprint.get("/cases/<int:case_id>/letter")

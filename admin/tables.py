@@ -28,6 +28,7 @@ class UserView(AuditedView):
     form_columns = [
         "username",
         "display_name",
+        "position",
         "org_unit",
         "roles",
         "email",
@@ -36,6 +37,11 @@ class UserView(AuditedView):
         "new_password",
     ]
     form_overrides = {"roles": SelectMultipleField}
+    column_labels = {"position": label("ตำแหน่ง", "Position")}
+    column_descriptions = {
+        "position": "ตำแหน่งที่ลงนามในหนังสือ ใต้ชื่อในวงเล็บ เช่น ปลัดอำเภอ (the position that "
+        "signs letters, under the name)"
+    }
     form_args = {
         "roles": {"choices": [(r, r) for r in ROLES]},
         "org_unit": {"get_label": named},  # "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ (c50)"
@@ -69,10 +75,18 @@ class UserView(AuditedView):
 
 
 class OrgUnitView(AuditedView):
-    column_list = ["code", "kind", "name_th", "name_en", "area_code", "active"]
-    column_searchable_list = ["code", "name_th", "name_en"]
+    column_list = ["code", "kind", "name_th", "head_position_th", "area_code", "active"]
+    column_searchable_list = ["code", "name_th", "name_en", "head_position_th"]
     column_filters = ["kind", "active"]
     can_delete = False
+    column_labels = {
+        "head_position_th": label("ตำแหน่งหัวหน้าหน่วยงาน", "Head's position (Thai)"),
+        "head_position_en": label("ตำแหน่งหัวหน้าหน่วยงาน (อังกฤษ)", "Head's position"),
+    }
+    column_descriptions = {
+        "head_position_th": "หนังสือถึงหน่วยงานนี้เรียนตำแหน่งนี้ เช่น ปลัดกระทรวงแรงงาน "
+        "อธิบดีกรมที่ดิน; ว่างไว้ = หัวหน้า + ชื่อหน่วยงาน (letters are addressed to it)",
+    }
 
 
 class CategoryView(AuditedView):

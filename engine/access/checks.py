@@ -285,6 +285,17 @@ def check_may_manage_keys(actor: Actor) -> None:
     )
 
 
+def check_may_manage_letterheads(actor: Actor) -> None:
+    """Raise PermissionDenied unless an administrator (or the command line) changes the images
+    at the top of letters."""
+    if actor.kind == "system" or (actor.kind == "staff" and actor.has("admin")):
+        return
+    raise PermissionDenied(
+        "Only administrators change the letterhead of letters.",
+        "เฉพาะผู้ดูแลระบบเท่านั้นที่เปลี่ยนตราหรือหัวกระดาษของหนังสือได้",
+    )
+
+
 def check_partner_key(key: Any | None) -> None:
     """Raise PermissionDenied unless a partner's Open311 key was found and is not revoked."""
     if key is None or key.revoked_at is not None:

@@ -43,6 +43,7 @@ def load_org_units(session: Session) -> int:
     added = 0
     for row in _seed("orgunits.json"):
         if row["code"] in existing:
+            _fill_head_position(existing[row["code"]], row)
             continue
         parent = existing.get(row.get("parent_code") or "")
         unit = OrgUnit(
@@ -55,6 +56,8 @@ def load_org_units(session: Session) -> int:
             phone=row.get("phone"),
             email=row.get("email"),
             hotline=row.get("hotline"),
+            head_position_th=row.get("head_position_th"),
+            head_position_en=row.get("head_position_en"),
             active=True,
         )
         session.add(unit)
@@ -64,11 +67,45 @@ def load_org_units(session: Session) -> int:
     return added + _generate_centers(session, existing)
 
 
+def _fill_head_position(unit: OrgUnit, known: dict) -> None:
+    """A unit loaded before head positions existed gets the known one; an edit is never undone."""
+    if not unit.head_position_th and known.get("head_position_th"):
+        unit.head_position_th = known["head_position_th"]
+        unit.head_position_en = unit.head_position_en or known.get("head_position_en")
+
+
+def center_head(area: areas.Area) -> dict[str, str]:
+    """The head of an area's center, as letters address them: the provincial governor, the
+    district chief (นายอำเภอ), in Bangkok its governor and the district office's director."""
+    if area.code == "10":
+        return {
+            "head_position_th": "ผู้ว่าราชการกรุงเทพมหานคร",
+            "head_position_en": "Governor of Bangkok",
+        }
+    if area.level == "province":
+        return {
+            "head_position_th": f"ผู้ว่าราชการจังหวัด{area.name_th}",
+            "head_position_en": f"Governor of {area.name_en}",
+        }
+    if area.name_th.startswith("เขต"):
+        return {
+            "head_position_th": f"ผู้อำนวยการ{area.name_th}",
+            "head_position_en": f"Director of {area.name_en} District Office",
+        }
+    return {
+        "head_position_th": f"นายอำเภอ{area.name_th}",
+        "head_position_en": f"Chief of {area.name_en} District",
+    }
+
+
 def _generate_centers(session: Session, existing: dict[str, OrgUnit]) -> int:
     central = existing["central"]
     added = 0
     for area in areas.all_areas():
-        if area.level == "subdistrict" or f"c{area.code}" in existing:
+        if area.level == "subdistrict":
+            continue
+        if f"c{area.code}" in existing:
+            _fill_head_position(existing[f"c{area.code}"], center_head(area))
             continue
         if area.level == "province":
             parent, kind = central, "provincial_center"
@@ -95,6 +132,7 @@ def _generate_centers(session: Session, existing: dict[str, OrgUnit]) -> int:
             area_code=area.code,
             hotline="1567",
             active=True,
+            **center_head(area),
         )
         session.add(unit)
         if area.level == "province":

@@ -28,7 +28,7 @@ from sqlalchemy import delete, func, select
 
 from engine.access import tokens
 from engine.access.rules import Actor
-from engine.cases import casefiles
+from engine.cases import casefiles, letters
 from engine.cases import tasks as task_service
 from engine.cases.intake import open_case
 from engine.models import (
@@ -41,6 +41,7 @@ from engine.models import (
     Category,
     DirectoryEntry,
     HolidayOverride,
+    Letterhead,
     MigrationRun,
     OrgUnit,
     OutboxMessage,
@@ -148,6 +149,8 @@ GET_PAGES: dict[tuple[str, str], str] = {
     ("partner_keys.issue", "-"):             "in  403 403 403 403 403 403 403 403 403 200",
     ("partner_keys.key", "partner_key"):     "in  403 403 403 403 403 403 403 403 403 200",
     ("partner_keys.revoke", "partner_key"):  "in  403 403 403 403 403 403 403 403 403 200",
+    ("letterheads.index", "-"):              "in  403 403 403 403 403 403 403 403 403 200",
+    ("staff.letterhead", "letterhead"):      "in  200 200 200 200 200 200 200 200 200 200",
 }
 
 # POST actions, tried in this order with one fresh database per role (so what one role did
@@ -183,6 +186,8 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("partner_keys.issue", "-",              "in  403 403 403 403 403 403 403 403 403 ok "),
     ("partner_keys.change_limit", "partner_key", "in  403 403 403 403 403 403 403 403 403 ok "),
     ("partner_keys.revoke", "partner_key",   "in  403 403 403 403 403 403 403 403 403 ok "),
+    ("letterheads.remove", "letterhead",     "in  403 403 403 403 403 403 403 403 403 ok "),
+    ("letterheads.upload", "-",              "in  403 403 403 403 403 403 403 403 403 ok "),
     # The process designer: designers and admins only. `activation` was asked for by the
     # designer, `activation3` by the admin: nobody decides their own (four eyes).
     ("staff.designer_new_process", "-",      "in  403 403 403 403 403 403 403 403 ok  ok "),
@@ -326,6 +331,8 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
         ids["other_token"] = ids["token:labour2"]
         keys.issue_key(session, clock(), "แอปพันธมิตรทดสอบ", 30)
         ids["partner_key"] = session.scalar(select(func.max(Open311Key.id)))
+        admin = Actor.for_user(session.scalar(select(User).where(User.username == "admin")))
+        ids["letterhead"] = letters.upload_letterhead(session, clock(), admin, None, _png(64)).id
         session.add(HolidayOverride(day=HOLIDAY, working=False, name_th="วันหยุดทดสอบ"))
         session.add(
             NotificationTemplate(
@@ -365,9 +372,9 @@ def world(people, open_cases, factory, clock) -> Iterator[World]:  # type: ignor
         session.execute(delete(Category).where(Category.code == NEW_CATEGORY["code"]))
 
 
-def _png() -> bytes:
+def _png(side: int = 8) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    Image.new("RGB", (side, side), (200, 30, 30)).save(out, "PNG")
     return out.getvalue()
 
 
@@ -392,7 +399,14 @@ def snapshot(factory) -> dict:  # type: ignore[no-untyped-def]
             "categories": rows(Category.code, Category.name_th, Category.active),
             **{
                 model.__tablename__: count(model)
-                for model in (AuditEvent, CaseNote, CaseAttachment, CaseRedaction, OutboxMessage)
+                for model in (
+                    AuditEvent,
+                    CaseNote,
+                    CaseAttachment,
+                    CaseRedaction,
+                    OutboxMessage,
+                    Letterhead,
+                )
             },
             "migration_runs": rows(MigrationRun.id, MigrationRun.state, MigrationRun.position),
         }
@@ -424,6 +438,8 @@ def url(app, endpoint: str, target: str, world: World, role: str) -> str:  # typ
         args[DESIGNER_TARGETS[target]] = ids[target]
     elif target == "partner_key":
         args["key_id"] = ids[target]
+    elif target == "letterhead":
+        args["letterhead_id"] = ids[target]
     elif endpoint == "dead_letters.retry":
         args["message_id"] = ids[target]
     elif target not in ("-", UNSIGNED) and endpoint != "staff.receipt_pdf":  # a form field there
@@ -525,6 +541,9 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "partner_keys.issue": {"name": "แอปใหม่", "per_minute": "30"} | issue_form(client),
         "partner_keys.change_limit": {"per_minute": "7"} | signed(client),
         "partner_keys.revoke": signed(client),
+        "letterheads.upload": {"scope": "national", "image": (io.BytesIO(_png(64)), "a.png")}
+        | signed(client),
+        "letterheads.remove": signed(client),
         "staff.designer_new_process": {"process_id": "water_supply", "note": "ทดสอบสิทธิ์"},
         "staff.designer_new_draft": {"version": "1"},
         "staff.designer_deploy": {"note": "ทดสอบสิทธิ์"},

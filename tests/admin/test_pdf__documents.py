@@ -115,7 +115,7 @@ def test_the_referral_letter_pdf_keeps_a_confidential_complainant_out(
     reader, text = read_pdf(download)
     assert len(reader.pages) == 2  # the letter, then the summary it encloses
     assert embedded_fonts(reader) == {"Sarabun", "SarabunBold"}
-    assert code in text and "เรียนกระทรวงแรงงาน" in text.replace(" ", "")
+    assert code in text and "เรียนปลัดกระทรวงแรงงาน" in text.replace(" ", "")
     assert "๒๓ พฤศจิกายน ๒๕๖๙" in text and "ขอแสดงความนับถือ" in text
     assert "ผู้ร้อง (ขอปกปิดชื่อ)" in text and "สายด่วน ๑๕๖๗" in text
     assert "บริษัทเอบีซี" in text  # the rest of the complaint is there

@@ -56,7 +56,7 @@ def test_the_referral_letter_addresses_the_lead_agency_in_thai_official_form(
     assert screener.get(f"/staff/cases/{case_id}/letter").status_code == 404  # not referred yet
     screen_and_refer(factory, clock, people, case_id)
     letter = screener.get(f"/staff/cases/{case_id}/letter").text
-    assert "เรียน&nbsp;&nbsp;กระทรวงแรงงาน" in letter
+    assert "เรียน&nbsp;&nbsp;ปลัดกระทรวงแรงงาน" in letter  # its head, by position
     assert "๒๓ พฤศจิกายน ๒๕๖๙" in letter  # the clock's day in Thai numerals and the BE year
     assert "ผู้ร้อง (ขอปกปิดชื่อ)" in letter and "สมศรี" not in letter
     assert "๑๕ วัน" in letter and "สายด่วน ๑๕๖๗" in letter

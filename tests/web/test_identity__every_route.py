@@ -111,6 +111,7 @@ ROUTES: dict[str, tuple[str, str] | str] = {
     "staff.designer_testrun_diagram": "a draft's diagrams with a test-run's path: no case text",
     "staff.designer_version_testrun": "a version's test-runs: element ids, statuses, no case text",
     "staff.designer_version_testrun_diagram": "a version's diagrams with a test-run's path",
+    "staff.letterhead": "a center's emblem or letterhead image: no case text",
 }
 NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms only
     "index", "static", "favicon", "directory_page", "api.get_areas", "api.get_categories",
@@ -123,7 +124,7 @@ NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms o
 )
 # Flask-Admin's views and the dead-letter and partner-key pages are administrators' only
 # (tests/admin/test_authz__matrix.py); their GETs are still called below.
-ADMIN_ONLY = ("admin_", "dead_letters.", "partner_keys.", "staff_sessions.")
+ADMIN_ONLY = ("admin_", "dead_letters.", "partner_keys.", "staff_sessions.", "letterheads.")
 # fmt: on
 # Only GET returns what a reader asks to read; a POST/PUT/DELETE answers with ids and statuses.
 READ_METHODS = {"GET"}

@@ -172,8 +172,9 @@ def test_org_unit_seed_is_consistent() -> None:
     for u in units:
         assert set(u) == {
             "code", "kind", "name_th", "name_en", "parent_code", "area_code",
-            "phone", "email", "hotline",
+            "phone", "email", "hotline", "head_position_th", "head_position_en",
         }  # fmt: skip
+        assert u["head_position_th"] and u["head_position_en"]  # whom letters are addressed to
         assert u["parent_code"] is None or u["parent_code"] in by_code
         assert u["area_code"] is None or check_area_code(u["area_code"]) == u["area_code"]
         assert not str(u["code"]).startswith("c") or u["code"] == "central"  # c<area> is taken
