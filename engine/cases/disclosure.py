@@ -53,12 +53,13 @@ def citizen_notes(session: Session, case: Case) -> list[CitizenNote]:
     shown = []
     for note in notes:
         if note.kind in RESULT_KINDS:
-            if note.id in accepted:
-                shown.append(CitizenNote(note.created_at, "result", note.body))
+            if note.id in accepted:  # dated when the center accepted it
+                shown.append(CitizenNote(accepted[note.id], "result", note.body))
         elif note.kind in PROGRESS_KINDS or note.org_unit_id in agency_units:
             shown.append(CitizenNote(note.created_at, "progress", None))
         else:
             shown.append(CitizenNote(note.created_at, "note", note.body))
+    shown.sort(key=lambda n: n.at)
     return shown
 
 
@@ -89,13 +90,13 @@ def _agency_units(session: Session, notes: list[CaseNote]) -> set[int]:
     return set(session.scalars(query))
 
 
-def _accepted_results(session: Session, case_id: int, notes: list[CaseNote]) -> set[int]:
-    """Ids of result notes the center accepted, read from the audit trail in order: a result is
+def _accepted_results(session: Session, case_id: int, notes: list[CaseNote]) -> dict[int, datetime]:
+    """Result notes the center accepted (id → when), read from the audit trail in order: a result is
     pending from the task completion that wrote it; the case then reaching a result status
     accepts it, and any other status than review (a send-back) discards it."""
     results = {(n.step, n.created_at): n.id for n in notes if n.kind in RESULT_KINDS}
     if not results:
-        return set()
+        return {}
     events = session.scalars(
         select(AuditEvent)
         .where(
@@ -104,14 +105,14 @@ def _accepted_results(session: Session, case_id: int, notes: list[CaseNote]) -> 
         )
         .order_by(AuditEvent.id)
     )
-    accepted: set[int] = set()
+    accepted: dict[int, datetime] = {}
     pending: int | None = None
     for event in events:
         if event.action == "task_completed":
             pending = results.get((event.step, event.at), pending)
         elif event.status_after in RESULT_STATUSES:
             if pending is not None:
-                accepted.add(pending)
+                accepted.setdefault(pending, event.at)
             pending = None
         elif event.status_after != "under_review":
             pending = None

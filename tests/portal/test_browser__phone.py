@@ -83,8 +83,8 @@ def test_a_citizen_files_a_complaint_from_a_phone_then_tracks_rates_and_reopens_
     error = phone.locator("#f-consent-error")
     assert "กรุณายอมรับ" in error.inner_text()
     assert phone.locator("#f-title").input_value() == "ท่อระบายน้ำอุดตัน"
+    assert "แนบแล้ว: ถนน.jpg" in phone.locator("#kept-files").inner_text()  # the photo is kept
     phone.locator("#f-consent").check()
-    phone.locator("#f-photos").set_input_files(str(_photo(tmp_path)))
     phone.get_by_role("button", name="ส่งเรื่องร้องเรียน").click()
     code = phone.locator("#tracking-code").inner_text()
     assert phone.locator("#tracking-secret").inner_text()
