@@ -85,6 +85,15 @@ TRACK = {
         "status": {"enum": list(STATUSES)},
         "status_label": {"type": "string"},
         "agency": NULL_STR,
+        "status_note": {
+            **NULL_STR,
+            "description": "While the center reviews the agency's result, a fixed line in its "
+            "place (the agency's text is never shown before the center accepts it).",
+        },
+        "result": {
+            **NULL_STR,
+            "description": "The agency's result as the center accepted it; null before that.",
+        },
         "timeline": {"type": "array"},
     },
 }
