@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DAMRONG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/damrong.db
 
-.PHONY: run test lint format bench install clean-db messages
+.PHONY: run test lint format bench install clean-db messages screenshots
 
 $(BIN)/damrong: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: install
 	$(BIN)/python bench/timer_sweep.py
 	$(BIN)/python bench/outbox.py
 	$(BIN)/python bench/processes.py --cases 2000
+
+# Each demo role's main pages at 390 px and 1440 px, for a reviewer (var/screenshots/, not in git);
+# SCREENSHOT_ARGS=--no-thai-fonts draws them in a chromium without a Thai system font.
+screenshots: install
+	$(BIN)/python tools/screenshots.py $(SCREENSHOT_ARGS)
 
 # Message catalogs (Flask-Babel): after changing a t("ไทย", "English") text, or adding a language.
 messages: install
