@@ -17,10 +17,14 @@ import pytest
 from damrong.app import create_app
 from damrong.config import Config
 from notifications.dispatcher import dispatch_outbox
-from tests.admin.conftest import csrf_of, people, sign_in  # noqa: F401  (people: a fixture)
+from tests.admin import conftest as staff_fixtures
+from tests.admin.conftest import csrf_of
 from tests.engine.helpers import open_case
-from tests.notifications.conftest import smtp_sink  # noqa: F401  (a fixture)
+from tests.notifications import conftest as notification_fixtures
 from tests.portal.conftest import complaint, csrf
+
+people = staff_fixtures.people  # officials who sign in with the demo password
+smtp_sink = notification_fixtures.smtp_sink  # an SMTP server on loopback
 
 PUBLIC = "https://damrong.example.go.th"
 SERVED = "http://10.0.0.7:8714"
@@ -192,3 +196,26 @@ def test_without_one_the_scheduler_of_damrong_serve_uses_the_address_it_serves(
 
 
 PUBLIC_ADDRESS_VARIABLES = ("DAMRONG_BASE_URL", "DAMRONG_PUBLIC_URL", "DAMRONG_SERVED_URL")
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("localhost", True),
+        ("LOCALHOST:8000", True),
+        ("[::1]:8000", True),
+        ("127.0.0.1", True),
+        ("10.0.0.7:8714", True),
+        ("127.0.0.1.evil.example", False),
+        ("localhost.evil.example", False),
+        ("evil.example#@localhost", False),
+        ("localhost:8000@evil.example", False),
+        ("localhost:abc", False),
+        ("", False),
+        ("a" * 300, False),
+    ],
+)
+def test_only_the_allowed_hosts_pass(host, allowed) -> None:  # type: ignore[no-untyped-def]
+    from web.links import default_hosts, host_allowed
+
+    assert host_allowed(host, default_hosts(SERVED)) is allowed
