@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 
 from admin import staffsession
 from admin.edge import (
+    actor,
     blueprint,
     nav_items,
     reading,
@@ -16,6 +17,7 @@ from admin.edge import (
 )
 from engine.access import accounts, sessions, tokens
 from engine.access import signin as signing_in
+from engine.cases import letters
 from engine.errors import SignInLocked, Unauthenticated, ValidationFailed
 from web.edge import client_address
 from web.i18n import current_lang, languages, t
@@ -92,8 +94,13 @@ def account():  # type: ignore[no-untyped-def]
 def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     with reading() as db:
         mine = tokens.list_tokens(db, g.user.id)
+        position = letters.own_position(db, actor())
     page = render_template(
-        "staff/account.html", tokens=mine, new_token=new_token, errors=errors or {}
+        "staff/account.html",
+        tokens=mine,
+        new_token=new_token,
+        errors=errors or {},
+        position=request.form.get("position", position) if errors else position,
     )
     return page, status
 
@@ -121,6 +128,20 @@ def change_password():  # type: ignore[no-untyped-def]
     except ValidationFailed as exc:
         return _account_page(errors=_field_messages(exc), status=422)
     flash(t("เปลี่ยนรหัสผ่านแล้ว", "Your password has been changed."))
+    return redirect(url_for("staff.account"))
+
+
+@blueprint.post("/account/position")
+def change_position():  # type: ignore[no-untyped-def]
+    """One's position as it is printed under one's name on the letters one signs."""
+    try:
+        with writing() as db:
+            letters.set_own_position(
+                db, services().clock(), actor(), request.form.get("position", "")
+            )
+    except ValidationFailed as exc:
+        return _account_page(errors=_field_messages(exc), status=422)
+    flash(t("บันทึกตำแหน่งแล้ว", "Your position has been saved."))
     return redirect(url_for("staff.account"))
 
 

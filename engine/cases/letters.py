@@ -17,9 +17,12 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.access.checks import check_may_manage_letterheads
 from engine.access.rules import Actor
-from engine.errors import NotFound
+from engine.errors import NotFound, ValidationFailed
 from engine.models import Letterhead, OrgUnit, User
 from engine.reference import letterheads
+from engine.text import check_text
+
+POSITION_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,35 @@ def signer(session: Session, actor: Actor) -> Signer:
         return Signer("..........................................", "")
     position = (user.position or "").strip() or f"เจ้าหน้าที่{user.org_unit.name_th}"
     return Signer(user.display_name, position)
+
+
+def set_own_position(session: Session, now: datetime, actor: Actor, position: str) -> str:
+    """An official's own position as they sign letters (empty: none); audited, returned clean."""
+    if actor.user_id is None:
+        raise NotFound("No staff account.", "ไม่พบบัญชีเจ้าหน้าที่")
+    if len(position) > POSITION_LIMIT:
+        raise ValidationFailed.one(
+            "position",
+            f"ตำแหน่งยาวเกิน {POSITION_LIMIT} ตัวอักษร",
+            f"The position is longer than {POSITION_LIMIT} characters.",
+        )
+    clean = " ".join(
+        (check_text("position", position, POSITION_LIMIT, required=False) or "").split()
+    )
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("No staff account.", "ไม่พบบัญชีเจ้าหน้าที่")
+    if (user.position or "") != clean:
+        detail = {"user": user.username, "before": user.position or "", "after": clean}
+        journal.record(session, None, actor, "position_changed", now, detail=detail)
+    user.position = clean or None
+    return clean
+
+
+def own_position(session: Session, actor: Actor) -> str:
+    """The position the official has set for their letters ('' when none)."""
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    return (user.position or "") if user is not None else ""
 
 
 def list_letterheads(session: Session, actor: Actor) -> list[tuple[Letterhead, OrgUnit | None]]:

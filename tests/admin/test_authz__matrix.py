@@ -179,6 +179,7 @@ POST_ACTIONS: list[tuple[str, str, str]] = [
     ("staff.receipt_pdf", "bangkok",         "in  403 403 403 403 403 403 403 403 403 403"),
     ("staff.intake_submit", "-",             "in  ok  403 403 403 403 403 403 403 403 403"),
     ("staff.create_token", "-",              "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
+    ("staff.change_position", "-",           "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
     ("staff.revoke_token", "other_token",    "in  404 404 404 404 404 404 404 404 404 404"),
     ("staff.revoke_token", "own_token",      "in  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok "),
     ("admin_categories.create_view", "-",    "in  403 403 403 403 403 403 403 403 403 ok "),
@@ -532,6 +533,7 @@ def form_for(endpoint: str, target: str, world: World, client) -> dict:  # type:
         "staff.intake_submit": INTAKE,
         "staff.receipt_pdf": {"case_id": str(world.ids.get(target)), "secret": "not-the-secret"},
         "staff.create_token": {"name": "โทเคนใหม่"},
+        "staff.change_position": {"position": "ปลัดอำเภอ"},
         "staff.change_password": {
             "current_password": PASSWORD,
             "new_password": "รหัสผ่านใหม่1567",

@@ -8,8 +8,8 @@ import re
 
 from sqlalchemy import select, update
 
-from engine.models import Case, OrgUnit, User
-from tests.admin.conftest import sign_in
+from engine.models import AuditEvent, Case, OrgUnit, User
+from tests.admin.conftest import csrf_of, sign_in
 from tests.admin.test_administration__letterheads import upload
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.admin.test_pdf__documents import read_pdf
@@ -106,3 +106,34 @@ def test_the_centers_letterhead_heads_the_page_and_the_pdf(app, people, open_cas
 
 def pdf_page(reader) -> bytes:  # type: ignore[no-untyped-def]
     return reader.pages[0].get_contents().get_data()
+
+
+def test_an_official_sets_the_position_they_sign_in_on_their_account_page(
+    app, people, open_cases, factory, clock
+):
+    screener, case_id, _ = referred(app, people, open_cases, factory, clock)
+    account = screener.get("/staff/account").text
+    assert 'name="position"' in account and 'value="ปลัดอำเภอ"' in account
+    token = csrf_of(account)
+    saved = screener.post(
+        "/staff/account/position",
+        data={"csrf_token": token, "position": "  นักวิเคราะห์นโยบายและแผน\tชำนาญการ "},
+    )
+    assert saved.status_code == 302
+    page = screener.get(f"/staff/cases/{case_id}/letter").text
+    assert "<p>นักวิเคราะห์นโยบายและแผน ชำนาญการ</p>" in part(page, "letter-sign", "letter-contact")
+    too_long = screener.post(
+        "/staff/account/position", data={"csrf_token": token, "position": "ก" * 201}
+    )
+    assert too_long.status_code == 422 and "ตำแหน่งยาวเกิน 200 ตัวอักษร" in too_long.text
+    forged = screener.post("/staff/account/position", data={"position": "ผู้ว่าราชการจังหวัด"})
+    assert forged.status_code == 400  # no form token: another site cannot change it
+    with factory() as session:
+        assert (
+            session.scalar(select(User.position).where(User.username == "screener"))
+            == "นักวิเคราะห์นโยบายและแผน ชำนาญการ"
+        )
+        events = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "position_changed")
+        ).all()
+        assert len(events) == 1
