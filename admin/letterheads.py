@@ -64,18 +64,28 @@ class LetterheadView(AdminOnly, BaseView):
         message = pick(next(iter(fields.values()))) if fields else exc.message(current_lang())
         return self._page(status, error=message, **context)
 
+    def _handle_view(self, name, **kwargs):  # type: ignore[no-untyped-def]
+        """A body over the server's limit gets this page with its message (not the API's JSON)."""
+        if self.is_accessible() and request.method == "POST":
+            try:
+                request.form  # noqa: B018 - parsing the body is what may be refused
+            except RequestEntityTooLarge:
+                return self._refused(_too_large())
+        return super()._handle_view(name, **kwargs)
+
     @expose("/")
     def index(self):  # type: ignore[no-untyped-def]
         return self._page()
 
     @expose("/upload", methods=["POST"])
     def upload(self):  # type: ignore[no-untyped-def]
-        chosen = request.form.get("scope", NATIONAL)
+        chosen = NATIONAL
         try:
             check_may_manage_letterheads(g.actor)
+            data = _sent_bytes()  # reads the body first: one too large is refused here
+            chosen = request.form.get("scope", NATIONAL)
             if not SecureForm(request.form).validate():
                 raise _form_expired()
-            data = _sent_bytes()
             with writing() as session:
                 letters.upload_letterhead(
                     session, services().clock(), g.actor, _scope(chosen), data
@@ -103,6 +113,10 @@ def _form_expired() -> DamrongError:
     )
 
 
+def _too_large() -> TooLarge:
+    return TooLarge("The file is too large to upload.", "ไฟล์ใหญ่เกินกว่าที่ส่งขึ้นระบบได้")
+
+
 def _scope(chosen: str) -> int | None:
     """The center chosen in the form (its id), or None for the national default."""
     if chosen == NATIONAL:
@@ -117,7 +131,7 @@ def _sent_bytes() -> bytes:
     try:
         sent = request.files.get("image")
     except RequestEntityTooLarge as exc:
-        raise TooLarge("The file is too large to upload.", "ไฟล์ใหญ่เกินกว่าที่ส่งขึ้นระบบได้") from exc
+        raise _too_large() from exc
     if sent is None:
         return b""
     return sent.read(images.MAX_BYTES + 1)

@@ -108,3 +108,21 @@ def test_nobody_but_an_administrator_may_upload(app, people, factory):
         )
         assert tried.status_code == 403, name
     assert count(factory) == 0
+
+
+def test_a_request_too_large_for_the_server_is_refused_in_thai(app, people, factory):
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    token = form_token(admin)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    refused = admin.post(
+        PAGE + "upload",
+        data={
+            "csrf_token": token,
+            "scope": "national",
+            "image": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200_000), "big.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 413 and "ไฟล์ใหญ่เกินกว่าที่ส่งขึ้นระบบได้" in refused.text
+    assert count(factory) == 0
