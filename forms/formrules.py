@@ -154,6 +154,17 @@ def conditions(schema: Mapping) -> dict[str, dict[str, list[dict]]]:
     return out
 
 
+def required_when_shown(schema: Mapping) -> set[str]:
+    """Fields a "shown when" rule also requires: whenever they show, they are required."""
+    rules = schema.get("allOf")
+    out: set[str] = set()
+    for rule in rules if isinstance(rules, list) else []:
+        read = read_rule(rule)
+        if read is not None:
+            out |= set(read[2]) & set(read[3])
+    return out
+
+
 def hidden_fields(schema: Mapping, values: Mapping) -> set[str]:
     """Top-level fields whose "shown when" fails for these values (a field shown only when a
     hidden field has some value is hidden too): the renderer hides them, the server ignores them."""

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from forms.builder import conditions, ordered
 from forms.fields import Field, build_field, normalize_errors, summarize
 from forms.formdata import format_date, parse_form
-from forms.formrules import hidden_fields, visible_values
+from forms.formrules import hidden_fields, required_when_shown, visible_values
 from forms.loader import field_labels, field_schema, properties, shared_schema, value_labels
 from forms.texts import texts_for
 
@@ -98,8 +98,10 @@ def render_form(
     summary = summarize(fields, messages, lang)
     rules = conditions(schema)
     hidden = hidden_fields(schema, values or {})
+    required = required_when_shown(schema)
     for f in fields:
         f.hidden = f.name in hidden
+        f.required = f.required or f.name in required
         if f.name in rules:
             f.hint = " ".join(
                 p for p in (f.hint, _condition_text(schema, rules[f.name], lang)) if p

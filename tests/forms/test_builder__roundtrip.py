@@ -139,6 +139,8 @@ def test_the_renderer_hides_a_conditional_field_until_its_condition_holds():
     assert "Required when «ผลการตรวจ» is «A problem»." in english  # no English label: the Thai
     shown = str(render_form(schema, {"visited": True}, {}, "th", script=False))
     assert 'data-field="finding" hidden' not in shown and 'data-field="finding"' in shown
+    finding = shown[shown.index('data-field="finding"') :]
+    assert 'class="form-required"' in finding.split("</legend>")[0]  # required whenever shown
 
 
 def test_hostile_labels_stay_text_in_the_condition_block_and_hints():
