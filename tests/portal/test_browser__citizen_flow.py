@@ -170,9 +170,9 @@ def _sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_agency_preview_shows_what_the_identity_filter_gives(
     phone,
-    people,
+    people,  # noqa: F811  (the fixture imported above)
     factory,
-    clock,  # noqa: F811  (the fixture imported above)
+    clock,
 ) -> None:
     shown, _c, _s = open_case(factory, clock, people["intake"], title="ไฟถนนดับหน้าโรงเรียน")
     hidden, _c, _s = open_case(
