@@ -13,7 +13,7 @@ from admin.edge import actor, blueprint, reading, services, writing
 from engine.access import identity, identitylog, redaction
 from engine.access.checks import may_contribute, may_decide_forwards, may_work
 from engine.access.rules import Actor
-from engine.cases import casefiles, forwarding, search
+from engine.cases import casefiles, disclosure, forwarding, search
 from engine.cases import diagram as diagram_service
 from engine.cases import intake as case_service
 from engine.errors import ValidationFailed
@@ -131,6 +131,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             referrals=active_referrals(db, case_id),
             tasks=[(task, may_work(me, task)) for task in tasks],
             notes=notes,
+            note_readings=disclosure.how_citizen_reads(db, found, notes),
             events=events,
             details=timeline.event_details(db, events, notes, clean),
             events_total=total,

@@ -48,19 +48,45 @@ def citizen_notes(session: Session, case: Case) -> list[CitizenNote]:
         .where(CaseNote.case_id == case.id, CaseNote.public.is_(True))
         .order_by(CaseNote.created_at, CaseNote.id)
     ).all()
-    agency_units = _agency_units(session, notes)
-    accepted = _accepted_results(session, case.id, notes)
+    reading, accepted = _readings(session, case.id, notes)
     shown = []
     for note in notes:
-        if note.kind in RESULT_KINDS:
-            if note.id in accepted:  # dated when the center accepted it
-                shown.append(CitizenNote(accepted[note.id], "result", note.body))
-        elif note.kind in PROGRESS_KINDS or note.org_unit_id in agency_units:
-            shown.append(CitizenNote(note.created_at, "progress", None))
-        else:
-            shown.append(CitizenNote(note.created_at, "note", note.body))
+        kind = reading[note.id]
+        if kind == "result":  # dated when the center accepted it
+            shown.append(CitizenNote(accepted[note.id], kind, note.body))
+        elif kind != "held":
+            shown.append(
+                CitizenNote(note.created_at, kind, None if kind == "progress" else note.body)
+            )
     shown.sort(key=lambda n: n.at)
     return shown
+
+
+def how_citizen_reads(session: Session, case: Case, notes: list[CaseNote]) -> dict[int, str]:
+    """For the staff's notes list: how the complainant reads each note now — "note" or "result"
+    (as written), "progress" (only that work went on), "held" (a result the center has not
+    accepted) or "internal"."""
+    public = [note for note in notes if note.public]
+    reading, _accepted = _readings(session, case.id, public)
+    return {note.id: reading.get(note.id, "internal") for note in notes}
+
+
+def _readings(
+    session: Session, case_id: int, notes: list[CaseNote]
+) -> tuple[dict[int, str], dict[int, datetime]]:
+    """Each public note's reading for the complainant by the module's rule, and when the center
+    accepted each accepted result."""
+    agency_units = _agency_units(session, notes)
+    accepted = _accepted_results(session, case_id, notes)
+    reading = {}
+    for note in notes:
+        if note.kind in RESULT_KINDS:
+            reading[note.id] = "result" if note.id in accepted else "held"
+        elif note.kind in PROGRESS_KINDS or note.org_unit_id in agency_units:
+            reading[note.id] = "progress"
+        else:
+            reading[note.id] = "note"
+    return reading, accepted
 
 
 def accepted_result(session: Session, case: Case) -> str | None:
