@@ -22,6 +22,7 @@ from engine.models import Case, Category, OrgUnit, Task
 from engine.reference import areas
 from engine.sla import policies, supervision
 from engine.statuses import OPEN_STATUSES, STATUSES
+from forms.formdata import format_date
 from web.i18n import current_lang, t
 
 EVENTS_PER_PAGE = 50
@@ -132,6 +133,7 @@ def _workspace(case_id: int, comment: str = "", errors: dict | None = None, stat
             tasks=[(task, may_work(me, task)) for task in tasks],
             notes=notes,
             note_readings=disclosure.how_citizen_reads(db, found, notes),
+            occurred=format_date(found.occurred_on, current_lang()) if found.occurred_on else "",
             events=events,
             details=timeline.event_details(db, events, notes, clean),
             events_total=total,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -147,11 +148,15 @@ def template_helpers() -> dict:
 
 
 def _switch_path() -> str:
-    """Where the language link goes: this page, or after an action its case page (a GET)."""
+    """Where the language link goes: this page with its query (a search, a page number), or after
+    an action its case page (a GET)."""
     token = (request.view_args or {}).get("token")
     if request.method != "GET" and token:
         return url_for("portal.case_page", token=token)
-    return request.path
+    if request.method != "GET":
+        return request.path
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.path + ("?" + urlencode(kept) if kept else "")  # a search stays on switching
 
 
 @blueprint.errorhandler(errors.DamrongError)

@@ -62,6 +62,14 @@ def test_a_search_is_kept_in_every_page_link(client) -> None:  # type: ignore[no
     assert 'value="เชียงใหม่"' in client.get(following).text  # the box still holds the words
 
 
+def test_switching_language_keeps_the_search_and_the_page(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/directory?" + urlencode({"q": "เชียงใหม่", "page": 2, "lang": "th"}))
+    switch = html.unescape(re.search(r'<a href="([^"]+)" lang="en"', page.text)[1])
+    assert switch == "/directory?" + urlencode({"q": "เชียงใหม่", "page": 2, "lang": "en"})
+    english = client.get(switch)
+    assert 'value="เชียงใหม่"' in english.text and "ศูนย์ดำรงธรรมอำเภอศรีเชียงใหม่" in english.text
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -1,6 +1,6 @@
-"""The case workspace's notes say how the complainant reads each one now: an agency's result only
-once the center accepts it, an agency's progress only as a fact, the center's public words as
-written (engine/cases/disclosure.py, the rule the citizen's pages follow)."""
+"""The case workspace: each note says how the complainant reads it now (an agency's result only once
+the center accepts it, an agency's progress only as a fact; engine/cases/disclosure.py, the rule the
+citizen's pages follow), and when it happened is shown as the complainant gave it."""
 
 from __future__ import annotations
 
@@ -43,3 +43,18 @@ def test_the_notes_say_what_the_complainant_reads(app, people, factory, clock) -
     page = client.get(f"/staff/cases/{case_id}").text
     assert _tag_of(page, RESULT) == "ผู้ร้องเห็น"
     assert _tag_of(page, PROGRESS) == "ผู้ร้องเห็นเพียงว่ามีความคืบหน้า"
+
+
+def test_the_workspace_shows_when_it_happened_as_the_complainant_gave_it(
+    app, people, factory, clock
+) -> None:
+    client = app.test_client()
+    sign_in(client, "screener")
+    for given, shown in (
+        ("2026-03", "มีนาคม 2569"),
+        ("2026", "2569"),
+        ("2026-03-14", "14 มีนาคม 2569"),
+    ):
+        case_id, _code, _secret = open_case(factory, clock, people["intake"], occurred_on=given)
+        page = client.get(f"/staff/cases/{case_id}").text
+        assert f"<dt>เกิดเหตุเมื่อ</dt><dd>{shown}</dd>" in page
