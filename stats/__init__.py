@@ -1,0 +1,1 @@
+"""Dashboard figures: periods, percentiles and the province polygons (no Flask here)."""
