@@ -15,7 +15,7 @@ from admin.edge import actor, blueprint, reading, services, writing
 from engine.cases import forwarding, reviewing
 from engine.cases import tasks as task_service
 from engine.errors import ValidationFailed
-from engine.models import Case, OrgUnit, Referral, Task
+from engine.models import Case, OrgUnit, Referral, Task, User
 from engine.reference.choices import seed_choices
 from engine.sla import policies
 from forms.loader import shared_schema
@@ -102,6 +102,7 @@ def _page(task_id: int, values: dict | None, errors: dict, status: int = 200):  
             values_json=shown.get("_raw") or json.dumps(shown, ensure_ascii=False, indent=1),
             errors={k: v[1 if current_lang() == "en" else 0] for k, v in errors.items()},
             claimed_by_me=task.assignee_id == me.user_id,
+            holder=db.get(User, task.assignee_id) if task.assignee_id else None,
             clean=cleaner(db, me, case),
             forward=_pending_forward(db, task.id, case.id)
             if task.step == forwarding.FORWARD_STEP

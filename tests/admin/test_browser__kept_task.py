@@ -12,6 +12,7 @@ import pytest
 from damrong.app import create_app
 from damrong.config import Config
 from engine.access.rules import Actor
+from engine.models import User
 from tests.admin.test_browser__staff import sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
 from tests.browser import live_server
@@ -77,9 +78,12 @@ def test_the_officer_who_acknowledged_keeps_the_case_until_releasing_it(
     tasks = colleague.locator("#tasks")
     assert HANDLE in tasks.inner_text() and tasks.get_by_role("link", name=HANDLE).count() == 0
     task_id = task_at(factory, case_id, "agency_handle").id
-    colleague.goto(f"{server}/staff/tasks/{task_id}")  # the address typed: taking it is refused
-    colleague.get_by_role("button", name="รับงาน").click()
-    assert "มีเจ้าหน้าที่ท่านอื่นรับงานนี้ไปแล้ว" in colleague.locator("main").inner_text()
+    colleague.goto(f"{server}/staff/tasks/{task_id}")  # the address typed: whose it is, no claim
+    with factory() as session:
+        holder = session.get(User, people["labour"].user_id).display_name
+    assert f"งานนี้อยู่กับ {holder}" in colleague.locator("#held-by").inner_text()
+    assert colleague.get_by_role("button", name="รับงาน").count() == 0
+    assert "งานนี้ยังไม่มีผู้รับ" not in colleague.locator("main").inner_text()
     assert assignee_of(factory, case_id, "agency_handle") == people["labour"].user_id
 
     mine = tab(page, server, "mine")  # the officer gives it back
