@@ -18,7 +18,7 @@ def init_app(
 ) -> None:
     """Mount the API blueprint and its error handlers (see register_error_handlers)."""
     import api.admin_notifications  # noqa: F401  (routes)
-    from api import agency, cases, openapi, processes, reference, sla, tasks, track  # noqa: F401
+    from api import agency, cases, openapi, processes, reference, sla, stats, tasks, track  # noqa: F401
 
     app.url_map.converters["id"] = RowIdConverter
     app.register_blueprint(blueprint)

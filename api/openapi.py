@@ -19,6 +19,18 @@ from api.openapi_schemas import (
 from api.process_docs import process_paths
 from forms.loader import load_schema
 
+PROVINCE_POLYGONS = {  # the map's polygons: public, cached a day, 304 on a matching ETag
+    "summary": "The 77 provinces' polygons as GeoJSON, keyed by DOPA province code",
+    "security": [],
+    "responses": {
+        "200": {
+            "description": "OK (Cache-Control: public, max-age=86400; an ETag)",
+            "content": {"application/geo+json": {"schema": {"type": "object"}}},
+        },
+        "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+    },
+}
+
 
 def document() -> dict:
     """Build the OpenAPI document."""
@@ -111,6 +123,7 @@ def document() -> dict:
     }
     paths.update(agency_paths())
     paths.update(notification_paths())
+    paths["/stats/provinces.geojson"] = {"get": PROVINCE_POLYGONS}
     return {
         "openapi": "3.1.0",
         "info": {

@@ -121,6 +121,7 @@ NO_CASE_TEXT = (  # GET routes that show reference data, static files or forms o
     "portal.receipt", "portal.static", "portal.service_worker", "portal.track_form",
     "portal.vendor", "staff.static", "staff.vendor", "staff.form_stylesheet", "staff.intake",
     "staff.set_language", "staff.signin", "admin.index", "admin.static",
+    "api.province_polygons",  # the dashboard map's province polygons (stats/data)
 )
 # Flask-Admin's views and the dead-letter and partner-key pages are administrators' only
 # (tests/admin/test_authz__matrix.py); their GETs are still called below.
