@@ -1,4 +1,4 @@
-"""Which province a point lies in, on the shipped province map (portal/data, Natural Earth).
+"""Which province a point lies in, on the shipped province map (stats/data, Natural Earth).
 
 Pure Python ray casting with a bounding-box prefilter; the map is read once per process.
 """
@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-MAP_FILE = Path(__file__).parent / "data" / "thailand-provinces.geojson"
+from stats.polygons import provinces_geojson
 
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) pairs, as GeoJSON orders them
 
@@ -53,7 +52,7 @@ def _polygon(rings: list) -> Polygon:
 @cache
 def provinces() -> tuple[Province, ...]:
     """Every province on the map (77), read from the GeoJSON file once."""
-    data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
+    data = json.loads(provinces_geojson())
     out = []
     for feature in data["features"]:
         geometry, props = feature["geometry"], feature["properties"]

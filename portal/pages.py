@@ -7,15 +7,14 @@ every POST carries the session's CSRF token. Domain errors become pages, never 5
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     g,
+    make_response,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
@@ -23,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine import errors
 from forms.render import stylesheet
+from stats.polygons import provinces_etag, provinces_geojson
 from web import i18n
 
 # The shared request helpers, re-exported so that this package's pages import one edge.
@@ -51,7 +51,6 @@ CSRF_KEY = "portal_csrf"
 PRIVATE_ENDPOINTS = frozenset(
     {"portal.receipt", "portal.case_page", "portal.case_action", "portal.line_code"}
 )
-MAP_DATA = Path(__file__).parent / "data" / "thailand-provinces.geojson"  # see data/README.md
 
 
 def lang() -> str:
@@ -199,7 +198,11 @@ def form_styles():  # type: ignore[no-untyped-def]
 @blueprint.get("/provinces.geojson")
 def provinces():  # type: ignore[no-untyped-def]
     """The province outlines the map draws when no tile source is configured."""
-    return send_from_directory(MAP_DATA.parent, MAP_DATA.name, mimetype="application/geo+json")
+    response = make_response(provinces_geojson())  # stats/data, see its README
+    response.mimetype = "application/geo+json"
+    response.set_etag(provinces_etag())
+    response.cache_control.public, response.cache_control.max_age = True, 86400
+    return response.make_conditional(request)
 
 
 @blueprint.get("/vendor/<path:path>")
