@@ -4,17 +4,13 @@ redirect or a message (issue 16, item 9)."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from damrong.app import create_app
+from damrong.cli import _served_at
 from damrong.config import Config
 from notifications.dispatcher import dispatch_outbox
 from tests.admin import conftest as staff_fixtures
@@ -167,34 +163,19 @@ def _free_port() -> int:
 
 
 def test_without_one_the_scheduler_of_damrong_serve_uses_the_address_it_serves(
-    factory, clock, staff, database_url, smtp_sink, tmp_path
+    factory, clock, staff, smtp_sink, monkeypatch
 ):
-    clock.set(datetime.now(UTC) - timedelta(minutes=1))  # due by the real clock serve runs on
-    _case_id, code, _secret = open_case(factory, clock, staff["intake"], complainant=CITIZEN)
+    for name in PUBLIC_ADDRESS_VARIABLES:
+        monkeypatch.setenv(name, "")  # restored after the test; none configured
+    monkeypatch.setenv("DAMRONG_SMTP_URL", smtp_sink.url)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in PUBLIC_ADDRESS_VARIABLES}
-    env |= {
-        "DAMRONG_DATABASE_URL": database_url,
-        "DAMRONG_SMTP_URL": smtp_sink.url,
-        "DAMRONG_TIMER_SWEEP_SECONDS": "1",  # the outbox is dispatched every second
-    }
-    command = [sys.executable, "-m", "damrong.cli", "serve", "--host", "127.0.0.1"]
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:  # a file, not a pipe nobody reads while it runs
-        server = subprocess.Popen(
-            [*command, "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 120  # a start-up on a busy machine, then a sweep
-            while server.poll() is None and time.monotonic() < deadline:
-                if _mail_to(smtp_sink, CITIZEN["email"]):
-                    break
-                time.sleep(0.2)  # waiting for another process, not for a timer
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    _served_at(Config(), "127.0.0.1", port)  # what `damrong serve` does before its scheduler starts
+    _case_id, code, _secret = open_case(factory, clock, staff["intake"], complainant=CITIZEN)
+
+    dispatch_outbox(factory, clock)  # the scheduler's job, settings read from the environment
+
     mails = _mail_to(smtp_sink, CITIZEN["email"])
-    assert mails, log.read_text(errors="replace")[-3000:]
+    assert mails
     text = mails[0].get_body(("plain",)).get_content()
     assert f"http://127.0.0.1:{port}/portal/track?code={code}" in text
 
