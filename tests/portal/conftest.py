@@ -45,3 +45,19 @@ def complaint(**overrides: object) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def phone(browser, server):  # type: ignore[no-untyped-def]
+    """A phone-sized page (390×844, touch, Thai) on the test module's `server`."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="th-TH",
+        base_url=server,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

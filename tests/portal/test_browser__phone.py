@@ -26,21 +26,6 @@ def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-un
         yield url
 
 
-@pytest.fixture
-def phone(browser, server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        locale="th-TH",
-        base_url=server,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
 def _photo(tmp_path: Path) -> Path:
     path = tmp_path / "ถนน.jpg"
     image = Image.new("RGB", (800, 600), (90, 120, 160))
