@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 import pytest
@@ -84,3 +85,14 @@ def new_category_code(factory):  # type: ignore[no-untyped-def]
     yield code
     with factory.begin() as session:
         session.execute(delete(Category).where(Category.code == code))
+
+
+@pytest.fixture
+def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app on a real local port for a browser test (a module may define its own)."""
+    from tests.browser import live_server
+
+    with live_server(
+        create_app(Config(database_url=database_url, secret_key="browser-test"), clock=clock)
+    ) as url:
+        yield url

@@ -5,29 +5,14 @@ for a screener whose question the complainant has answered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from damrong.app import create_app
-from damrong.config import Config
 from engine.access.rules import Actor
 from engine.models import User
 from tests.admin.test_browser__staff import sign_in
 from tests.admin.test_inbox__scope import screen_and_refer
-from tests.browser import live_server
 from tests.engine.helpers import send, task_at
 
 TITLE = "นายจ้างค้างจ่ายค่าจ้างและค่าล่วงเวลา"
 HANDLE = "ดำเนินการ และรายงานผล"
-
-
-@pytest.fixture
-def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with live_server(
-        create_app(Config(database_url=database_url, secret_key="browser-test"), clock=clock)
-    ) as url:
-        yield url
 
 
 def signed_in(browser, server: str, username: str):  # type: ignore[no-untyped-def]

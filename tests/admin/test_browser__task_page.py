@@ -4,29 +4,15 @@ area, with a script and without one; the buttons say what the task does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from damrong.app import create_app
-from damrong.config import Config
 from engine.models import Case
 from tests.admin.test_browser__staff import sign_in
-from tests.browser import live_server
 from tests.engine.cases.test_reviewing__material import RESULT, reported
 from tests.engine.helpers import task_at
 
 SHOTS = Path("/tmp/damrong-task-page")
 SHOW = "แสดงช่องที่ต้องกรอกสำหรับตัวเลือกนี้"
-
-
-@pytest.fixture
-def server(factory, database_url, clock) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with live_server(
-        create_app(Config(database_url=database_url, secret_key="browser-test"), clock=clock)
-    ) as url:
-        yield url
 
 
 def new_page(browser, script: bool = True, width: int = 1200, height: int = 900):  # type: ignore[no-untyped-def]
